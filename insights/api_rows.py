@@ -1,0 +1,296 @@
+"""Turn API JSON objects into typed Arrow tables of the data model.
+
+Numbers arrive as JSON strings in the Marketing API ("12.34"): money is parsed as Decimal and
+stored as DECIMAL(18,2), never through float. Unknown fields are ignored, missing optional
+fields become NULL (or 0 for delivery counts, since the API omits zero rows and zero fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pyarrow as pa
+
+from insights.errors import IngestError
+
+MONEY = pa.decimal128(18, 2)
+CENT = Decimal("0.01")
+
+IG_ACCOUNT_SCHEMA = pa.schema(
+    [
+        ("account_id", pa.string()),
+        ("username", pa.string()),
+        ("name", pa.string()),
+        ("followers_count", pa.int64()),
+        ("media_count", pa.int64()),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+IG_MEDIA_SCHEMA = pa.schema(
+    [
+        ("media_id", pa.string()),
+        ("account_id", pa.string()),
+        ("posted_at", pa.timestamp("us", tz="UTC")),
+        ("media_type", pa.string()),
+        ("media_product_type", pa.string()),
+        ("caption", pa.string()),
+        ("permalink", pa.string()),
+        ("like_count", pa.int64()),
+        ("comments_count", pa.int64()),
+        ("reach", pa.int64()),
+        ("views", pa.int64()),
+        ("saved", pa.int64()),
+        ("shares", pa.int64()),
+        ("total_interactions", pa.int64()),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+IG_DAILY_SCHEMA = pa.schema(
+    [
+        ("account_id", pa.string()),
+        ("date", pa.date32()),
+        ("reach", pa.int64()),
+        ("views", pa.int64()),
+        ("follower_count", pa.int64()),
+        ("profile_views", pa.int64()),
+        ("website_clicks", pa.int64()),
+    ]
+)
+CAMPAIGN_SCHEMA = pa.schema(
+    [
+        ("campaign_id", pa.string()),
+        ("ad_account_id", pa.string()),
+        ("name", pa.string()),
+        ("objective", pa.string()),
+        ("status", pa.string()),
+        ("start_time", pa.timestamp("us", tz="UTC")),
+        ("stop_time", pa.timestamp("us", tz="UTC")),
+        ("daily_budget", MONEY),
+        ("lifetime_budget", MONEY),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+AD_INSIGHTS_SCHEMA = pa.schema(
+    [
+        ("ad_account_id", pa.string()),
+        ("campaign_id", pa.string()),
+        ("date", pa.date32()),
+        ("age", pa.string()),
+        ("gender", pa.string()),
+        ("spend", MONEY),
+        ("impressions", pa.int64()),
+        ("reach", pa.int64()),
+        ("clicks", pa.int64()),
+        ("link_clicks", pa.int64()),
+        ("conversions", pa.int64()),
+        ("conversion_value", MONEY),
+    ]
+)
+IG_MEDIA_METRICS = ("reach", "saved", "shares", "views", "total_interactions")
+IG_DAILY_METRICS = ("reach", "views", "follower_count", "profile_views", "website_clicks")
+
+
+def to_table(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Rows (dicts keyed by column) as an Arrow table of exactly `schema`."""
+    return pa.Table.from_pylist([{n: r.get(n) for n in schema.names} for r in rows], schema)
+
+
+def parse_int(value: Any, what: str) -> int | None:
+    """An integer from a JSON number or string; None stays None; anything else is an error."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise IngestError(f"The API sent {what} = {value!r}, which is not a number.")
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise IngestError(
+            f"The API sent {what} = {str(value)[:40]!r}, which is not a number."
+        ) from None
+    if number != number.to_integral_value():
+        raise IngestError(f"The API sent {what} = {value!r}, which is not a whole number.")
+    return int(number)
+
+
+def parse_money(value: Any, what: str) -> Decimal | None:
+    """Exact money from a string like "12.34" (never via float), rounded to the cent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise IngestError(
+            f"The API sent {what} = {str(value)[:40]!r}, which is not an amount."
+        ) from None
+    if not number.is_finite():
+        raise IngestError(f"The API sent {what} = {value!r}, which is not an amount.")
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_minor_units(value: Any, what: str) -> Decimal | None:
+    """Budgets come in the currency's minor unit ("5000" = 50.00)."""
+    cents = parse_int(value, what)
+    return None if cents is None else (Decimal(cents) / 100).quantize(CENT)
+
+
+def parse_time(value: Any, what: str) -> datetime | None:
+    """Graph timestamps look like 2025-05-01T18:22:05+0000; returned in UTC."""
+    if not value:
+        return None
+    text = str(value)
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
+        try:
+            return datetime.strptime(text, fmt).astimezone(UTC)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise IngestError(f"The API sent {what} = {text[:40]!r}, which is not a time.") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def parse_date(value: Any, what: str) -> date:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise IngestError(
+            f"The API sent {what} = {str(value)[:40]!r}, which is not a date."
+        ) from None
+
+
+def strip_act(ad_account_id: str) -> str:
+    """Ad account ids are stored without the act_ prefix that the API paths need."""
+    text = str(ad_account_id).strip()
+    return text[4:] if text.lower().startswith("act_") else text
+
+
+# -- Instagram --------------------------------------------------------------------------------
+
+
+def ig_account_row(obj: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "account_id": str(obj["id"]),
+        "username": obj.get("username"),
+        "name": obj.get("name"),
+        "followers_count": parse_int(obj.get("followers_count"), "followers_count"),
+        "media_count": parse_int(obj.get("media_count"), "media_count"),
+        "updated_at": now,
+    }
+
+
+def ig_media_row(obj: Mapping[str, Any], account_id: str, now: datetime) -> dict[str, Any]:
+    posted_at = parse_time(obj.get("timestamp"), "media timestamp")
+    if posted_at is None:
+        raise IngestError(f"The API sent post {obj.get('id')} without a timestamp.")
+    return {
+        "media_id": str(obj["id"]),
+        "account_id": account_id,
+        "posted_at": posted_at,
+        "media_type": obj.get("media_type"),
+        "media_product_type": obj.get("media_product_type"),
+        "caption": obj.get("caption"),
+        "permalink": obj.get("permalink"),
+        "like_count": parse_int(obj.get("like_count"), "like_count"),
+        "comments_count": parse_int(obj.get("comments_count"), "comments_count"),
+        "updated_at": now,
+    }
+
+
+def insight_values(body: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    """{metric name: its values list} from an insights response; the newer `total_value`
+    shape is folded into the same form."""
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in body.get("data") or []:
+        if not isinstance(entry, Mapping) or "name" not in entry:
+            continue
+        values = entry.get("values")
+        if values is None and isinstance(entry.get("total_value"), Mapping):
+            values = [entry["total_value"]]
+        out[str(entry["name"])] = list(values or [])
+    return out
+
+
+def lifetime_metrics(body: Mapping[str, Any]) -> dict[str, int | None]:
+    """Lifetime media insights: {metric: value}."""
+    return {
+        name: parse_int(values[0].get("value") if values else None, f"media {name}")
+        for name, values in insight_values(body).items()
+    }
+
+
+def daily_metric_rows(account_id: str, body: Mapping[str, Any]) -> dict[date, dict[str, Any]]:
+    """Account insights with period=day as {date: row}. A value's end_time is the END of its
+    day (e.g. 2025-05-02T07:00:00+0000 closes 1 May in Pacific time), so the day is the date
+    of end_time minus one."""
+    rows: dict[date, dict[str, Any]] = {}
+    for name, values in insight_values(body).items():
+        if name not in IG_DAILY_METRICS:
+            continue
+        for item in values:
+            end = parse_time(item.get("end_time"), f"{name} end_time")
+            if end is None:
+                continue
+            day = end.date() - timedelta(days=1)
+            row = rows.setdefault(day, {"account_id": account_id, "date": day})
+            row[name] = parse_int(item.get("value"), f"account {name}")
+    return rows
+
+
+# -- Ads ---------------------------------------------------------------------------------------
+
+
+def campaign_row(obj: Mapping[str, Any], ad_account_id: str, now: datetime) -> dict[str, Any]:
+    return {
+        "campaign_id": str(obj["id"]),
+        "ad_account_id": ad_account_id,
+        "name": obj.get("name"),
+        "objective": obj.get("objective"),
+        "status": obj.get("status") or obj.get("effective_status"),
+        "start_time": parse_time(obj.get("start_time"), "campaign start_time"),
+        "stop_time": parse_time(obj.get("stop_time"), "campaign stop_time"),
+        "daily_budget": parse_minor_units(obj.get("daily_budget"), "daily_budget"),
+        "lifetime_budget": parse_minor_units(obj.get("lifetime_budget"), "lifetime_budget"),
+        "updated_at": now,
+    }
+
+
+def action_value(actions: Any, action_type: str, what: str) -> str | None:
+    """The value of ONE action type in an actions list (never the sum of look-alike types)."""
+    if not isinstance(actions, Iterable) or isinstance(actions, str | bytes | Mapping):
+        return None
+    for item in actions:
+        if isinstance(item, Mapping) and item.get("action_type") == action_type:
+            value = item.get("value")
+            return None if value is None else str(value)
+    return None
+
+
+def ad_insight_row(obj: Mapping[str, Any], ad_account_id: str, action_type: str) -> dict[str, Any]:
+    """One campaign x day x age x gender row; absent numbers are zero (the API omits zeros)."""
+    campaign = obj.get("campaign_id")
+    if not campaign:
+        raise IngestError("The API sent an ad insights row without campaign_id.")
+    conversions = action_value(obj.get("actions"), action_type, "actions")
+    value = action_value(obj.get("action_values"), action_type, "action_values")
+    return {
+        "ad_account_id": ad_account_id,
+        "campaign_id": str(campaign),
+        "date": parse_date(obj.get("date_start"), "date_start"),
+        "age": str(obj.get("age") or "unknown"),
+        "gender": str(obj.get("gender") or "unknown"),
+        "spend": parse_money(obj.get("spend"), "spend") or Decimal("0.00"),
+        "impressions": parse_int(obj.get("impressions"), "impressions") or 0,
+        "reach": parse_int(obj.get("reach"), "reach"),
+        "clicks": parse_int(obj.get("clicks"), "clicks") or 0,
+        "link_clicks": parse_int(obj.get("inline_link_clicks"), "inline_link_clicks") or 0,
+        "conversions": parse_int(conversions, f"actions[{action_type}]") or 0,
+        "conversion_value": parse_money(value, f"action_values[{action_type}]") or Decimal("0.00"),
+    }

@@ -1,0 +1,212 @@
+"""The `insights` command line: a thin layer over the package.
+
+Exit status 0 on success; 1 with one clear sentence on stderr when something failed; 2 for
+wrong arguments (argparse). The access token is read from INSIGHTS_ACCESS_TOKEN, never a flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from insights import __version__
+from insights.errors import InsightsError
+from insights.settings import Settings, spec
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-05-31") from None
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help=f"{spec('db_path').help} Env: INSIGHTS_DB. Default: {spec('db_path').default}.",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="insights",
+        description="Marketing insights: ingest Instagram and Meta ads data "
+        "into DuckDB and explore it in a dashboard.",
+    )
+    parser.add_argument("--version", action="version", version=f"insights {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="Pull new data from the API into the store.",
+        description="Pull Instagram and ads data into the store, incrementally and in one "
+        "transaction. The token comes from INSIGHTS_ACCESS_TOKEN.",
+    )
+    _db_option(ingest)
+    ingest.add_argument("--source", choices=("demo", "graph"), help=spec("source").help)
+    ingest.add_argument("--base-url", metavar="URL", help=spec("base_url").help)
+    ingest.add_argument(
+        "--ig-user-id",
+        action="append",
+        metavar="ID",
+        dest="ig_user_ids",
+        help="Instagram business account id (repeatable).",
+    )
+    ingest.add_argument(
+        "--ad-account-id",
+        action="append",
+        metavar="act_ID",
+        dest="ad_account_ids",
+        help="Ad account id (repeatable).",
+    )
+    ingest.add_argument(
+        "--since",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="First day to read (default: incremental).",
+    )
+    ingest.add_argument(
+        "--until", type=_date, metavar="YYYY-MM-DD", help="Last day to read (default: today)."
+    )
+    ingest.add_argument("--lookback-days", type=int, metavar="N", help=spec("lookback_days").help)
+    ingest.add_argument(
+        "--conversion-action-type", metavar="TYPE", help=spec("conversion_action_type").help
+    )
+    ingest.add_argument("--quiet", action="store_true", help="No progress line.")
+
+    demo_data = commands.add_parser(
+        "demo-data",
+        help="Regenerate the bundled demo data set.",
+        description="Write the deterministic demo data set (the files in sample_data/).",
+    )
+    demo_data.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="Output folder (default: the bundled sample_data folder).",
+    )
+    demo_data.add_argument("--seed", type=int, help="Random seed (default: the bundled one).")
+
+    demo_api = commands.add_parser(
+        "demo-api",
+        help="Serve the demo data set over the Graph API contract.",
+        description="Serve the demo data set on 127.0.0.1 with the same contract as the Graph "
+        "API, until Ctrl-C.",
+    )
+    demo_api.add_argument("--port", type=int, default=8765, help="Port (default 8765).")
+    demo_api.add_argument("--host", default="127.0.0.1", help="Address (default 127.0.0.1).")
+
+    status = commands.add_parser(
+        "status",
+        help="Row counts, freshness and the last runs.",
+        description="Show what the store holds and the last runs.",
+    )
+    _db_option(status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(_COMMANDS[args.command](args) or 0)
+    except InsightsError as exc:
+        print(f"insights: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("insights: interrupted; nothing of the current run was kept.", file=sys.stderr)
+        return 130
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_(
+        db_path=getattr(args, "db", None),
+        source=getattr(args, "source", None),
+        base_url=getattr(args, "base_url", None),
+        ig_user_ids=tuple(args.ig_user_ids) if getattr(args, "ig_user_ids", None) else None,
+        ad_account_ids=(
+            tuple(args.ad_account_ids) if getattr(args, "ad_account_ids", None) else None
+        ),
+        lookback_days=getattr(args, "lookback_days", None),
+        conversion_action_type=getattr(args, "conversion_action_type", None),
+    )
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from insights.ingest import IngestOptions, Progress, run_ingest
+    from insights.store import Store
+
+    settings = _settings(args)
+    if args.base_url and settings.source == "demo" and not args.source:
+        settings = settings.with_(source="graph")
+
+    def show(event: Progress) -> None:
+        if not args.quiet:
+            wait = f" (waiting {event.waiting_s:.0f} s)" if event.waiting_s else ""
+            print(
+                f"\r[{event.fraction:4.0%}] {event.message[:70]:<70}{wait}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    with Store(settings.db_path) as store:
+        try:
+            result = run_ingest(
+                store, settings, options=IngestOptions(args.since, args.until), progress=show
+            )
+        finally:
+            if not args.quiet:
+                print(file=sys.stderr)
+    parts = ", ".join(f"{table} {count:,}" for table, count in result.rows_written.items())
+    print(f"Ingest run {result.run_id} succeeded: {result.total_rows:,} rows ({parts}).")
+    return 0
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from insights import demo_data
+
+    out = args.out or demo_data.SAMPLE_DIR
+    seed = demo_data.DEFAULT_SEED if args.seed is None else args.seed
+    for path in demo_data.write(demo_data.generate(seed), out):
+        print(path)
+    return 0
+
+
+def _demo_api(args: argparse.Namespace) -> int:
+    from insights import demo_api
+
+    print(
+        f"Demo API on http://{args.host}:{args.port}/{demo_api.API_VERSION} "
+        f"(token: the demo token; Ctrl-C stops)",
+        file=sys.stderr,
+    )
+    demo_api.serve(args.host, args.port)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from insights import queries
+    from insights.store import Store
+
+    settings = _settings(args)
+    with (
+        Store(settings.db_path, read_only=settings.db_path.exists()) as store,
+        store.cursor() as cur,
+    ):
+        print(queries.run(cur, "table_freshness").to_string(index=False))
+        print()
+        print(queries.run(cur, "ingest_runs", limit=5).to_string(index=False))
+    return 0
+
+
+_COMMANDS = {"ingest": _ingest, "demo-data": _demo_data, "demo-api": _demo_api, "status": _status}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,274 @@
+"""What the dashboard pages show, as DataFrames: filters in, figures out.
+
+Pages ask this module for a frame and display it; DuckDB filters and aggregates (queries/),
+pandas applies the metric definitions (metrics.py). Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from insights import metrics, queries
+
+Comparison = Literal["previous", "last_year", "none"]
+Grain = Literal["day", "week", "month"]
+COMPARISONS: dict[str, str] = {
+    "previous": "Previous period",
+    "last_year": "Same period last year",
+    "none": "No comparison",
+}
+GRAINS: tuple[str, ...] = ("day", "week", "month")
+PRESETS: dict[str, str] = {
+    "last_7": "Last 7 days",
+    "last_28": "Last 28 days",
+    "last_90": "Last 90 days",
+    "this_month": "This month",
+    "last_month": "Last month",
+    "custom": "Custom",
+}
+PAID_SUMS = ["spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value"]
+ORGANIC_SUMS = [
+    "posts",
+    "post_reach",
+    "likes",
+    "comments",
+    "saves",
+    "shares",
+    "new_followers",
+    "daily_reach",
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters of every page. Empty id tuples mean 'all'."""
+
+    since: date
+    until: date
+    compare: Comparison = "previous"
+    campaign_ids: tuple[str, ...] = ()
+    account_ids: tuple[str, ...] = ()
+
+    def comparison_range(self) -> tuple[date, date] | None:
+        """The period the KPI changes are measured against, or None."""
+        if self.compare == "previous":
+            length = (self.until - self.since).days + 1
+            return self.since - timedelta(days=length), self.since - timedelta(days=1)
+        if self.compare == "last_year":
+            return _year_before(self.since), _year_before(self.until)
+        return None
+
+    def with_range(self, since: date, until: date) -> Filters:
+        return Filters(since, until, self.compare, self.campaign_ids, self.account_ids)
+
+    def paid_params(self) -> dict[str, object]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "campaign_ids": list(self.campaign_ids) or None,
+        }
+
+    def organic_params(self) -> dict[str, object]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "account_ids": list(self.account_ids) or None,
+        }
+
+
+def _year_before(day: date) -> date:
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def preset_range(preset: str, anchor: date) -> tuple[date, date]:
+    """The inclusive date range of a preset, ending at `anchor` (the last day to show)."""
+    if preset in ("last_7", "last_28", "last_90"):
+        days = int(preset.split("_")[1])
+        return anchor - timedelta(days=days - 1), anchor
+    if preset == "this_month":
+        return anchor.replace(day=1), anchor
+    if preset == "last_month":
+        last = anchor.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    raise ValueError(f"unknown preset {preset!r}")
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+# -- KPI cards ----------------------------------------------------------------------------------
+
+
+def _paid_sums(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float]:
+    frame = queries.run(cur, "paid_totals", **filters.paid_params())
+    return metrics.totals(frame, PAID_SUMS)
+
+
+def _organic_sums(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float]:
+    posts = queries.run(cur, "organic_post_totals", **filters.organic_params())
+    accounts = queries.run(cur, "organic_account_totals", **filters.organic_params())
+    sums = {
+        **metrics.totals(posts, list(posts.columns)),
+        **metrics.totals(accounts, list(accounts.columns)),
+    }
+    sums["engagement"] = metrics.engagement(
+        sums["likes"], sums["comments"], sums["saves"], sums["shares"]
+    )
+    return sums
+
+
+def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per KPI: group (paid/organic), key, label, unit, value, previous, change, and
+    whether the change is good news (a falling CPA is)."""
+    compare_range = filters.comparison_range()
+    rows = []
+    for group, sums_of, defs in (
+        ("paid", _paid_sums, metrics.PAID_METRICS),
+        ("organic", _organic_sums, metrics.ORGANIC_METRICS),
+    ):
+        current = metrics.kpis(sums_of(cur, filters), defs)
+        previous = (
+            metrics.kpis(sums_of(cur, filters.with_range(*compare_range)), defs)
+            if compare_range
+            else {}
+        )
+        for metric in defs:
+            value = current[metric.key]
+            before = previous.get(metric.key, math.nan)
+            delta = metrics.change(value, before)
+            good = (
+                None
+                if math.isnan(delta) or delta == 0
+                else ((delta > 0) == metric.higher_is_better)
+            )
+            rows.append(
+                {
+                    "group": group,
+                    "metric": metric.key,
+                    "label": metric.label,
+                    "unit": metric.unit,
+                    "value": value,
+                    "previous": before,
+                    "change": delta,
+                    "good": good,
+                    "help": metric.help,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# -- trend -------------------------------------------------------------------------------------
+
+
+def trend(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> pd.DataFrame:
+    """Paid and organic sums per period on one time axis, every period present (zeros where
+    nothing was delivered or posted), with every metric computed per period."""
+    if grain not in GRAINS:
+        raise ValueError(f"unknown grain {grain!r}")
+    paid = queries.run(cur, "paid_trend", grain=grain, **filters.paid_params())
+    organic = queries.run(cur, "organic_trend", grain=grain, **filters.organic_params())
+    start = (
+        pd.Timestamp(filters.since)
+        .to_period({"day": "D", "week": "W-SUN", "month": "M"}[grain])
+        .start_time
+    )
+    axis = pd.DataFrame(
+        {
+            "period": pd.date_range(
+                start,
+                pd.Timestamp(filters.until),
+                freq={"day": "D", "week": "W-MON", "month": "MS"}[grain],
+            )
+        }
+    )
+    frame = axis
+    for part in (paid, organic):
+        part = part.assign(period=pd.to_datetime(part["period"]))
+        frame = frame.merge(part, on="period", how="left")
+    for column in PAID_SUMS + ORGANIC_SUMS:
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0.0)
+    return with_metrics(frame)
+
+
+def with_metrics(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add engagement and every ratio metric to a frame of sums (row-wise ratio of sums)."""
+    out = frame.copy()
+    if {"likes", "comments", "saves", "shares"} <= set(out.columns):
+        out["engagement"] = out["likes"] + out["comments"] + out["saves"] + out["shares"]
+    out = metrics.add_ratios(out, metrics.PAID_METRICS)
+    return metrics.add_ratios(out, metrics.ORGANIC_METRICS)
+
+
+def rolling(frame: pd.DataFrame, window: int = 7) -> pd.DataFrame:
+    """A rolling average over `window` periods. Sums are averaged per period; ratios are
+    recomputed from the rolling sums (a rolling CTR is rolling clicks / rolling impressions,
+    not a mean of daily CTRs). Periods without a full window are empty."""
+    sums = [c for c in PAID_SUMS + ORGANIC_SUMS if c in frame]
+    rolled = frame[["period"]].copy()
+    rolled[sums] = frame[sums].rolling(window, min_periods=window).sum()
+    out = with_metrics(rolled)  # ratios of the rolling sums
+    sum_metrics = [c for c in [*sums, "engagement"] if c in out]
+    out[sum_metrics] = out[sum_metrics] / window  # sums become per-period averages
+    return out
+
+
+def trend_with_rolling(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, window: int = 7
+) -> pd.DataFrame:
+    """The daily trend's rolling average over the filter's range, computed from the
+    `window - 1` days before the range too, so the line starts on the first day."""
+    lead = timedelta(days=window - 1)
+    extended = trend(cur, filters.with_range(filters.since - lead, filters.until), "day")
+    averaged = rolling(extended, window)
+    return averaged[averaged["period"] >= pd.Timestamp(filters.since)].reset_index(drop=True)
+
+
+# -- campaigns ----------------------------------------------------------------------------------
+
+
+def campaign_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every campaign with delivery under the filters, with all paid KPIs."""
+    frame = queries.run(cur, "campaign_comparison", **filters.paid_params())
+    for column in PAID_SUMS + ["daily_budget", "lifetime_budget"]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return metrics.add_ratios(frame, metrics.PAID_METRICS)
+
+
+CAMPAIGN_COLUMNS: dict[str, str] = {  # what the campaign table shows, in this order
+    "campaign_name": "Campaign",
+    "objective": "Objective",
+    "status": "Status",
+    "spend": "Spend",
+    "conversions": "Conversions",
+    "cpa": "CPA",
+    "conversion_value": "Conversion value",
+    "roas": "ROAS",
+    "impressions": "Impressions",
+    "clicks": "Clicks",
+    "ctr": "CTR",
+    "cpc": "CPC",
+    "cpm": "CPM",
+    "cvr": "CVR",
+}
+
+
+# -- options and freshness ---------------------------------------------------------------------
+
+
+def data_bounds(cur: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    frame = queries.run(cur, "data_bounds")
+    first, last = frame.iloc[0]["first_day"], frame.iloc[0]["last_day"]
+    if pd.isna(first) or pd.isna(last):
+        return None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()

@@ -1,0 +1,583 @@
+"""A local server that speaks the Graph API contract (GRAPH_API.md) over the demo data set.
+
+Standard library only. It serves what the real API serves in the shape the real API uses:
+cursor pages with absolute `paging.next` links (carrying the token when the client sent it in
+the URL, as Meta does), ads numbers as JSON strings, overlapping purchase action types, error
+bodies with codes, usage headers on every answer, and async insights reports. Rows are indexed
+once at start so each request only slices prepared lists.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from insights.demo_data import DemoDataset, load
+
+DEMO_TOKEN = "demo-access-token"
+API_VERSION = "v21.0"
+LIST_MAX = 100
+INSIGHTS_MAX = 500
+MEDIA_METRICS = {"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}
+ACCOUNT_METRICS = {"reach", "views", "follower_count", "profile_views", "website_clicks"}
+PURCHASE_TYPES = ("purchase", "omni_purchase", "offsite_conversion.fb_pixel_purchase")
+
+
+class ApiFailure(Exception):
+    """An error answer: HTTP status and the Graph error object."""
+
+    def __init__(self, status: int, code: int, message: str, subcode: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {
+            "message": message,
+            "type": "OAuthException",
+            "code": code,
+            "fbtrace_id": "Demo" + format(random.getrandbits(40), "x"),
+        }
+        if subcode is not None:
+            self.body["error_subcode"] = subcode
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return max(0, int(text.split(":", 1)[1]))
+    except (ValueError, IndexError):
+        raise ApiFailure(400, 100, "(#100) Invalid cursor") from None
+
+
+def _unsupported(object_id: str) -> ApiFailure:
+    return ApiFailure(
+        400,
+        100,
+        f"Unsupported get request. Object with ID '{object_id}' does not "
+        "exist, cannot be loaded due to missing permissions, or does not support "
+        "this operation.",
+        subcode=33,
+    )
+
+
+class _Data:
+    """The data set indexed for serving."""
+
+    def __init__(self, dataset: DemoDataset) -> None:
+        self.accounts = {r["account_id"]: r for r in dataset.ig_accounts.to_dict("records")}
+        self.media_by_account: dict[str, list[dict[str, Any]]] = {k: [] for k in self.accounts}
+        self.media: dict[str, dict[str, Any]] = {}
+        for row in dataset.ig_media.sort_values("timestamp", ascending=False).to_dict("records"):
+            self.media_by_account.setdefault(row["account_id"], []).append(row)
+            self.media[row["media_id"]] = row
+        self.daily: dict[str, dict[date, dict[str, Any]]] = {}
+        for row in dataset.ig_account_daily.to_dict("records"):
+            self.daily.setdefault(row["account_id"], {})[date.fromisoformat(row["date"])] = row
+        self.ad_accounts = {r["ad_account_id"]: r for r in dataset.ad_accounts.to_dict("records")}
+        names = dict(
+            zip(dataset.ad_campaigns["campaign_id"], dataset.ad_campaigns["name"], strict=True)
+        )
+        self.campaigns: dict[str, list[dict[str, Any]]] = {}
+        for row in dataset.ad_campaigns.to_dict("records"):
+            self.campaigns.setdefault(row["ad_account_id"], []).append(_campaign_json(row))
+        self.insights: dict[str, dict[date, list[dict[str, Any]]]] = {}
+        frame = dataset.ad_insights_daily.sort_values(["date", "campaign_id", "age", "gender"])
+        for row in frame.to_dict("records"):
+            day = date.fromisoformat(row["date"])
+            self.insights.setdefault(row["ad_account_id"], {}).setdefault(day, []).append(
+                _insight_json(row, names.get(row["campaign_id"], ""))
+            )
+
+
+def _number(value: Any) -> Any:
+    return None if value is None or value != value else int(value)  # NaN/NA -> None
+
+
+def _campaign_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = {
+        "id": row["campaign_id"],
+        "name": row["name"],
+        "objective": row["objective"],
+        "status": row["status"],
+        "start_time": row["start_time"],
+    }
+    for key in ("stop_time", "daily_budget", "lifetime_budget"):
+        if row.get(key):
+            out[key] = str(row[key])
+    return out
+
+
+def _insight_json(row: Mapping[str, Any], campaign_name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "account_id": row["ad_account_id"],
+        "campaign_id": row["campaign_id"],
+        "campaign_name": campaign_name,
+        "age": row["age"],
+        "gender": row["gender"],
+        "spend": str(row["spend"]),
+        "impressions": str(int(row["impressions"])),
+        "reach": str(int(row["reach"])),
+        "clicks": str(int(row["clicks"])),
+        "inline_link_clicks": str(int(row["link_clicks"])),
+        "date_start": row["date"],
+        "date_stop": row["date"],
+    }
+    link, purchases = int(row["link_clicks"]), int(row["purchases"])
+    actions = []
+    if link:
+        actions.append({"action_type": "link_click", "value": str(link)})
+        views = link * 3 // 4
+        if views:
+            actions.append({"action_type": "landing_page_view", "value": str(views)})
+    if purchases:
+        carts = purchases * 3
+        actions.append({"action_type": "add_to_cart", "value": str(carts)})
+        actions.extend({"action_type": t, "value": str(purchases)} for t in PURCHASE_TYPES)
+        out["action_values"] = [
+            {"action_type": t, "value": str(row["purchase_value"])} for t in PURCHASE_TYPES
+        ]
+    if actions:
+        out["actions"] = actions
+    return out
+
+
+class DemoApi:
+    """The demo API on a local port, served from a daemon thread."""
+
+    def __init__(
+        self,
+        dataset: DemoDataset | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        access_token: str = DEMO_TOKEN,
+        page_size: int | None = None,
+        shuffle_fields: bool = False,
+    ) -> None:
+        self._data = _Data(dataset if dataset is not None else load())
+        self._token = access_token
+        self._page_size = page_size
+        self._shuffle = shuffle_fields
+        self._host, self._port = host, port
+        self._lock = threading.Lock()
+        self._count = 0
+        self._recent: deque[float] = deque()
+        self._reports: dict[str, dict[str, Any]] = {}
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.ig_user_ids: list[str] = list(self._data.accounts)
+        self.ad_account_ids: list[str] = list(self._data.ad_accounts)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> DemoApi:
+        self._httpd = ThreadingHTTPServer((self._host, self._port), _handler(self))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, daemon=True, name="demo-api"
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> DemoApi:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the demo API is not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._host}:{self.port}/{API_VERSION}"
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return self._count
+
+    # -- answering -----------------------------------------------------------------------------
+
+    def answer(
+        self, method: str, raw_path: str, body: bytes, headers: Mapping[str, str]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """(status, JSON body, headers) for one request."""
+        parts = urlsplit(raw_path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if method == "POST" and body:
+            query.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        path = parts.path.strip("/").split("/")
+        usage = self._usage(path)
+        try:
+            self._authenticate(query, headers)
+            if not path or path[0] != API_VERSION or len(path) < 2:
+                raise _unsupported("/".join(path))
+            payload = self._route(method, path[1:], query, parts.path)
+        except ApiFailure as failure:
+            return failure.status, {"error": failure.body}, usage
+        return 200, self._shuffled(payload), usage
+
+    def _authenticate(self, query: Mapping[str, str], headers: Mapping[str, str]) -> None:
+        token = query.get("access_token")
+        auth = headers.get("authorization", "")
+        if not token and auth.lower().startswith("bearer "):
+            token = auth[7:].strip()
+        if not token:
+            raise ApiFailure(
+                400,
+                190,
+                "An active access token must be used to query information about the current user.",
+            )
+        if token != self._token:
+            raise ApiFailure(400, 190, "Invalid OAuth access token - Cannot parse access token")
+
+    def _usage(self, path: list[str]) -> dict[str, str]:
+        now = time.monotonic()
+        with self._lock:
+            self._count += 1
+            self._recent.append(now)
+            while self._recent and self._recent[0] < now - 60:
+                self._recent.popleft()
+            pct = min(95, len(self._recent) // 200)
+        headers = {
+            "X-App-Usage": json.dumps(
+                {"call_count": pct, "total_cputime": pct // 2, "total_time": pct // 2}
+            )
+        }
+        account = next((p[4:] for p in path if p.startswith("act_")), None)
+        if account:
+            headers["X-Business-Use-Case-Usage"] = json.dumps(
+                {
+                    account: [
+                        {
+                            "type": "ads_insights",
+                            "call_count": pct,
+                            "total_cputime": pct // 2,
+                            "total_time": pct // 2,
+                            "estimated_time_to_regain_access": 0,
+                        }
+                    ]
+                }
+            )
+        if "insights" in path:
+            headers["X-FB-Ads-Insights-Throttle"] = json.dumps(
+                {"app_id_util_pct": pct, "acc_id_util_pct": pct // 2}
+            )
+        return headers
+
+    def _route(
+        self, method: str, path: list[str], query: dict[str, str], url_path: str
+    ) -> dict[str, Any]:
+        head, rest = path[0], path[1:]
+        data = self._data
+        if head.startswith("act_") and head[4:] in data.ad_accounts:
+            account = head[4:]
+            if rest == ["campaigns"] and method == "GET":
+                return self._page(
+                    data.campaigns.get(account, []),
+                    query,
+                    url_path,
+                    LIST_MAX,
+                    fields=query.get("fields"),
+                )
+            if rest == ["insights"] and method == "GET":
+                rows = self._ad_rows(account, query)
+                return self._page(rows, query, url_path, INSIGHTS_MAX)
+            if rest == ["insights"] and method == "POST":
+                rows = self._ad_rows(account, query)
+                report_id = str(6_000_000_000 + len(self._reports) + 1)
+                with self._lock:
+                    self._reports[report_id] = {"rows": rows, "polls": 0}
+                return {"report_run_id": report_id}
+        if head in self._reports:
+            report = self._reports[head]
+            if not rest:
+                with self._lock:
+                    report["polls"] += 1
+                    done = report["polls"] >= 2
+                return {
+                    "id": head,
+                    "async_status": "Job Completed" if done else "Job Running",
+                    "async_percent_completion": 100 if done else 50,
+                }
+            if rest == ["insights"]:
+                return self._page(report["rows"], query, url_path, INSIGHTS_MAX)
+        if head in data.accounts and method == "GET":
+            if not rest:
+                return self._account(head, query)
+            if rest == ["media"]:
+                return self._page(
+                    data.media_by_account[head],
+                    query,
+                    url_path,
+                    LIST_MAX,
+                    convert=_media_json,
+                    fields=query.get("fields"),
+                )
+            if rest == ["insights"]:
+                return self._account_insights(head, query)
+        if head in data.media and rest == ["insights"] and method == "GET":
+            return self._media_insights(data.media[head], query)
+        raise _unsupported(head)
+
+    # -- endpoints -----------------------------------------------------------------------------
+
+    def _account(self, account_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+        row = self._data.accounts[account_id]
+        full = {
+            "id": account_id,
+            "username": row["username"],
+            "name": row["name"],
+            "followers_count": _number(row["followers_count"]),
+            "media_count": len(self._data.media_by_account[account_id]),
+        }
+        return _select(full, query.get("fields"))
+
+    def _media_insights(self, row: Mapping[str, Any], query: Mapping[str, str]) -> dict[str, Any]:
+        metrics = _metric_list(query)
+        for metric in metrics:
+            if metric not in MEDIA_METRICS:
+                raise ApiFailure(
+                    400,
+                    100,
+                    f"(#100) metric[0] must be one of the following "
+                    f"values: {', '.join(sorted(MEDIA_METRICS))}",
+                )
+            if metric == "views" and row["media_type"] == "CAROUSEL_ALBUM":
+                raise ApiFailure(
+                    400,
+                    100,
+                    "(#100) The Media Insights API does not support the "
+                    "views metric for this media product type.",
+                )
+        source = {"likes": "like_count", "comments": "comments_count"}
+        data = [
+            {
+                "name": m,
+                "period": "lifetime",
+                "values": [{"value": _number(row[source.get(m, m)])}],
+                "title": m.replace("_", " ").title(),
+                "id": f"{row['media_id']}/insights/{m}/lifetime",
+            }
+            for m in metrics
+        ]
+        return {"data": data}
+
+    def _account_insights(self, account_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+        metrics = _metric_list(query)
+        unknown = [m for m in metrics if m not in ACCOUNT_METRICS]
+        if unknown:
+            raise ApiFailure(
+                400, 100, f"(#100) The value must be a valid insights metric: {unknown[0]}"
+            )
+        if query.get("period") != "day":
+            raise ApiFailure(400, 100, "(#100) period must be day")
+        try:
+            since = datetime.fromtimestamp(int(query["since"]), UTC).date()
+            until = datetime.fromtimestamp(int(query["until"]), UTC).date()
+        except (KeyError, ValueError):
+            raise ApiFailure(400, 100, "(#100) since and until must be unix times") from None
+        if (until - since).days > 30:
+            raise ApiFailure(
+                400,
+                100,
+                "(#100) There cannot be more than 30 days (2592000 s) between since and until",
+            )
+        days = self._data.daily.get(account_id, {})
+        span = [since + timedelta(days=i) for i in range((until - since).days)]
+        data = []
+        for metric in metrics:
+            values = [
+                {
+                    "value": _number(days[d][metric]),
+                    "end_time": f"{(d + timedelta(days=1)).isoformat()}T07:00:00+0000",
+                }
+                for d in span
+                if d in days
+            ]
+            data.append(
+                {
+                    "name": metric,
+                    "period": "day",
+                    "values": values,
+                    "title": metric.replace("_", " ").title(),
+                    "id": f"{account_id}/insights/{metric}/day",
+                }
+            )
+        return {"data": data}
+
+    def _ad_rows(self, account: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        try:
+            window = json.loads(query.get("time_range", ""))
+            since = date.fromisoformat(window["since"])
+            until = date.fromisoformat(window["until"])
+        except (ValueError, KeyError, TypeError):
+            raise ApiFailure(
+                400, 100, "(#100) time_range must be {'since':'YYYY-MM-DD','until':'YYYY-MM-DD'}"
+            ) from None
+        if query.get("level", "campaign") != "campaign" or query.get("time_increment") != "1":
+            raise ApiFailure(
+                400, 100, "(#100) The demo API serves level=campaign with time_increment=1 only"
+            )
+        breakdowns = set(filter(None, query.get("breakdowns", "").split(",")))
+        if breakdowns != {"age", "gender"}:
+            raise ApiFailure(400, 100, "(#100) The demo API serves breakdowns=age,gender only")
+        wanted = set(filter(None, query.get("fields", "").split(","))) | {
+            "date_start",
+            "date_stop",
+            "age",
+            "gender",
+        }
+        if "inline_link_clicks" in wanted:
+            wanted.add("inline_link_clicks")
+        by_day = self._data.insights.get(account, {})
+        rows = []
+        day = since
+        while day <= until:
+            for row in by_day.get(day, ()):
+                rows.append({k: v for k, v in row.items() if k in wanted})
+            day += timedelta(days=1)
+        return rows
+
+    # -- paging and shape ------------------------------------------------------------------------
+
+    def _page(
+        self,
+        rows: list[Any],
+        query: dict[str, str],
+        url_path: str,
+        maximum: int,
+        convert: Any = None,
+        fields: str | None = None,
+    ) -> dict[str, Any]:
+        try:
+            limit = int(query.get("limit", "25"))
+        except ValueError:
+            raise ApiFailure(400, 100, "(#100) limit must be a number") from None
+        size = self._page_size or max(1, min(limit, maximum))
+        start = _offset(query.get("after"))
+        chunk = rows[start : start + size]
+        data = [_select(convert(r) if convert else r, fields) for r in chunk]
+        page: dict[str, Any] = {"data": data}
+        if chunk:
+            page["paging"] = {
+                "cursors": {"before": _cursor(start), "after": _cursor(start + len(chunk))}
+            }
+            if start + len(chunk) < len(rows):
+                following = {**query, "after": _cursor(start + len(chunk))}
+                page["paging"]["next"] = f"http://{self._host}:{self.port}{url_path}?" + urlencode(
+                    following
+                )
+        return page
+
+    def _shuffled(self, payload: Any) -> Any:
+        if not self._shuffle:
+            return payload
+        rng = random.Random(7)
+
+        def walk(value: Any) -> Any:
+            if isinstance(value, dict):
+                items = list(value.items())
+                rng.shuffle(items)
+                return {k: walk(v) for k, v in items}
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            return value
+
+        return walk(payload)
+
+
+def _metric_list(query: Mapping[str, str]) -> list[str]:
+    metrics = [m.strip() for m in query.get("metric", "").split(",") if m.strip()]
+    if not metrics:
+        raise ApiFailure(400, 100, "(#100) The parameter metric is required")
+    return metrics
+
+
+def _media_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["media_id"],
+        "caption": row["caption"],
+        "media_type": row["media_type"],
+        "media_product_type": row["media_product_type"],
+        "timestamp": row["timestamp"],
+        "permalink": row["permalink"],
+        "like_count": _number(row["like_count"]),
+        "comments_count": _number(row["comments_count"]),
+    }
+
+
+def _select(obj: Mapping[str, Any], fields: str | None) -> dict[str, Any]:
+    """Only the asked-for fields (and id), as the Graph API does."""
+    if not fields:
+        return dict(obj)
+    wanted: Iterable[str] = {"id", *fields.split(",")}
+    return {k: v for k, v in obj.items() if k in wanted}
+
+
+def _handler(api: DemoApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "DemoGraphAPI"
+        disable_nagle_algorithm = True  # header and body go out as two writes
+
+        def log_message(self, *args: Any) -> None:  # quiet, and URLs may carry a token
+            pass
+
+        def _serve(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            status, payload, headers = api.answer(
+                method, self.path, body, {k.lower(): v for k, v in self.headers.items()}
+            )
+            raw = json.dumps(payload, separators=(",", ":")).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(raw)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._serve("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._serve("POST")
+
+    return Handler
+
+
+def serve(host: str, port: int, access_token: str = DEMO_TOKEN) -> None:
+    """Serve until Ctrl-C (for `insights demo-api`)."""
+    api = DemoApi(host=host, port=port, access_token=access_token).start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        api.stop()

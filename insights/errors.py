@@ -1,0 +1,49 @@
+"""The product's exceptions: each layer raises its own, with a message a marketer can act on.
+
+Only the UI turns these into on-page messages; the CLI prints `str(error)` and exits non-zero.
+"""
+
+from __future__ import annotations
+
+
+class InsightsError(Exception):
+    """Base of every error the product reports to a person."""
+
+
+class StoreError(InsightsError):
+    """The DuckDB store cannot be opened or written."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store's file lock."""
+
+
+class QueryError(InsightsError):
+    """A query file is malformed or was called with the wrong parameters."""
+
+
+class IngestError(InsightsError):
+    """An ingest failed; the store was left as it was before the run."""
+
+
+class ApiError(IngestError):
+    """The API answered with an error (already masked of any token)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        subcode: int | None = None,
+        status: int | None = None,
+        transient: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.subcode = subcode
+        self.status = status
+        self.transient = transient
+
+
+class AuthError(ApiError):
+    """The access token is invalid, expired, or lacks a permission: retrying will not help."""

@@ -1,0 +1,301 @@
+"""A small client of the Graph API: one request with retries, and pages that follow `paging.next`.
+
+Generic on purpose: endpoints are described by the ingest module; this module only knows the
+transport rules of GRAPH_API.md (error bodies, retryable codes, rate-limit headers, cursors).
+The token travels in the Authorization header; every text that leaves this module is masked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from insights.errors import ApiError, AuthError
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_CODES = frozenset({1, 2})
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
+TOKEN_CODES = frozenset({190})
+PERMISSION_CODES = frozenset({10, *range(200, 300)})
+
+_TOKEN_IN_URL = re.compile(r"(access_token=)[^&\s\"']+", re.IGNORECASE)
+_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._\-|%]+", re.IGNORECASE)
+_PERMISSION_NAME = re.compile(r"\b((?:ads|instagram|pages|business|read|manage)_[a-z_]+)\b")
+
+
+def mask_secrets(text: str, *secrets: str | None) -> str:
+    """`text` with every given secret and every access_token=... value replaced by '***'."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    text = _TOKEN_IN_URL.sub(r"\1***", text)
+    return _BEARER.sub(r"\1***", text)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: every wait is a setting so tests can run with tiny ones."""
+
+    max_retries: int = 5
+    backoff_base_s: float = 1.0
+    backoff_max_s: float = 60.0
+    rate_limit_max_wait_s: float = 600.0
+
+
+def _usage_percent(headers: Mapping[str, str]) -> tuple[float, float]:
+    """(highest usage percent, seconds to wait) read from the usage headers; bad JSON ignored."""
+    highest, wait_s = 0.0, 0.0
+    for name in (
+        "X-App-Usage",
+        "X-Ad-Account-Usage",
+        "X-FB-Ads-Insights-Throttle",
+        "X-Business-Use-Case-Usage",
+    ):
+        raw = headers.get(name)
+        if not raw:
+            continue
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            continue
+        entries: list[Any] = []
+        if name == "X-Business-Use-Case-Usage" and isinstance(value, dict):
+            for items in value.values():
+                entries.extend(items if isinstance(items, list) else [items])
+        else:
+            entries.append(value)
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            for key, number in entry.items():
+                if not isinstance(number, int | float):
+                    continue
+                if key == "estimated_time_to_regain_access":
+                    wait_s = max(wait_s, float(number) * 60.0)
+                elif key in (
+                    "call_count",
+                    "total_cputime",
+                    "total_time",
+                    "app_id_util_pct",
+                    "acc_id_util_pct",
+                ):
+                    highest = max(highest, float(number))
+    return highest, wait_s
+
+
+class GraphClient:
+    """GET/POST against one base URL with one token; `pages()` walks a list edge."""
+
+    def __init__(
+        self,
+        base_url: str,
+        access_token: str,
+        *,
+        timeout_s: float = 30.0,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        on_wait: Callable[[str, float], None] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._origin = urlsplit(self.base_url)[:2]
+        self._token = access_token
+        self.timeout_s = timeout_s
+        self.retry = retry or RetryPolicy()
+        self._session = session or requests.Session()
+        self._session.headers["Authorization"] = f"Bearer {access_token}"
+        self._sleep = sleep
+        self._on_wait = on_wait
+        self.requests_made = 0
+
+    def close(self) -> None:
+        self._session.close()
+
+    def mask(self, text: str) -> str:
+        return mask_secrets(text, self._token)
+
+    # -- public calls --------------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return self._request("GET", self._url(path), params)
+
+    def post(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return self._request("POST", self._url(path), params)
+
+    def pages(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Each page's `data` list, following `paging.next` exactly as given until it is absent."""
+        body = self.get(path, params)
+        seen: set[str] = set()
+        while True:
+            data = body.get("data")
+            if not isinstance(data, list):
+                raise ApiError(f"The API answered {self._describe(path)} without a data list.")
+            yield data
+            next_url = (body.get("paging") or {}).get("next")
+            if not next_url:
+                return
+            if next_url in seen:
+                raise ApiError(
+                    f"The API sent the same next page twice for {self._describe(path)}; "
+                    "stopped to avoid an endless loop. Try again later."
+                )
+            seen.add(next_url)
+            body = self._request("GET", self._check_same_origin(next_url), None)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def _describe(self, url_or_path: str) -> str:
+        path = urlsplit(url_or_path).path or url_or_path
+        return self.mask(path)
+
+    def _check_same_origin(self, url: str) -> str:
+        if urlsplit(url)[:2] != self._origin:
+            raise ApiError(
+                "The API sent a next-page link to another server; refused so the token is not "
+                "sent there."
+            )
+        return url
+
+    def _request(self, method: str, url: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        attempt = 0
+        rate_limited_s = 0.0
+        while True:
+            attempt += 1
+            try:
+                body, headers, status = self._send(method, url, params)
+            except _Retryable as exc:
+                if attempt > self.retry.max_retries:
+                    raise ApiError(
+                        f"The API kept failing ({exc.reason}) on {self._describe(url)} after "
+                        f"{attempt} tries; nothing was saved. Try again later.",
+                        status=exc.status,
+                        transient=True,
+                    ) from None
+                self._wait(self._backoff(attempt), exc.reason)
+                continue
+            except _RateLimited as exc:
+                wait = max(exc.wait_s, self._backoff(attempt))
+                rate_limited_s += wait
+                if rate_limited_s > self.retry.rate_limit_max_wait_s:
+                    raise ApiError(
+                        f"The API's rate limit is still reached after waiting "
+                        f"{rate_limited_s:.0f} s; nothing was saved. Try again in an hour.",
+                        code=exc.code,
+                    ) from None
+                self._wait(wait, "rate limit")
+                continue
+            self._throttle(headers)
+            del status
+            return body
+
+    def _send(
+        self, method: str, url: str, params: Mapping[str, Any] | None
+    ) -> tuple[dict[str, Any], Mapping[str, str], int]:
+        self.requests_made += 1
+        try:
+            if method == "GET":
+                response = self._session.get(url, params=params, timeout=self.timeout_s)
+            else:
+                response = self._session.post(url, data=params, timeout=self.timeout_s)
+        except requests.Timeout:
+            raise _Retryable("timeout") from None
+        except requests.ConnectionError:
+            raise _Retryable("connection failed") from None
+        try:
+            body = response.json()
+        except ValueError:
+            if response.status_code >= 500:
+                raise _Retryable(f"HTTP {response.status_code}", response.status_code) from None
+            raise _Retryable("a response that is not JSON", response.status_code) from None
+        if not isinstance(body, dict):
+            raise _Retryable("a response that is not a JSON object", response.status_code)
+        if "error" in body or response.status_code >= 400:
+            self._raise_for_error(body.get("error") or {}, response)
+        return body, response.headers, response.status_code
+
+    def _raise_for_error(self, error: Mapping[str, Any], response: requests.Response) -> None:
+        code = error.get("code") if isinstance(error.get("code"), int) else None
+        subcode = (
+            error.get("error_subcode") if isinstance(error.get("error_subcode"), int) else None
+        )
+        message = self.mask(str(error.get("message") or f"HTTP {response.status_code}"))
+        status = response.status_code
+        if code in TOKEN_CODES:
+            raise AuthError(_token_message(subcode), code=code, subcode=subcode, status=status)
+        if code in PERMISSION_CODES:
+            perm = _PERMISSION_NAME.search(message)
+            which = f" ({perm.group(1)})" if perm else ""
+            raise AuthError(
+                f"The access token lacks a permission{which}: {message} Grant it to the app "
+                "and create a new token.",
+                code=code,
+                subcode=subcode,
+                status=status,
+            )
+        if code in RATE_LIMIT_CODES:
+            _, wait_s = _usage_percent(response.headers)
+            raise _RateLimited(code, wait_s)
+        if code in TRANSIENT_CODES or error.get("is_transient") is True or status >= 500:
+            raise _Retryable(f"error {code or status}: {message}", status)
+        raise ApiError(
+            f"The API refused the request: {message}", code=code, subcode=subcode, status=status
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.retry.backoff_max_s, self.retry.backoff_base_s * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)  # exponential backoff with jitter
+
+    def _wait(self, seconds: float, why: str) -> None:
+        if self._on_wait:
+            self._on_wait(why, seconds)
+        log.info("waiting %.1f s (%s)", seconds, why)
+        self._sleep(seconds)
+
+    def _throttle(self, headers: Mapping[str, str]) -> None:
+        """Slow down before the API blocks us: usage near 100% means wait a little."""
+        highest, wait_s = _usage_percent(headers)
+        if wait_s > 0 and highest >= 100:
+            self._wait(min(wait_s, self.retry.rate_limit_max_wait_s), "usage limit reached")
+        elif highest >= 90:
+            self._wait(self.retry.backoff_base_s * (highest - 89) / 10, "usage near the limit")
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class _RateLimited(Exception):
+    def __init__(self, code: int | None, wait_s: float) -> None:
+        super().__init__(code)
+        self.code = code
+        self.wait_s = wait_s
+
+
+def _token_message(subcode: int | None) -> str:
+    why = {
+        463: "has expired",
+        460: "was invalidated because the password changed",
+        467: "is invalid",
+    }.get(subcode or 0, "is invalid or has expired")
+    return (
+        f"The access token {why}. Create a new one (Meta Business Suite > Settings > System users, "
+        "or the Graph API Explorer), set it as INSIGHTS_ACCESS_TOKEN, and refresh again."
+    )

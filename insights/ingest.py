@@ -1,0 +1,529 @@
+"""Pull Instagram and ads data from the Graph API into the store, incrementally and atomically.
+
+A run has two phases. The fetch phase talks HTTP and builds Arrow tables in memory; it writes
+nothing. The write phase replaces the fetched date windows and upserts the objects in ONE
+transaction, so a failure or a kill at any instant leaves the previous committed state.
+Ad insights keep changing for weeks (late conversions): each run re-reads `lookback_days`
+before the last stored day and REPLACES those rows, so totals always equal what the API says now.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from insights import api_rows as rows_
+from insights.errors import ApiError, IngestError, InsightsError
+from insights.graph import GraphClient, RetryPolicy, mask_secrets
+from insights.settings import Settings
+from insights.store import Store
+
+log = logging.getLogger(__name__)
+
+IG_ACCOUNT_FIELDS = "id,username,name,followers_count,media_count"
+IG_MEDIA_FIELDS = (
+    "id,caption,media_type,media_product_type,timestamp,permalink,like_count,comments_count"
+)
+CAMPAIGN_FIELDS = "id,name,objective,status,start_time,stop_time,daily_budget,lifetime_budget"
+AD_INSIGHT_FIELDS = (
+    "campaign_id,campaign_name,spend,impressions,reach,clicks,inline_link_clicks,actions,"
+    "action_values"
+)
+IG_WINDOW_DAYS = 30  # the API refuses account-insights windows over 30 days
+AD_WINDOW_DAYS = 31  # one synchronous insights call per month keeps each answer small
+MAX_HISTORY_DAYS = 37 * 30  # insights reach back at most 37 months
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the ingest is doing, for a progress bar or a CLI line."""
+
+    fraction: float
+    message: str
+    rows: int = 0
+    waiting_s: float = 0.0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Per-run choices (settings hold the defaults)."""
+
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass
+class IngestResult:
+    run_id: int
+    rows_written: dict[str, int] = field(default_factory=dict)
+    requests_made: int = 0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows_written.values())
+
+
+@dataclass
+class _Fetched:
+    """Everything one run fetched, ready to be written in one transaction."""
+
+    ig_accounts: list[dict[str, Any]] = field(default_factory=list)
+    ig_media: list[dict[str, Any]] = field(default_factory=list)
+    ig_daily: dict[str, tuple[date, date, list[dict[str, Any]]]] = field(default_factory=dict)
+    campaigns: list[dict[str, Any]] = field(default_factory=list)
+    campaign_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ad_insights: dict[str, tuple[date, date, list[dict[str, Any]]]] = field(default_factory=dict)
+    sync_state: list[dict[str, Any]] = field(default_factory=list)
+
+
+def date_windows(since: date, until: date, days: int) -> list[tuple[date, date]]:
+    """Consecutive inclusive windows of at most `days` days covering since..until."""
+    windows = []
+    start = since
+    while start <= until:
+        end = min(until, start + timedelta(days=days - 1))
+        windows.append((start, end))
+        start = end + timedelta(days=1)
+    return windows
+
+
+def _unix(day: date) -> int:
+    return int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())
+
+
+class _Reporter:
+    """Turns step counts into Progress events; thread-safe (media insights run on a pool)."""
+
+    def __init__(self, callback: ProgressCallback | None, steps: int) -> None:
+        self._callback = callback
+        self._steps = max(steps, 1)
+        self._done = 0.0
+        self.rows = 0
+        self._lock = threading.Lock()
+
+    def step(self, message: str, amount: float = 1.0, rows: int = 0) -> None:
+        with self._lock:
+            self._done = min(self._steps, self._done + amount)
+            self.rows += rows
+            event = Progress(self._done / self._steps * 0.95, message, self.rows)
+        self.emit(event)
+
+    def say(self, message: str, waiting_s: float = 0.0) -> None:
+        with self._lock:
+            event = Progress(self._done / self._steps * 0.95, message, self.rows, waiting_s)
+        self.emit(event)
+
+    def emit(self, event: Progress) -> None:
+        if self._callback:
+            try:
+                self._callback(event)
+            except Exception:  # a broken progress display must not break the ingest
+                log.exception("progress callback failed")
+
+
+# -- sources -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    base_url: str
+    access_token: str
+    ig_user_ids: tuple[str, ...]
+    ad_account_ids: tuple[str, ...]
+    earliest: date | None = None  # first day the source has data for, when known
+
+
+@contextmanager
+def open_source(settings: Settings) -> Iterator[Source]:
+    """The API to read from: the bundled demo API served in-process on a free local port,
+    or the configured Graph API with the token from the environment."""
+    if settings.source == "demo":
+        from insights import demo_api, demo_data
+
+        dataset = demo_data.load()
+        with demo_api.DemoApi(dataset) as api:
+            first = min(
+                date.fromisoformat(str(d)[:10])
+                for d in (*dataset.ig_account_daily["date"], *dataset.ad_insights_daily["date"])
+            )
+            yield Source(
+                "demo",
+                api.base_url,
+                demo_api.DEMO_TOKEN,
+                tuple(api.ig_user_ids),
+                tuple(api.ad_account_ids),
+                first,
+            )
+        return
+    if settings.source != "graph":
+        raise IngestError(f"Unknown source {settings.source!r}: use 'demo' or 'graph'.")
+    if not settings.access_token:
+        raise IngestError(
+            "No access token: set INSIGHTS_ACCESS_TOKEN to a token with instagram_basic, "
+            "instagram_manage_insights and ads_read, then refresh again."
+        )
+    if not settings.ig_user_ids and not settings.ad_account_ids:
+        raise IngestError(
+            "Nothing to ingest: set INSIGHTS_IG_USER_IDS and/or INSIGHTS_AD_ACCOUNT_IDS "
+            "(or --ig-user-id / --ad-account-id)."
+        )
+    yield Source(
+        "graph",
+        settings.base_url,
+        settings.access_token,
+        settings.ig_user_ids,
+        tuple(rows_.strip_act(a) for a in settings.ad_account_ids),
+    )
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def run_ingest(
+    store: Store,
+    settings: Settings,
+    *,
+    options: IngestOptions | None = None,
+    progress: ProgressCallback | None = None,
+    retry: RetryPolicy | None = None,
+) -> IngestResult:
+    """One whole ingest run: fetch, then write in one transaction; recorded in ingest_runs."""
+    options = options or IngestOptions()
+    run_id = store.start_run(settings.source)
+    token: str | None = settings.access_token
+    try:
+        with open_source(settings) as source:
+            token = source.access_token
+            reporter = _Reporter(
+                progress, 3 * len(source.ig_user_ids) + 2 * len(source.ad_account_ids)
+            )
+            client = GraphClient(
+                source.base_url,
+                source.access_token,
+                timeout_s=settings.timeout_s,
+                retry=retry,
+                on_wait=lambda why, s: reporter.say(f"Waiting {s:.0f} s ({why})", s),
+            )
+            try:
+                fetched = _Fetcher(client, store, settings, options, source, reporter).fetch()
+                reporter.say("Saving to the store")
+                result = _write(store, run_id, fetched, source)
+                result.requests_made = client.requests_made
+            finally:
+                client.close()
+    except InsightsError as exc:
+        _fail(store, run_id, mask_secrets(str(exc), token))
+        raise type(exc)(mask_secrets(str(exc), token)) from None
+    except Exception as exc:
+        message = mask_secrets(f"The ingest failed unexpectedly: {exc}", token)
+        _fail(store, run_id, message)
+        raise IngestError(message) from None
+    reporter.emit(Progress(1.0, f"Done: {result.total_rows:,} rows saved", result.total_rows))
+    return result
+
+
+def _fail(store: Store, run_id: int, message: str) -> None:
+    with store.cursor() as cur:
+        store.finish_run(cur, run_id, "failed", 0, message)
+
+
+def _write(store: Store, run_id: int, fetched: _Fetched, source: Source) -> IngestResult:
+    counts: dict[str, int] = {}
+    with store.transaction() as cur:
+        counts["ig_accounts"] = store.upsert(
+            cur, "ig_accounts", rows_.to_table(fetched.ig_accounts, rows_.IG_ACCOUNT_SCHEMA)
+        )
+        counts["ig_media"] = store.upsert(cur, "ig_media", _media_table(fetched.ig_media))
+        counts["ig_account_daily"] = _replace_windows(
+            store, cur, "ig_account_daily", "account_id", fetched.ig_daily, rows_.IG_DAILY_SCHEMA
+        )
+        counts["ad_campaigns"] = store.upsert(
+            cur, "ad_campaigns", rows_.to_table(fetched.campaigns, rows_.CAMPAIGN_SCHEMA)
+        )
+        listed = {row["campaign_id"] for row in fetched.campaigns}
+        unlisted = [  # insights of deleted/archived campaigns: keep their names for the tables
+            {"campaign_id": cid, "ad_account_id": acct, "name": name}
+            for cid, (acct, name) in fetched.campaign_names.items()
+            if cid not in listed
+        ]
+        if unlisted:
+            store.upsert(
+                cur,
+                "ad_campaigns",
+                pa.Table.from_pylist(
+                    unlisted,
+                    pa.schema(
+                        [
+                            ("campaign_id", pa.string()),
+                            ("ad_account_id", pa.string()),
+                            ("name", pa.string()),
+                        ]
+                    ),
+                ),
+            )
+        counts["ad_insights_daily"] = _replace_windows(
+            store,
+            cur,
+            "ad_insights_daily",
+            "ad_account_id",
+            fetched.ad_insights,
+            rows_.AD_INSIGHTS_SCHEMA,
+        )
+        if fetched.sync_state:
+            store.upsert(
+                cur,
+                "sync_state",
+                pa.Table.from_pylist(
+                    fetched.sync_state,
+                    pa.schema(
+                        [
+                            ("resource", pa.string()),
+                            ("key", pa.string()),
+                            ("value", pa.string()),
+                            ("updated_at", pa.timestamp("us", tz="UTC")),
+                        ]
+                    ),
+                ),
+            )
+        store.finish_run(cur, run_id, "succeeded", sum(counts.values()))
+    return IngestResult(run_id, counts)
+
+
+def _media_table(media: list[dict[str, Any]]) -> pa.Table:
+    return rows_.to_table(media, rows_.IG_MEDIA_SCHEMA)
+
+
+def _replace_windows(
+    store: Store,
+    cur: Any,
+    table: str,
+    key_column: str,
+    windows: dict[str, tuple[date, date, list[dict[str, Any]]]],
+    schema: pa.Schema,
+) -> int:
+    """Delete each key's fetched date range, then insert what the API says for it now:
+    rows that vanished from the API vanish from the store too."""
+    written = 0
+    for key, (since, until, rows) in windows.items():
+        cur.execute(
+            f"DELETE FROM {table} WHERE {key_column} = $key AND date BETWEEN $since AND $until",
+            {"key": key, "since": since, "until": until},
+        )
+        written += store.upsert(cur, table, rows_.to_table(rows, schema))
+    return written
+
+
+class _Fetcher:
+    """The fetch phase of one run: HTTP only, no store writes."""
+
+    def __init__(
+        self,
+        client: GraphClient,
+        store: Store,
+        settings: Settings,
+        options: IngestOptions,
+        source: Source,
+        reporter: _Reporter,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.settings = settings
+        self.options = options
+        self.source = source
+        self.report = reporter
+        self.now = datetime.now(UTC)
+        self.until = options.until or self.now.date()
+        self.out = _Fetched()
+        self._refused_metrics: dict[tuple[str, str], set[str]] = {}
+        self._refused_lock = threading.Lock()
+
+    def fetch(self) -> _Fetched:
+        for account_id in self.source.ig_user_ids:
+            self._instagram(str(account_id))
+        for ad_account_id in self.source.ad_account_ids:
+            self._ads(str(ad_account_id))
+        return self.out
+
+    def _since(self, last_stored: date | None) -> date:
+        """First day to read: the option, else the lookback before the last stored day, else
+        the history setting (or the source's first day), within the API's 37 months."""
+        if self.options.since:
+            return self.options.since
+        floor = self.until - timedelta(days=MAX_HISTORY_DAYS)
+        if last_stored is not None:
+            since = last_stored - timedelta(days=self.settings.lookback_days)
+        elif self.source.earliest is not None:
+            since = self.source.earliest
+        else:
+            since = self.until - timedelta(days=self.settings.history_days)
+        return max(since, floor)
+
+    def _last_date(self, sql: str, key: str) -> date | None:
+        with self.store.cursor() as cur:
+            row = cur.execute(sql, {"key": key}).fetchone()
+        return row[0] if row and row[0] is not None else None
+
+    # -- Instagram ---------------------------------------------------------------------------
+
+    def _instagram(self, account_id: str) -> None:
+        profile = self.client.get(account_id, {"fields": IG_ACCOUNT_FIELDS})
+        account = rows_.ig_account_row({**profile, "id": profile.get("id", account_id)}, self.now)
+        label = f"@{account['username']}" if account.get("username") else account_id
+        self.out.ig_accounts.append(account)
+        self.report.step(f"Instagram {label}: profile", rows=1)
+
+        last_post = self._last_date(
+            "SELECT max(posted_at)::DATE FROM ig_media WHERE account_id = $key", account_id
+        )
+        cutoff = self._since(last_post)
+        media = self._media_list(account_id, cutoff)
+        self._media_insights(media, label)
+        self.out.ig_media.extend(media)
+
+        last_day = self._last_date(
+            "SELECT max(date) FROM ig_account_daily WHERE account_id = $key", account_id
+        )
+        since = self._since(last_day)
+        daily: dict[date, dict[str, Any]] = {}
+        windows = date_windows(since, self.until, IG_WINDOW_DAYS)
+        for start, end in windows:
+            body = self._insights_with_fallback(
+                f"{account_id}/insights",
+                rows_.IG_DAILY_METRICS,
+                ("account", account_id),
+                {"period": "day", "since": _unix(start), "until": _unix(end + timedelta(days=1))},
+            )
+            for day, row in rows_.daily_metric_rows(account_id, body).items():
+                if start <= day <= end:
+                    daily.setdefault(day, {"account_id": account_id, "date": day}).update(row)
+            self.report.step(f"Instagram {label}: daily insights to {end}", 1 / len(windows))
+        self.out.ig_daily[account_id] = (since, self.until, list(daily.values()))
+        self.report.step(f"Instagram {label}: {len(daily)} days", 0, rows=len(daily))
+
+    def _media_list(self, account_id: str, cutoff: date) -> list[dict[str, Any]]:
+        """Posts newest first, stopping at the first page that reaches before `cutoff`."""
+        media: list[dict[str, Any]] = []
+        params = {"fields": IG_MEDIA_FIELDS, "limit": 100}
+        for page in self.client.pages(f"{account_id}/media", params):
+            older = False
+            for obj in page:
+                row = rows_.ig_media_row(obj, account_id, self.now)
+                if row["posted_at"].date() < cutoff:
+                    older = True
+                    continue
+                media.append(row)
+            if older:
+                break
+        return media
+
+    def _media_insights(self, media: list[dict[str, Any]], label: str) -> None:
+        """Lifetime insights per post, on a small bounded pool of threads."""
+        if not media:
+            self.report.step(f"Instagram {label}: no new posts")
+            return
+        share = 1 / len(media)
+
+        def one(row: dict[str, Any]) -> None:
+            kind = (str(row.get("media_type")), str(row.get("media_product_type")))
+            body = self._insights_with_fallback(
+                f"{row['media_id']}/insights", rows_.IG_MEDIA_METRICS, kind, {}
+            )
+            values = rows_.lifetime_metrics(body)
+            for name in rows_.IG_MEDIA_METRICS:
+                row[name] = values.get(name)
+            self.report.step(f"Instagram {label}: post insights", share)
+
+        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
+            list(pool.map(one, media))
+        self.report.step(f"Instagram {label}: {len(media)} posts", 0, rows=len(media))
+
+    def _insights_with_fallback(
+        self, path: str, metrics: Sequence[str], kind: tuple[str, str], params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Ask for all metrics at once; if the API refuses the set (error 100: one metric does
+        not apply to this object, or was deprecated), ask per metric and keep what works.
+        Metrics refused for one kind of object are not asked again for the same kind."""
+        with self._refused_lock:
+            refused = set(self._refused_metrics.get(kind, set()))
+        wanted = [m for m in metrics if m not in refused]
+        if not wanted:
+            return {"data": []}
+        try:
+            return self.client.get(path, {"metric": ",".join(wanted), **params})
+        except ApiError as exc:
+            if exc.code != 100:
+                raise
+        data: list[Any] = []
+        for metric in wanted:
+            try:
+                data.extend(self.client.get(path, {"metric": metric, **params}).get("data") or [])
+            except ApiError as exc:
+                if exc.code != 100:
+                    raise
+                with self._refused_lock:
+                    self._refused_metrics.setdefault(kind, set()).add(metric)
+                log.info("metric %s refused for %s; skipped", metric, kind)
+        return {"data": data}
+
+    # -- Ads -------------------------------------------------------------------------------------
+
+    def _ads(self, ad_account_id: str) -> None:
+        act = f"act_{ad_account_id}"
+        for page in self.client.pages(
+            f"{act}/campaigns", {"fields": CAMPAIGN_FIELDS, "limit": 100}
+        ):
+            self.out.campaigns.extend(
+                rows_.campaign_row(obj, ad_account_id, self.now) for obj in page
+            )
+        self.report.step(f"Ads {act}: campaigns", rows=len(self.out.campaigns))
+
+        last_day = self._last_date(
+            "SELECT max(date) FROM ad_insights_daily WHERE ad_account_id = $key", ad_account_id
+        )
+        since = self._since(last_day)
+        rows: list[dict[str, Any]] = []
+        windows = date_windows(since, self.until, AD_WINDOW_DAYS)
+        action_type = self.settings.conversion_action_type
+        for start, end in windows:
+            params = {
+                "level": "campaign",
+                "time_increment": 1,
+                "breakdowns": "age,gender",
+                "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
+                "fields": AD_INSIGHT_FIELDS,
+                "limit": 500,
+            }
+            for page in self.client.pages(f"{act}/insights", params):
+                for obj in page:
+                    row = rows_.ad_insight_row(obj, ad_account_id, action_type)
+                    if start <= row["date"] <= end:
+                        rows.append(row)
+                    if obj.get("campaign_name"):
+                        self.out.campaign_names[row["campaign_id"]] = (
+                            ad_account_id,
+                            str(obj["campaign_name"]),
+                        )
+            self.report.step(f"Ads {act}: insights to {end}", 1 / len(windows))
+        self.out.ad_insights[ad_account_id] = (since, self.until, rows)
+        self.out.sync_state.append(
+            {
+                "resource": "ad_insights",
+                "key": ad_account_id,
+                "value": self.until.isoformat(),
+                "updated_at": self.now,
+            }
+        )
+        self.report.step(f"Ads {act}: {len(rows):,} insight rows", 0, rows=len(rows))

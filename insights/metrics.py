@@ -1,0 +1,187 @@
+"""Every metric of the product, defined once.
+
+Ratios over a period or a group are ratios of SUMS (CTR = sum(clicks) / sum(impressions)),
+never the mean of daily ratios. A zero (or missing) denominator gives an empty value (NaN),
+never inf, 0 or a crash.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+Unit = Literal["count", "money", "percent", "ratio"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: how it is computed from sums, shown, and judged (is up good?)."""
+
+    key: str
+    label: str
+    unit: Unit
+    numerator: str | None = None  # column of sums; None for a plain sum metric
+    denominator: str | None = None
+    scale: float = 1.0
+    higher_is_better: bool = True
+    help: str = ""
+
+
+PAID_METRICS: tuple[Metric, ...] = (
+    Metric("spend", "Spend", "money", help="Amount spent."),
+    Metric("impressions", "Impressions", "count"),
+    Metric("clicks", "Clicks", "count", help="All clicks."),
+    Metric(
+        "ctr",
+        "CTR",
+        "percent",
+        "clicks",
+        "impressions",
+        help="Click-through rate = clicks / impressions.",
+    ),
+    Metric(
+        "cpc",
+        "CPC",
+        "money",
+        "spend",
+        "clicks",
+        higher_is_better=False,
+        help="Cost per click = spend / clicks.",
+    ),
+    Metric(
+        "cpm",
+        "CPM",
+        "money",
+        "spend",
+        "impressions",
+        1000.0,
+        higher_is_better=False,
+        help="Cost per 1,000 impressions.",
+    ),
+    Metric(
+        "conversions",
+        "Conversions",
+        "count",
+        help="Conversions of the configured action type (default: purchase).",
+    ),
+    Metric(
+        "cvr",
+        "CVR",
+        "percent",
+        "conversions",
+        "clicks",
+        help="Conversion rate = conversions / clicks.",
+    ),
+    Metric(
+        "cpa",
+        "CPA",
+        "money",
+        "spend",
+        "conversions",
+        higher_is_better=False,
+        help="Cost per acquisition = spend / conversions.",
+    ),
+    Metric("conversion_value", "Conversion value", "money"),
+    Metric(
+        "roas",
+        "ROAS",
+        "ratio",
+        "conversion_value",
+        "spend",
+        help="Return on ad spend = conversion value / spend.",
+    ),
+)
+
+ORGANIC_METRICS: tuple[Metric, ...] = (
+    Metric("posts", "Posts", "count", help="Posts published in the period."),
+    Metric(
+        "post_reach",
+        "Post reach (sum)",
+        "count",
+        help="Sum of each post's lifetime reach. People reached by several posts count "
+        "once per post, so this is not unique reach.",
+    ),
+    Metric("engagement", "Engagement", "count", help="Likes + comments + saves + shares."),
+    Metric(
+        "engagement_rate",
+        "Engagement rate",
+        "percent",
+        "engagement",
+        "post_reach",
+        help="Engagement / post reach, over the posts of the period.",
+    ),
+    Metric("new_followers", "New followers", "count"),
+    Metric(
+        "daily_reach",
+        "Daily reach (sum of days)",
+        "count",
+        help="Account reach summed over days. Reach is not additive: a person reached "
+        "on three days counts three times.",
+    ),
+)
+
+ALL_METRICS: dict[str, Metric] = {m.key: m for m in (*PAID_METRICS, *ORGANIC_METRICS)}
+
+
+def ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float:
+    """numerator / denominator * scale, or NaN when the denominator is zero or missing."""
+    if numerator is None or denominator is None:
+        return math.nan
+    num, den = float(numerator), float(denominator)
+    if den == 0 or math.isnan(den) or math.isnan(num):
+        return math.nan
+    return num / den * scale
+
+
+def add_ratios(frame: pd.DataFrame, metrics: tuple[Metric, ...] = PAID_METRICS) -> pd.DataFrame:
+    """A copy of `frame` (one row per group, columns of sums) with each ratio metric whose
+    inputs are present added as a column, computed row-wise as a ratio of the sums."""
+    out = frame.copy()
+    for metric in metrics:
+        if metric.numerator is None or metric.denominator is None:
+            continue
+        if metric.numerator not in out or metric.denominator not in out:
+            continue
+        num = pd.to_numeric(out[metric.numerator], errors="coerce").astype("float64")
+        den = pd.to_numeric(out[metric.denominator], errors="coerce").astype("float64")
+        out[metric.key] = (num / den.where(den != 0, np.nan)) * metric.scale
+    return out
+
+
+def totals(frame: pd.DataFrame, columns: list[str]) -> dict[str, float]:
+    """Column sums of the given sum-columns (missing columns are skipped)."""
+    return {c: float(pd.to_numeric(frame[c], errors="coerce").sum()) for c in columns if c in frame}
+
+
+def kpis(sums: Mapping[str, float | None], metrics: tuple[Metric, ...]) -> dict[str, float]:
+    """Every metric's value from a mapping of sums (one period, one group)."""
+    out: dict[str, float] = {}
+    for metric in metrics:
+        if metric.numerator is None or metric.denominator is None:
+            value = sums.get(metric.key)
+            out[metric.key] = math.nan if value is None else float(value)
+        else:
+            out[metric.key] = ratio(
+                sums.get(metric.numerator), sums.get(metric.denominator), metric.scale
+            )
+    return out
+
+
+def change(current: float, previous: float) -> float:
+    """Relative change current vs previous (0.1 = +10%); NaN when previous is 0 or empty."""
+    return ratio(current - previous, previous) if not math.isnan(current) else math.nan
+
+
+def engagement(likes: float, comments: float, saves: float, shares: float) -> float:
+    """Engagement = likes + comments + saves + shares (missing parts count as zero)."""
+    return float(
+        sum(
+            0 if v is None or (isinstance(v, float) and math.isnan(v)) else v
+            for v in (likes, comments, saves, shares)
+        )
+    )

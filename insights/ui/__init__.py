@@ -1,0 +1,1 @@
+"""The Streamlit pages and widgets: the only part of the product that imports streamlit."""

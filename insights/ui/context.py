@@ -1,0 +1,99 @@
+"""Shared resources of the app: settings, the one store connection, the refresh job, and
+cached query results keyed by the filters and the store's data version."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from insights import dashboard, queries
+from insights.errors import InsightsError
+from insights.jobs import IngestJob
+from insights.settings import Settings
+from insights.store import Store
+
+T = TypeVar("T")
+
+
+def settings() -> Settings:
+    """Settings from the environment, with the token also read from Streamlit secrets."""
+    env = dict(os.environ)
+    if "INSIGHTS_ACCESS_TOKEN" not in env:
+        try:
+            token = st.secrets.get("INSIGHTS_ACCESS_TOKEN")
+        except Exception:  # no secrets file is the normal case
+            token = None
+        if token:
+            env["INSIGHTS_ACCESS_TOKEN"] = str(token)
+    return Settings.from_env(env)
+
+
+@st.cache_resource(show_spinner=False)
+def _open(db_path: str) -> tuple[Store, IngestJob]:
+    store = Store(db_path)
+    store.lock_down()
+    return store, IngestJob(store)
+
+
+def store_and_job() -> tuple[Store, IngestJob]:
+    """The process-wide store (opened once, locked down) and its refresh job."""
+    path = str(settings().db_path)
+    try:
+        return _open(path)
+    except InsightsError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def data_version() -> int:
+    store, _ = store_and_job()
+    return store.data_version()
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _cached(
+    name: str, version: int, filters: dashboard.Filters, extra: tuple[Any, ...]
+) -> pd.DataFrame:
+    store, _ = store_and_job()
+    compute: Callable[..., pd.DataFrame] = getattr(dashboard, name)
+    with store.cursor() as cur:
+        return compute(cur, filters, *extra)
+
+
+def frame(name: str, filters: dashboard.Filters, *extra: Any) -> pd.DataFrame:
+    """A dashboard frame (`dashboard.<name>(cur, filters, *extra)`), cached until the next
+    ingest commits. A copy, so callers may change it freely."""
+    if name not in ("kpi_table", "trend", "trend_with_rolling", "campaign_table"):
+        raise ValueError(f"not a cached dashboard frame: {name}")
+    return _cached(name, data_version(), filters, tuple(extra)).copy()
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _options(version: int) -> dict[str, Any]:
+    store, _ = store_and_job()
+    with store.cursor() as cur:
+        return {
+            "bounds": dashboard.data_bounds(cur),
+            "campaigns": queries.run(cur, "campaign_options"),
+            "accounts": queries.run(cur, "account_options"),
+        }
+
+
+def options() -> dict[str, Any]:
+    """Date bounds, campaigns and accounts that the filters can offer."""
+    return _options(data_version())
+
+
+def last_success() -> Any:
+    """Finish time (UTC) of the last successful ingest, or None."""
+    store, _ = store_and_job()
+    with store.cursor() as cur:
+        value = queries.run(cur, "last_success").iloc[0]["finished_at"]
+    if pd.isna(value):
+        return None
+    return pd.Timestamp(value).tz_convert("UTC").to_pydatetime()

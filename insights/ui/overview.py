@@ -1,0 +1,123 @@
+"""Overview: KPI cards with their change, a trend chart, and the campaign comparison."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from insights import charts, dashboard, export, metrics
+from insights.ui import context, fmt_table
+from insights.ui import format as fmt
+from insights.ui.filters import sidebar_filters
+from insights.ui.refresh import refresh_panel, start_if_empty
+
+
+def render() -> None:
+    """The Overview page."""
+    if start_if_empty():
+        refresh_panel(divider=False)
+        st.title("Overview")
+        st.info(
+            "The store is empty. The demo data is being loaded now (see the progress in "
+            "the sidebar); figures appear here as soon as it is saved. With your own "
+            "account, set a token and ids (see the README) and press Refresh data."
+        )
+        return
+    filters = sidebar_filters()
+    refresh_panel()
+    st.title("Overview")
+    period = f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}"
+    compared = filters.comparison_range()
+    st.caption(
+        period
+        + (
+            f" · changes against {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}"
+            if compared
+            else ""
+        )
+    )
+    kpis = context.frame("kpi_table", filters)
+    _kpi_cards(kpis, "paid", "Paid (Meta ads)")
+    _kpi_cards(kpis, "organic", "Organic (Instagram)")
+    _trend(filters)
+    _campaigns(filters)
+
+
+def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
+    st.subheader(title)
+    rows = kpis[kpis["group"] == group].to_dict("records")
+    per_line = 4  # exact figures (to the cent) and whole labels fit four across
+    for start in range(0, len(rows), per_line):
+        columns = st.columns(per_line)
+        for column, row in zip(columns, rows[start : start + per_line], strict=False):
+            metric = metrics.ALL_METRICS[row["metric"]]
+            column.metric(
+                row["label"],
+                fmt.value(row["value"], row["unit"]),
+                fmt.change(row["change"]),
+                delta_color="normal" if metric.higher_is_better else "inverse",
+                help=row["help"] or None,
+                border=True,
+            )
+    if (kpis[kpis["group"] == group]["value"].fillna(0) == 0).all():
+        st.caption("Nothing in this period under the current filters.")
+
+
+def _trend(filters: dashboard.Filters) -> None:
+    st.subheader("Trend")
+    left, middle, right = st.columns([2, 2, 1])
+    keys = [m.key for m in (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS)]
+    metric_key = left.selectbox(
+        "Metric", keys, key="trend_metric", format_func=lambda k: metrics.ALL_METRICS[k].label
+    )
+    grain = (
+        middle.segmented_control("Grain", list(dashboard.GRAINS), key="trend_grain", default="day")
+        or "day"
+    )
+    smooth = right.toggle("7-day average", key="trend_rolling", value=True, disabled=grain != "day")
+    series = context.frame("trend", filters, grain)
+    if series.empty:
+        st.info("No data in this period under the current filters.")
+        return
+    averaged = context.frame("trend_with_rolling", filters) if smooth and grain == "day" else None
+    st.plotly_chart(
+        charts.trend_figure(series, metric_key, grain, averaged),
+        key="trend_chart",
+        config={"displaylogo": False},
+    )
+    shown = series[["period", metric_key]].rename(columns={"period": grain})
+    if averaged is not None:
+        shown[f"{metric_key}_7day"] = averaged[metric_key].to_numpy()
+    st.download_button(
+        "Download chart data (CSV)",
+        export.to_csv_bytes(shown),
+        file_name=f"trend_{metric_key}_{grain}.csv",
+        mime="text/csv",
+        key="trend_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _campaigns(filters: dashboard.Filters) -> None:
+    st.subheader("Campaigns")
+    table = context.frame("campaign_table", filters)
+    if table.empty:
+        st.info("No campaign delivered in this period under the current filters.")
+        return
+    shown = fmt_table.campaign_display(table)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="campaign_table",
+        column_config=fmt_table.campaign_column_config(),
+    )
+    st.download_button(
+        "Download campaign table (CSV)",
+        export.to_csv_bytes(shown),
+        file_name=f"campaigns_{filters.since}_{filters.until}.csv",
+        mime="text/csv",
+        key="campaigns_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )

@@ -1,0 +1,22 @@
+"""The app's pages, for the router in app.py."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from insights.ui import data_page, overview
+
+
+def navigation() -> st.navigation:  # type: ignore[valid-type]
+    return st.navigation(
+        [
+            st.Page(
+                overview.render,
+                title="Overview",
+                icon=":material/dashboard:",
+                url_path="overview",
+                default=True,
+            ),
+            st.Page(data_page.render, title="Data", icon=":material/database:", url_path="data"),
+        ]
+    )

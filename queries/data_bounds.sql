@@ -1,0 +1,14 @@
+-- name: data_bounds
+-- First and last day with data, for default date ranges. The daily tables (ads, account
+-- insights) define the days; post times are UTC instants and only count when nothing else exists.
+WITH daily AS (
+    SELECT min(date) AS first_day, max(date) AS last_day FROM ad_insights_daily
+    UNION ALL
+    SELECT min(date), max(date) FROM ig_account_daily
+), posts AS (
+    SELECT min(timezone('UTC', posted_at)::DATE) AS first_day,
+           max(timezone('UTC', posted_at)::DATE) AS last_day
+    FROM ig_media
+)
+SELECT coalesce((SELECT min(first_day) FROM daily), (SELECT first_day FROM posts)) AS first_day,
+       coalesce((SELECT max(last_day) FROM daily), (SELECT last_day FROM posts)) AS last_day

@@ -1,0 +1,12 @@
+-- name: paid_totals
+-- Sums of paid delivery over a date range, for all campaigns or the given campaign ids.
+SELECT
+    coalesce(sum(spend), 0)::DECIMAL(18, 2)            AS spend,
+    coalesce(sum(impressions), 0)::BIGINT              AS impressions,
+    coalesce(sum(clicks), 0)::BIGINT                   AS clicks,
+    coalesce(sum(link_clicks), 0)::BIGINT              AS link_clicks,
+    coalesce(sum(conversions), 0)::BIGINT              AS conversions,
+    coalesce(sum(conversion_value), 0)::DECIMAL(18, 2) AS conversion_value
+FROM ad_insights_daily
+WHERE date BETWEEN $since AND $until
+  AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))

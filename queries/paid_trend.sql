@@ -1,0 +1,15 @@
+-- name: paid_trend
+-- Paid sums per period (day, week or month, truncated in SQL) over a date range.
+SELECT
+    date_trunc($grain, date)::DATE     AS period,
+    sum(spend)::DECIMAL(18, 2)         AS spend,
+    sum(impressions)::BIGINT           AS impressions,
+    sum(clicks)::BIGINT                AS clicks,
+    sum(link_clicks)::BIGINT           AS link_clicks,
+    sum(conversions)::BIGINT           AS conversions,
+    sum(conversion_value)::DECIMAL(18, 2) AS conversion_value
+FROM ad_insights_daily
+WHERE date BETWEEN $since AND $until
+  AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
+GROUP BY period
+ORDER BY period

@@ -1,0 +1,59 @@
+"""Shared fixtures: the raw demo files read independently, and a store ingested over HTTP."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from insights.ingest import IngestOptions, run_ingest
+from insights.settings import Settings
+from insights.store import Store
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def read_raw(name: str) -> pd.DataFrame:
+    """A demo file read with plain pandas, every column as text (money stays exact)."""
+    return pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def raw() -> dict[str, pd.DataFrame]:
+    return {
+        "ig_accounts": read_raw("ig_accounts.csv"),
+        "ig_media": read_raw("ig_media.csv.gz"),
+        "ig_account_daily": read_raw("ig_account_daily.csv.gz"),
+        "ad_campaigns": read_raw("ad_campaigns.csv"),
+        "ad_insights_daily": read_raw("ad_insights_daily.csv.gz"),
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_range(raw) -> tuple[date, date]:
+    days = pd.concat([raw["ad_insights_daily"]["date"], raw["ig_account_daily"]["date"]])
+    return date.fromisoformat(days.min()), date.fromisoformat(days.max())
+
+
+@pytest.fixture(scope="session")
+def demo_store_file(tmp_path_factory, demo_range) -> Path:
+    """A store filled once per test session by a real ingest from the demo API over HTTP."""
+    path = tmp_path_factory.mktemp("demo") / "insights.duckdb"
+    with Store(path) as store:
+        run_ingest(
+            store,
+            Settings(db_path=path, source="demo"),
+            options=IngestOptions(demo_range[0], demo_range[1]),
+        )
+    return path
+
+
+@pytest.fixture
+def demo_store_copy(demo_store_file, tmp_path) -> Path:
+    """A private copy of the ingested store, for tests that open or change it."""
+    target = tmp_path / "insights.duckdb"
+    shutil.copy(demo_store_file, target)
+    return target

@@ -1,0 +1,126 @@
+"""Parsing API JSON: exact money, one conversion action type, dates from end_time."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from insights import api_rows
+from insights.errors import IngestError
+
+ROW = {
+    "campaign_id": "120200000000000001",
+    "date_start": "2025-05-01",
+    "date_stop": "2025-05-01",
+    "age": "25-34",
+    "gender": "female",
+    "spend": "12.34",
+    "impressions": "1234",
+    "reach": "1000",
+    "clicks": "40",
+    "inline_link_clicks": "31",
+    "actions": [
+        {"action_type": "link_click", "value": "31"},
+        {"action_type": "purchase", "value": "3"},
+        {"action_type": "omni_purchase", "value": "3"},
+        {"action_type": "offsite_conversion.fb_pixel_purchase", "value": "3"},
+    ],
+    "action_values": [
+        {"action_type": "purchase", "value": "89.70"},
+        {"action_type": "omni_purchase", "value": "89.70"},
+        {"action_type": "offsite_conversion.fb_pixel_purchase", "value": "89.70"},
+    ],
+}
+
+
+def test_ad_insight_row_counts_one_action_type_only():
+    row = api_rows.ad_insight_row(ROW, "123", "purchase")
+    assert row["conversions"] == 3  # not 9: overlapping purchase types are never summed
+    assert row["conversion_value"] == Decimal("89.70")
+    assert row["spend"] == Decimal("12.34")
+    assert row["link_clicks"] == 31 and row["clicks"] == 40 and row["impressions"] == 1234
+    assert row["date"] == date(2025, 5, 1)
+    other = api_rows.ad_insight_row(ROW, "123", "offsite_conversion.fb_pixel_purchase")
+    assert other["conversions"] == 3
+
+
+def test_absent_actions_and_fields_are_zero():
+    row = api_rows.ad_insight_row(
+        {"campaign_id": "1", "date_start": "2025-05-02", "spend": "0.5"}, "123", "purchase"
+    )
+    assert row["conversions"] == 0 and row["conversion_value"] == Decimal("0.00")
+    assert row["clicks"] == 0 and row["reach"] is None
+    assert row["spend"] == Decimal("0.50")
+    assert row["age"] == "unknown"
+
+
+def test_money_is_exact_and_never_float():
+    total = sum(api_rows.parse_money("0.10", "x") for _ in range(10))
+    assert total == Decimal("1.00")
+    assert api_rows.parse_minor_units("5000", "budget") == Decimal("50.00")
+    assert api_rows.parse_minor_units("199", "budget") == Decimal("1.99")
+
+
+@pytest.mark.parametrize("bad", ["12,3", "abc", "NaN", "1e400x"])
+def test_bad_money_names_the_field(bad):
+    with pytest.raises(IngestError, match="spend"):
+        api_rows.parse_money(bad, "spend")
+
+
+def test_bad_counts_name_the_field():
+    with pytest.raises(IngestError, match="impressions"):
+        api_rows.parse_int("12.5", "impressions")
+    with pytest.raises(IngestError, match="clicks"):
+        api_rows.parse_int(True, "clicks")
+    assert api_rows.parse_int("42", "x") == 42 and api_rows.parse_int(None, "x") is None
+
+
+def test_daily_values_map_end_time_to_the_day_before():
+    body = {
+        "data": [
+            {
+                "name": "reach",
+                "period": "day",
+                "values": [
+                    {"value": 10, "end_time": "2025-05-02T07:00:00+0000"},
+                    {"value": 12, "end_time": "2025-05-03T07:00:00+0000"},
+                ],
+            },
+            {
+                "name": "follower_count",
+                "period": "day",
+                "values": [{"value": 3, "end_time": "2025-05-02T07:00:00+0000"}],
+            },
+            {
+                "name": "brand_new_metric",
+                "values": [{"value": 1, "end_time": "2025-05-02T07:00:00+0000"}],
+            },
+        ]
+    }
+    rows = api_rows.daily_metric_rows("17841", body)
+    assert rows[date(2025, 5, 1)] == {
+        "account_id": "17841",
+        "date": date(2025, 5, 1),
+        "reach": 10,
+        "follower_count": 3,
+    }
+    assert rows[date(2025, 5, 2)]["reach"] == 12
+
+
+def test_times_and_ids():
+    when = api_rows.parse_time("2025-05-01T18:22:05+0000", "t")
+    assert when is not None and when.isoformat() == "2025-05-01T18:22:05+00:00"
+    assert api_rows.parse_time("2025-05-01T20:22:05+0200", "t") == when
+    assert api_rows.strip_act("act_123") == "123" and api_rows.strip_act("123") == "123"
+
+
+def test_lifetime_metrics_accept_total_value_shape():
+    body = {
+        "data": [
+            {"name": "reach", "values": [{"value": 5}]},
+            {"name": "views", "total_value": {"value": 7}},
+        ]
+    }
+    assert api_rows.lifetime_metrics(body) == {"reach": 5, "views": 7}

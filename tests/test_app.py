@@ -1,0 +1,163 @@
+"""The dashboard through Streamlit's AppTest: every page runs, shows the right figures."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app_env(monkeypatch, demo_store_copy):
+    monkeypatch.setenv("INSIGHTS_DB", str(demo_store_copy))
+    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
+    return demo_store_copy
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, f"no KPI card {label!r}; have {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def _spend(raw, since: date, until: date, campaigns: list[str] | None = None) -> Decimal:
+    ads = raw["ad_insights_daily"]
+    mask = (ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())
+    if campaigns:
+        mask &= ads["campaign_id"].isin(campaigns)
+    return sum((Decimal(v) for v in ads.loc[mask, "spend"]), Decimal("0"))
+
+
+def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
+    at = _app()
+    assert not at.exception, at.exception
+    until = demo_range[1]
+    since = until - timedelta(days=27)
+    assert _metric(at, "Spend") == f"${_spend(raw, since, until):,.2f}"
+    ads = raw["ad_insights_daily"]
+    window = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
+    clicks = window["clicks"].astype(int).sum()
+    impressions = window["impressions"].astype(int).sum()
+    assert _metric(at, "Clicks") == f"{clicks:,}"
+    assert _metric(at, "CTR") == f"{clicks / impressions:.2%}"
+    value = sum(Decimal(v) for v in window["purchase_value"])
+    spend = _spend(raw, since, until)
+    assert _metric(at, "ROAS") == f"{float(value / spend):,.2f}x"
+    media = raw["ig_media"]
+    posted = media["timestamp"].str[:10]
+    shown = media[(posted >= since.isoformat()) & (posted <= until.isoformat())]
+    assert _metric(at, "Posts") == f"{len(shown):,}"
+    # the change against the previous 28 days is shown on the Spend card
+    before = _spend(raw, since - timedelta(days=28), since - timedelta(days=1))
+    delta = [m.delta for m in at.metric if m.label == "Spend"][0]
+    assert delta == f"{float((spend - before) / before):+.1%}"
+    # the campaign table holds every campaign that delivered in the window, spend to the cent
+    table = at.dataframe[0].value
+    assert len(table) == window["campaign_id"].nunique()
+    expected = window.groupby("campaign_id")["spend"].apply(
+        lambda s: float(sum(Decimal(v) for v in s))
+    )
+    names = raw["ad_campaigns"].set_index("campaign_id")["name"]
+    by_name = {names[cid]: round(v, 2) for cid, v in expected.items()}
+    assert dict(zip(table["Campaign"], table["Spend ($)"], strict=True)) == pytest.approx(by_name)
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_custom_range_and_campaign_filter_from_the_url(app_env, raw):
+    campaign = raw["ad_campaigns"]["campaign_id"].iloc[0]
+    ads = raw["ad_insights_daily"]
+    days = sorted(ads.loc[ads["campaign_id"] == campaign, "date"].unique())
+    since, until = date.fromisoformat(days[0]), date.fromisoformat(days[min(20, len(days) - 1)])
+    at = _app(
+        range="custom",
+        since=since.isoformat(),
+        until=until.isoformat(),
+        campaigns=campaign,
+        compare="none",
+    )
+    assert not at.exception
+    assert _metric(at, "Spend") == f"${_spend(raw, since, until, [campaign]):,.2f}"
+    assert all(not m.delta for m in at.metric)  # no comparison: no change shown
+    assert len(at.dataframe[0].value) == 1
+    assert at.query_params["campaigns"] in (campaign, [campaign])  # the URL keeps the filter
+
+
+def test_hostile_url_values_fall_back_with_a_notice(app_env, raw, demo_range):
+    at = _app(range="'; DROP TABLE ad_campaigns; --", compare="<script>", campaigns="nope,1")
+    assert not at.exception
+    notices = " ".join(t.value for t in at.toast)
+    assert "Unknown date range" in notices and "Unknown comparison" in notices
+    until = demo_range[1]
+    assert _metric(at, "Spend") == f"${_spend(raw, until - timedelta(days=27), until):,.2f}"
+
+
+def test_empty_filter_result_shows_a_sentence(app_env):
+    at = _app(range="custom", since="2001-01-01", until="2001-01-31")
+    assert not at.exception
+    assert any("No campaign delivered" in i.value for i in at.info)
+    assert _metric(at, "Spend") == "$0.00"
+    assert _metric(at, "CTR") == "–"
+
+
+def test_data_page_lists_runs_and_tables(app_env):
+    # pages are callables in st.navigation, so the Data page is run as its own script
+    at = AppTest.from_function(_data_page_script, default_timeout=60).run()
+    assert not at.exception
+    tables = at.dataframe[0].value
+    assert set(tables["table_name"]) >= {"ad_insights_daily", "ig_media"}
+    assert (tables["row_count"] > 0).all()
+    runs = at.dataframe[1].value
+    assert runs["status"].iloc[0] == "succeeded"
+
+
+def _data_page_script() -> None:
+    from insights.ui import data_page
+
+    data_page.render()
+
+
+def test_first_start_on_an_empty_store_loads_the_demo(monkeypatch, tmp_path, raw):
+    db = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("INSIGHTS_DB", str(db))
+    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
+    at = _app()
+    assert not at.exception
+    assert any("store is empty" in i.value for i in at.info)
+    from insights.ui.context import _open
+
+    _, job = _open(str(db))
+    snap = job.wait(timeout=120)
+    assert snap.error is None and snap.result is not None
+    at = _app()
+    assert not at.exception
+    assert _metric(at, "Spend").startswith("$")
+    assert _metric(at, "Spend") != "$0.00"
+
+
+def test_refresh_button_runs_an_ingest_in_the_background(app_env):
+    at = _app()
+    at.button(key="refresh").click().run()
+    assert not at.exception
+    from insights.ui.context import _open
+
+    _, job = _open(str(app_env))
+    deadline = time.monotonic() + 120
+    while job.snapshot().running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    snap = job.snapshot()
+    assert snap.error is None and snap.result is not None
+    at.run()
+    assert any("Refreshed" in s.value for s in at.success)

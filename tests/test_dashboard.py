@@ -1,0 +1,128 @@
+"""The page computations: date presets, comparison periods, trend grains, rolling ratios."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from insights import dashboard
+from insights.dashboard import Filters, preset_range
+from insights.store import Store
+
+
+def test_presets():
+    anchor = date(2026, 3, 15)
+    assert preset_range("last_7", anchor) == (date(2026, 3, 9), anchor)
+    assert preset_range("last_28", anchor) == (date(2026, 2, 16), anchor)
+    assert preset_range("this_month", anchor) == (date(2026, 3, 1), anchor)
+    assert preset_range("last_month", anchor) == (date(2026, 2, 1), date(2026, 2, 28))
+    with pytest.raises(ValueError):
+        preset_range("forever", anchor)
+
+
+def test_comparison_periods():
+    f = Filters(date(2026, 3, 1), date(2026, 3, 28))
+    assert f.comparison_range() == (date(2026, 2, 1), date(2026, 2, 28))
+    leap = Filters(date(2024, 2, 29), date(2024, 3, 5), compare="last_year")
+    assert leap.comparison_range() == (date(2023, 2, 28), date(2023, 3, 5))
+    assert Filters(date(2026, 3, 1), date(2026, 3, 2), compare="none").comparison_range() is None
+
+
+@pytest.fixture
+def store(demo_store_copy):
+    with Store(demo_store_copy) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("grain,freq", [("day", "D"), ("week", "W-MON"), ("month", "MS")])
+def test_trend_grains_match_pandas(store, raw, demo_range, grain, freq):
+    until = demo_range[1]
+    since = until - timedelta(days=120)
+    with store.cursor() as cur:
+        series = dashboard.trend(cur, Filters(since, until), grain)
+    ads = raw["ad_insights_daily"].copy()
+    ads = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
+    ads["day"] = pd.to_datetime(ads["date"])
+    ads["clicks"] = ads["clicks"].astype(int)
+    ads["spend"] = ads["spend"].map(Decimal)
+    key = ads["day"].dt.to_period({"day": "D", "week": "W-SUN", "month": "M"}[grain]).dt.start_time
+    expected = ads.groupby(key).agg(clicks=("clicks", "sum"), spend=("spend", "sum"))
+    got = series.set_index("period")
+    assert got.index.is_monotonic_increasing and got.index.is_unique
+    for period, row in expected.iterrows():
+        assert got.loc[period, "clicks"] == row["clicks"]
+        assert got.loc[period, "spend"] == pytest.approx(float(row["spend"]), abs=0.005)
+    assert got["clicks"].sum() == ads["clicks"].sum()
+    del freq
+
+
+def test_rolling_averages_sums_and_takes_ratios_of_rolling_sums():
+    frame = pd.DataFrame(
+        {
+            "period": pd.date_range("2026-01-01", periods=8),
+            "clicks": [1, 0, 0, 0, 0, 0, 99, 5],
+            "impressions": [10, 0, 0, 0, 0, 0, 9990, 100],
+            "spend": [7.0] * 7 + [14.0],
+            "conversions": [0] * 8,
+            "conversion_value": [0.0] * 8,
+        }
+    )
+    out = dashboard.rolling(dashboard.with_metrics(frame), 7)
+    assert pd.isna(out["ctr"].iloc[5])  # not a full window yet
+    assert out["ctr"].iloc[6] == pytest.approx(100 / 10000)
+    assert out["ctr"].iloc[7] == pytest.approx(104 / 10090)
+    assert out["spend"].iloc[6] == pytest.approx(7.0)  # an average per day, not a 7-day sum
+    assert out["spend"].iloc[7] == pytest.approx(8.0)
+    assert out["clicks"].iloc[7] == pytest.approx(104 / 7)
+
+
+def test_trend_with_rolling_starts_on_the_first_day(store, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=27)
+    with store.cursor() as cur:
+        averaged = dashboard.trend_with_rolling(cur, Filters(since, until))
+    assert averaged["period"].iloc[0] == pd.Timestamp(since)
+    assert averaged["spend"].notna().all() and len(averaged) == 28
+    ads = raw["ad_insights_daily"]
+    first = [(since - timedelta(days=i)).isoformat() for i in range(7)]
+    window = ads[ads["date"].isin(first)]
+    expected = float(sum(Decimal(v) for v in window["spend"])) / 7
+    assert averaged["spend"].iloc[0] == pytest.approx(expected, abs=1e-6)
+
+
+def test_campaign_table_ratios_are_ratios_of_sums(store, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=60)
+    with store.cursor() as cur:
+        table = dashboard.campaign_table(cur, Filters(since, until))
+    ads = raw["ad_insights_daily"]
+    ads = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
+    for cid, group in ads.groupby("campaign_id"):
+        row = table.set_index("campaign_id").loc[cid]
+        clicks, imps = group["clicks"].astype(int).sum(), group["impressions"].astype(int).sum()
+        spend = sum(Decimal(v) for v in group["spend"])
+        conv = group["purchases"].astype(int).sum()
+        assert row["ctr"] == pytest.approx(clicks / imps)
+        assert row["spend"] == pytest.approx(float(spend), abs=0.001)
+        if conv:
+            assert row["cpa"] == pytest.approx(float(spend) / conv)
+        else:
+            assert pd.isna(row["cpa"])
+
+
+def test_kpi_table_marks_good_news_by_direction(store, demo_range):
+    until = demo_range[1]
+    with store.cursor() as cur:
+        kpis = dashboard.kpi_table(cur, Filters(until - timedelta(days=27), until))
+    rows = kpis.set_index("metric")
+    for key in ("cpa", "cpc", "cpm"):
+        change = rows.loc[key, "change"]
+        if pd.notna(change) and change != 0:
+            assert rows.loc[key, "good"] == (change < 0)
+    change = rows.loc["roas", "change"]
+    if pd.notna(change) and change != 0:
+        assert rows.loc["roas", "good"] == (change > 0)
+    assert set(kpis["group"]) == {"paid", "organic"}

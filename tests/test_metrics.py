@@ -1,0 +1,87 @@
+"""Metric definitions: one each, ratio of sums, empty on a zero denominator."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from insights import metrics
+
+
+def test_ratio_of_sums_not_mean_of_ratios():
+    # two days: 1 click of 10 impressions, 99 clicks of 9990 impressions
+    days = pd.DataFrame(
+        {
+            "clicks": [1, 99],
+            "impressions": [10, 9990],
+            "spend": [1.0, 99.0],
+            "conversions": [0, 5],
+            "conversion_value": [0.0, 250.0],
+        }
+    )
+    sums = days.sum().to_dict()
+    values = metrics.kpis(sums, metrics.PAID_METRICS)
+    assert values["ctr"] == pytest.approx(100 / 10000)
+    mean_of_daily = (1 / 10 + 99 / 9990) / 2
+    assert values["ctr"] != pytest.approx(mean_of_daily)
+    assert values["cpm"] == pytest.approx(1000 * 100 / 10000)
+    assert values["cpc"] == pytest.approx(100 / 100)
+    assert values["cvr"] == pytest.approx(5 / 100)
+    assert values["cpa"] == pytest.approx(100 / 5)
+    assert values["roas"] == pytest.approx(250 / 100)
+
+
+def test_zero_denominators_give_empty_values():
+    values = metrics.kpis(
+        {"spend": 12.0, "impressions": 0, "clicks": 0, "conversions": 0, "conversion_value": 0.0},
+        metrics.PAID_METRICS,
+    )
+    for key in ("ctr", "cpc", "cpm", "cvr", "cpa"):
+        assert math.isnan(values[key]), key
+    assert values["roas"] == 0.0
+    assert math.isnan(
+        metrics.kpis({"spend": 0.0, "conversion_value": 5.0}, metrics.PAID_METRICS)["roas"]
+    )
+
+
+def test_add_ratios_row_wise_with_zero_rows():
+    frame = pd.DataFrame(
+        {
+            "spend": [10.0, 0.0],
+            "impressions": [2000, 0],
+            "clicks": [40, 0],
+            "conversions": [4, 0],
+            "conversion_value": [30.0, 0.0],
+        }
+    )
+    out = metrics.add_ratios(frame)
+    assert out.loc[0, "ctr"] == pytest.approx(0.02)
+    assert out.loc[0, "cpa"] == pytest.approx(2.5)
+    assert out.loc[0, "roas"] == pytest.approx(3.0)
+    assert out.loc[1, ["ctr", "cpc", "cpm", "cvr", "cpa", "roas"]].isna().all()
+    assert "ctr" not in frame  # the input is not changed
+
+
+def test_engagement_and_engagement_rate():
+    assert metrics.engagement(10, 2, 3, 1) == 16
+    assert metrics.engagement(10, None, float("nan"), 1) == 11
+    rate = metrics.kpis({"engagement": 16, "post_reach": 400}, metrics.ORGANIC_METRICS)
+    assert rate["engagement_rate"] == pytest.approx(0.04)
+
+
+def test_change_and_direction():
+    assert metrics.change(120, 100) == pytest.approx(0.2)
+    assert math.isnan(metrics.change(5, 0))
+    assert math.isnan(metrics.change(float("nan"), 3))
+    assert not metrics.ALL_METRICS["cpa"].higher_is_better
+    assert metrics.ALL_METRICS["roas"].higher_is_better
+
+
+def test_every_ratio_names_existing_sums():
+    keys = set(metrics.ALL_METRICS)
+    for metric in metrics.ALL_METRICS.values():
+        if metric.numerator:
+            assert metric.numerator in keys | {"engagement"}, metric.key
+            assert metric.denominator in keys, metric.key

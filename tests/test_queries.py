@@ -1,0 +1,49 @@
+"""The SQL files: well formed, named parameters only, misuse fails clearly."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from insights import queries
+from insights.errors import QueryError
+
+
+def test_every_query_file_loads_with_a_docstring():
+    loaded = queries.load_all()
+    assert {"paid_totals", "campaign_comparison", "paid_trend", "organic_trend"} <= set(loaded)
+    for query in loaded.values():
+        assert query.doc, query.name
+
+
+def test_name_header_must_match_file(tmp_path):
+    with pytest.raises(QueryError, match="must start with"):
+        queries.parse("-- name: other\nSELECT 1", "mine")
+    with pytest.raises(QueryError, match="no statement"):
+        queries.parse("-- name: mine\n-- just a comment", "mine")
+
+
+def test_parameters_are_checked_exactly():
+    query = queries.parse("-- name: q\n-- doc\nSELECT $a + $b AS s -- not $c\n", "q")
+    assert query.params == {"a", "b"}
+    con = duckdb.connect()
+    assert query.run(con, a=1, b=2)["s"][0] == 3
+    with pytest.raises(QueryError, match="missing"):
+        query.run(con, a=1)
+    with pytest.raises(QueryError, match="unexpected"):
+        query.run(con, a=1, b=2, c=3)
+
+
+def test_hostile_values_stay_values(tmp_path):
+    from insights.store import Store
+
+    with Store(tmp_path / "s.duckdb") as store, store.cursor() as cur:
+        frame = queries.run(
+            cur,
+            "paid_totals",
+            since="2025-01-01",
+            until="2025-01-31",
+            campaign_ids=["x'); DROP TABLE ad_campaigns; --"],
+        )
+        assert frame["impressions"][0] == 0
+        assert cur.execute("SELECT count(*) FROM ad_campaigns").fetchone() == (0,)

@@ -1,0 +1,230 @@
+"""The store: migrations, bulk upserts, transactions, locking, lock-down."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from insights.errors import StoreBusyError
+from insights.store import DATA_TABLES, Store, migrations
+
+CONTRACT = {  # PRODUCT.md's data model: table -> columns that must exist
+    "ig_accounts": {
+        "account_id",
+        "username",
+        "name",
+        "followers_count",
+        "media_count",
+        "updated_at",
+    },
+    "ig_media": {
+        "media_id",
+        "account_id",
+        "posted_at",
+        "media_type",
+        "media_product_type",
+        "caption",
+        "permalink",
+        "like_count",
+        "comments_count",
+        "reach",
+        "views",
+        "saved",
+        "shares",
+        "total_interactions",
+        "updated_at",
+    },
+    "ig_account_daily": {
+        "account_id",
+        "date",
+        "reach",
+        "views",
+        "follower_count",
+        "profile_views",
+        "website_clicks",
+    },
+    "ad_campaigns": {
+        "campaign_id",
+        "ad_account_id",
+        "name",
+        "objective",
+        "status",
+        "start_time",
+        "stop_time",
+        "daily_budget",
+        "lifetime_budget",
+        "updated_at",
+    },
+    "ad_insights_daily": {
+        "ad_account_id",
+        "campaign_id",
+        "date",
+        "age",
+        "gender",
+        "spend",
+        "impressions",
+        "reach",
+        "clicks",
+        "link_clicks",
+        "conversions",
+        "conversion_value",
+    },
+    "ingest_runs": {
+        "run_id",
+        "source",
+        "started_at",
+        "finished_at",
+        "status",
+        "rows_written",
+        "error",
+    },
+}
+
+
+def _campaign_rows(*rows: tuple[str, str, str]) -> pa.Table:
+    return pa.table(
+        {
+            "campaign_id": [r[0] for r in rows],
+            "ad_account_id": ["1"] * len(rows),
+            "name": [r[1] for r in rows],
+            "daily_budget": pa.array([Decimal(r[2]) for r in rows], pa.decimal128(18, 2)),
+        }
+    )
+
+
+def test_migrations_create_the_data_model(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        assert store.schema_version() == max(v for v, _, _ in migrations())
+    con = duckdb.connect(str(path), read_only=True)
+    columns = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns"
+    ).fetchall()
+    have: dict[str, set[str]] = {}
+    for table, column in columns:
+        have.setdefault(table, set()).add(column)
+    for table, wanted in CONTRACT.items():
+        assert wanted <= have.get(table, set()), table
+    keys = dict(
+        con.execute(
+            "SELECT table_name, list_sort(constraint_column_names) FROM duckdb_constraints() "
+            "WHERE constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+    )
+    assert keys["ad_insights_daily"] == sorted(["campaign_id", "date", "age", "gender"])
+    assert keys["ig_account_daily"] == ["account_id", "date"]
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'ad_insights_daily'"
+        ).fetchall()
+    )
+    assert types["spend"] == types["conversion_value"] == "DECIMAL(18,2)"
+    con.close()
+
+
+def test_reopening_applies_no_migration_twice_and_keeps_data(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store, store.transaction() as cur:
+        store.upsert(cur, "ad_campaigns", _campaign_rows(("c1", "Spring", "50.00")))
+    with Store(path) as store:
+        assert store.migrate() == []
+        assert store.query("SELECT count(*) AS n FROM schema_migrations")["n"][0] == len(
+            migrations()
+        )
+        assert store.query("SELECT name FROM ad_campaigns")["name"].tolist() == ["Spring"]
+
+
+def test_upsert_is_idempotent_and_updates(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        batch = _campaign_rows(("c1", "A", "10.00"), ("c2", "B", "20.50"))
+        for _ in range(3):
+            with store.transaction() as cur:
+                store.upsert(cur, "ad_campaigns", batch)
+        assert store.query("SELECT count(*) AS n FROM ad_campaigns")["n"][0] == 2
+        with store.transaction() as cur:
+            store.upsert(cur, "ad_campaigns", _campaign_rows(("c2", "B2", "0.01")))
+        rows = store.query("SELECT campaign_id, name, daily_budget FROM ad_campaigns ORDER BY 1")
+        assert rows["name"].tolist() == ["A", "B2"]
+        with store.cursor() as cur:
+            exact = cur.execute("SELECT sum(daily_budget) FROM ad_campaigns").fetchone()[0]
+        assert exact == Decimal("10.01")
+
+
+def test_upsert_survives_a_key_repeated_in_one_batch(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store, store.transaction() as cur:
+        store.upsert(cur, "ad_campaigns", _campaign_rows(("c1", "A", "1.00"), ("c1", "A", "1.00")))
+        assert cur.execute("SELECT count(*) FROM ad_campaigns").fetchone()[0] == 1
+
+
+def test_failed_transaction_leaves_previous_state(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        with store.transaction() as cur:
+            store.upsert(cur, "ad_campaigns", _campaign_rows(("c1", "A", "1.00")))
+        with pytest.raises(RuntimeError), store.transaction() as cur:
+            cur.execute("DELETE FROM ad_campaigns")
+            store.upsert(cur, "ad_campaigns", _campaign_rows(("c9", "Z", "9.00")))
+            raise RuntimeError("boom")
+        assert store.query("SELECT campaign_id FROM ad_campaigns")["campaign_id"].tolist() == ["c1"]
+
+
+def test_a_run_left_running_by_a_dead_process_is_marked_interrupted(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        run = store.start_run("demo")
+    with Store(path) as store:
+        row = store.query(f"SELECT status, error FROM ingest_runs WHERE run_id = {run}")
+        assert row["status"][0] == "interrupted"
+        assert "Run it again" in row["error"][0]
+
+
+def test_second_process_gets_a_clear_busy_error(tmp_path):
+    path = tmp_path / "s.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys, time
+            from insights.store import Store
+            s = Store({str(path)!r}); print("open", flush=True); time.sleep(30)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreBusyError) as info:
+            Store(path)
+        assert "open in another program" in str(info.value)
+        assert str(holder.pid) in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_lock_down_blocks_file_access_and_cannot_be_undone(tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a\n1\n")
+    with Store(tmp_path / "s.duckdb") as store:
+        store.lock_down()
+        with store.cursor() as cur:
+            with pytest.raises(duckdb.Error):
+                cur.execute(f"SELECT * FROM read_csv('{secret}')")
+            with pytest.raises(duckdb.Error):
+                cur.execute("SET enable_external_access = true")
+            assert cur.execute("SELECT count(*) FROM ad_insights_daily").fetchone() == (0,)
+        # writes of staged Arrow data still work after lock-down (the ingest needs them)
+        with store.transaction() as cur:
+            store.upsert(cur, "ad_campaigns", _campaign_rows(("c1", "A", "1.00")))
+
+
+def test_data_tables_are_known():
+    assert set(DATA_TABLES) <= set(CONTRACT)
