@@ -24,6 +24,8 @@ from insights.errors import ApiError, AuthError
 log = logging.getLogger(__name__)
 
 TRANSIENT_CODES = frozenset({1, 2})
+TOO_MUCH_DATA_SUBCODES = frozenset({1487534})  # code 1: "reduce the amount of data"; use async
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
 TOKEN_CODES = frozenset({190})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
@@ -47,6 +49,9 @@ class RetryPolicy:
     """How hard to try: every wait is a setting so tests can run with tiny ones."""
 
     max_retries: int = 5
+    poll_initial_s: float = 1.0  # async report polling: first wait, doubled up to poll_max_s
+    poll_max_s: float = 30.0
+    report_max_wait_s: float = 1800.0
     backoff_base_s: float = 1.0
     backoff_max_s: float = 60.0
     rate_limit_max_wait_s: float = 600.0
@@ -108,7 +113,7 @@ class GraphClient:
         on_wait: Callable[[str, float], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._origin = urlsplit(self.base_url)[:2]
+        self._origin = _origin(self.base_url)
         self._token = access_token
         self.timeout_s = timeout_s
         self.retry = retry or RetryPolicy()
@@ -128,6 +133,10 @@ class GraphClient:
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return self._request("GET", self._url(path), params)
+
+    def sleep(self, seconds: float, why: str) -> None:
+        """Wait (reported to the progress callback), e.g. between async report polls."""
+        self._wait(seconds, why)
 
     def post(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return self._request("POST", self._url(path), params)
@@ -164,7 +173,7 @@ class GraphClient:
         return self.mask(path)
 
     def _check_same_origin(self, url: str) -> str:
-        if urlsplit(url)[:2] != self._origin:
+        if _origin(url) != self._origin:
             raise ApiError(
                 "The API sent a next-page link to another server; refused so the token is not "
                 "sent there."
@@ -250,6 +259,13 @@ class GraphClient:
         if code in RATE_LIMIT_CODES:
             _, wait_s = _usage_percent(response.headers)
             raise _RateLimited(code, wait_s)
+        if code in TRANSIENT_CODES and subcode in TOO_MUCH_DATA_SUBCODES:
+            raise ApiError(
+                f"The API asks for less data per request: {message}",
+                code=code,
+                subcode=subcode,
+                status=status,
+            )
         if code in TRANSIENT_CODES or error.get("is_transient") is True or status >= 500:
             raise _Retryable(f"error {code or status}: {message}", status)
         raise ApiError(
@@ -287,6 +303,15 @@ class _RateLimited(Exception):
         super().__init__(code)
         self.code = code
         self.wait_s = wait_s
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port; the loopback names count as one host (a local server may
+    write its links with either)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, "loopback" if host in LOOPBACK else host, port
 
 
 def _token_message(subcode: int | None) -> str:

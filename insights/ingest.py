@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from insights import api_rows as rows_
 from insights.errors import ApiError, IngestError, InsightsError
-from insights.graph import GraphClient, RetryPolicy, mask_secrets
+from insights.graph import TOO_MUCH_DATA_SUBCODES, GraphClient, RetryPolicy, mask_secrets
 from insights.settings import Settings
 from insights.store import Store
 
@@ -414,18 +414,26 @@ class _Fetcher:
         self.report.step(f"Instagram {label}: {len(daily)} days", 0, rows=len(daily))
 
     def _media_list(self, account_id: str, cutoff: date) -> list[dict[str, Any]]:
-        """Posts newest first, stopping at the first page that reaches before `cutoff`."""
+        """Posts from `cutoff` on. The API lists newest first, so paging stops at the first
+        page that reaches before the cutoff; if a server lists in any other order, every page
+        is read (stopping early would lose posts)."""
         media: list[dict[str, Any]] = []
         params = {"fields": IG_MEDIA_FIELDS, "limit": 100}
+        ascending_seen = descending_seen = False  # stop early only on evidence of the order
+        previous: datetime | None = None
         for page in self.client.pages(f"{account_id}/media", params):
-            older = False
+            reached_cutoff = False
             for obj in page:
                 row = rows_.ig_media_row(obj, account_id, self.now)
+                if previous is not None:
+                    ascending_seen |= row["posted_at"] > previous
+                    descending_seen |= row["posted_at"] < previous
+                previous = row["posted_at"]
                 if row["posted_at"].date() < cutoff:
-                    older = True
+                    reached_cutoff = True
                     continue
                 media.append(row)
-            if older:
+            if reached_cutoff and descending_seen and not ascending_seen:
                 break
         return media
 
@@ -506,7 +514,7 @@ class _Fetcher:
                 "fields": AD_INSIGHT_FIELDS,
                 "limit": 500,
             }
-            for page in self.client.pages(f"{act}/insights", params):
+            for page in self._ad_insight_pages(act, params):
                 for obj in page:
                     row = rows_.ad_insight_row(obj, ad_account_id, action_type)
                     if start <= row["date"] <= end:
@@ -527,3 +535,43 @@ class _Fetcher:
             }
         )
         self.report.step(f"Ads {act}: {len(rows):,} insight rows", 0, rows=len(rows))
+
+    def _ad_insight_pages(self, act: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """Pages of one insights window: synchronously, or through an async report run when
+        the API says the window holds too much data for one answer."""
+        try:
+            pages = list(self.client.pages(f"{act}/insights", params))
+        except ApiError as exc:
+            if exc.code != 1 or exc.subcode not in TOO_MUCH_DATA_SUBCODES:
+                raise
+            yield from self._async_report(act, params)
+            return
+        yield from pages
+
+    def _async_report(self, act: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """POST a report run, poll it until 'Job Completed', then page through its rows."""
+        started = self.client.post(f"{act}/insights", params)
+        run_id = started.get("report_run_id")
+        if not run_id:
+            raise IngestError("The API did not return a report_run_id for an insights report.")
+        policy = self.client.retry
+        delay, waited = policy.poll_initial_s, 0.0
+        while True:
+            status = self.client.get(str(run_id))
+            state = str(status.get("async_status", ""))
+            if state == "Job Completed":
+                break
+            if state in ("Job Failed", "Job Skipped"):
+                raise IngestError(
+                    f"The API's insights report {run_id} ended with '{state}'. Try again later."
+                )
+            if waited >= policy.report_max_wait_s:
+                raise IngestError(
+                    f"The API's insights report {run_id} was not ready after {waited:.0f} s. "
+                    "Try again later."
+                )
+            percent = status.get("async_percent_completion", 0)
+            self.client.sleep(delay, f"insights report {percent}% ready")
+            waited += delay
+            delay = min(delay * 2, policy.poll_max_s)
+        yield from self.client.pages(f"{run_id}/insights", {"limit": 500})

@@ -30,12 +30,24 @@ class ScriptedServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                self.do_GET(method="POST")
+
+            def do_GET(self, method: str = "GET") -> None:  # noqa: N802
                 parts = urlsplit(self.path)
                 server.requests.append(
-                    {"path": parts.path, "query": parts.query, "headers": dict(self.headers)}
+                    {
+                        "path": parts.path,
+                        "query": parts.query,
+                        "headers": dict(self.headers),
+                        "method": method,
+                    }
                 )
-                queue = server.answers.get(parts.path)
+                queue = server.answers.get(f"{method} {parts.path}") or server.answers.get(
+                    parts.path
+                )
                 if not queue:
                     status, body, headers = (
                         404,
@@ -58,6 +70,7 @@ class ScriptedServer:
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v21.0"
 
     def script(self, path: str, *answers: Answer) -> None:
+        """Answers for a path ('/v21.0/x' for any method, or 'POST /v21.0/x')."""
         self.answers[path].extend(answers)
 
     @contextmanager

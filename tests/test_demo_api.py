@@ -61,7 +61,9 @@ def test_ads_insights_numbers_are_strings_and_purchases_overlap(api, raw):
             "time_increment": 1,
             "breakdowns": "age,gender",
             "time_range": json.dumps({"since": "2025-11-20", "until": "2025-11-30"}),
-            "fields": "campaign_id,spend,impressions,clicks,inline_link_clicks,actions,action_values",
+            "fields": (
+                "campaign_id,spend,impressions,clicks,inline_link_clicks,actions,action_values"
+            ),
             "limit": 500,
         },
     )
