@@ -16,12 +16,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from insights.demo_data import DemoDataset, load
+from insights.demo_data import DemoDataset, load, restate
 
 DEMO_TOKEN = "demo-access-token"
 API_VERSION = "v21.0"
@@ -154,6 +155,32 @@ def _insight_json(row: Mapping[str, Any], campaign_name: str) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class Faults:
+    """Trouble the demo API can inject, each as a share of requests (seeded, repeatable),
+    so clients can be tested against a flaky API over real HTTP."""
+
+    server_error: float = 0.0  # HTTP 500, error code 1
+    transient: float = 0.0  # HTTP 400, code 2, is_transient
+    rate_limit: float = 0.0  # HTTP 400, code 17 or 80000 with usage headers at 100%
+    rate_limit_regain_minutes: float = 0.0  # estimated_time_to_regain_access sent with it
+    malformed: float = 0.0  # HTTP 200 with a body that is not JSON
+    slow: float = 0.0  # answers that take `slow_s` seconds
+    slow_s: float = 0.5
+    expire_token_after: int | None = None  # every request after N answers 190/463
+    seed: int = 1
+
+    def any(self) -> bool:
+        return bool(
+            self.server_error
+            or self.transient
+            or self.rate_limit
+            or self.malformed
+            or self.slow
+            or self.expire_token_after is not None
+        )
+
+
 class DemoApi:
     """The demo API on a local port, served from a daemon thread."""
 
@@ -166,8 +193,17 @@ class DemoApi:
         access_token: str = DEMO_TOKEN,
         page_size: int | None = None,
         shuffle_fields: bool = False,
+        faults: Faults | None = None,
+        restatement_epoch: int = 0,
     ) -> None:
-        self._data = _Data(dataset if dataset is not None else load())
+        base = dataset if dataset is not None else load()
+        # restatement: the last 28 days of ad insights as they read after `epoch` rounds of
+        # late-attributed conversions (0 = as bundled)
+        self.dataset = restate(base, restatement_epoch) if restatement_epoch else base
+        self._data = _Data(self.dataset)
+        self._faults = faults or Faults()
+        self._rng = random.Random(self._faults.seed)
+        self._faults_injected = 0
         self._token = access_token
         self._page_size = page_size
         self._shuffle = shuffle_fields
@@ -215,6 +251,12 @@ class DemoApi:
         return f"http://{self._host}:{self.port}/{API_VERSION}"
 
     @property
+    def faults_injected(self) -> int:
+        """Answers that were an injected fault (errors, rate limits, broken bodies)."""
+        with self._lock:
+            return self._faults_injected
+
+    @property
     def request_count(self) -> int:
         with self._lock:
             return self._count
@@ -223,8 +265,8 @@ class DemoApi:
 
     def answer(
         self, method: str, raw_path: str, body: bytes, headers: Mapping[str, str]
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        """(status, JSON body, headers) for one request."""
+    ) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
+        """(status, JSON body or raw bytes, headers) for one request."""
         parts = urlsplit(raw_path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         if method == "POST" and body:
@@ -233,12 +275,73 @@ class DemoApi:
         usage = self._usage(path)
         try:
             self._authenticate(query, headers)
+            fault = self._fault(usage)
+            if fault is not None:
+                with self._lock:
+                    self._faults_injected += 1
+                return fault
             if not path or path[0] != API_VERSION or len(path) < 2:
                 raise _unsupported("/".join(path))
             payload = self._route(method, path[1:], query, parts.path)
         except ApiFailure as failure:
             return failure.status, {"error": failure.body}, usage
         return 200, self._shuffled(payload), usage
+
+    def _fault(
+        self, usage: dict[str, str]
+    ) -> tuple[int, dict[str, Any] | bytes, dict[str, str]] | None:
+        """An injected fault for this request, or None (raises for an expired token)."""
+        faults = self._faults
+        if not faults.any():
+            return None
+        with self._lock:
+            count = self._count
+            roll = self._rng.random()
+            slow = self._rng.random() < faults.slow
+        if faults.expire_token_after is not None and count > faults.expire_token_after:
+            raise ApiFailure(
+                400, 190, "Error validating access token: Session has expired.", subcode=463
+            )
+        if slow:
+            time.sleep(faults.slow_s)
+        edge = faults.server_error
+        if roll < edge:
+            return 500, {"error": ApiFailure(500, 1, "An unknown error occurred").body}, usage
+        edge += faults.transient
+        if roll < edge:
+            failure = ApiFailure(400, 2, "An unexpected error has occurred. Please retry.")
+            failure.body["is_transient"] = True
+            return 400, {"error": failure.body}, usage
+        edge += faults.rate_limit
+        if roll < edge:
+            code = 17 if roll < edge - faults.rate_limit / 2 else 80000
+            limited = dict(usage)
+            limited["X-App-Usage"] = json.dumps(
+                {"call_count": 100, "total_cputime": 40, "total_time": 40}
+            )
+            limited["X-Business-Use-Case-Usage"] = json.dumps(
+                {
+                    "0": [
+                        {
+                            "type": "ads_insights",
+                            "call_count": 100,
+                            "total_cputime": 40,
+                            "total_time": 40,
+                            "estimated_time_to_regain_access": faults.rate_limit_regain_minutes,
+                        }
+                    ]
+                }
+            )
+            message = (
+                "(#17) User request limit reached"
+                if code == 17
+                else "There have been too many calls to this ad-account."
+            )
+            return 400, {"error": ApiFailure(400, code, message).body}, limited
+        edge += faults.malformed
+        if roll < edge:
+            return 200, b'{"data": [{"id": "trunc', usage
+        return None
 
     def _authenticate(self, query: Mapping[str, str], headers: Mapping[str, str]) -> None:
         token = query.get("access_token")
@@ -553,7 +656,11 @@ def _handler(api: DemoApi) -> type[BaseHTTPRequestHandler]:
             status, payload, headers = api.answer(
                 method, self.path, body, {k.lower(): v for k, v in self.headers.items()}
             )
-            raw = json.dumps(payload, separators=(",", ":")).encode()
+            raw = (
+                payload
+                if isinstance(payload, bytes)
+                else json.dumps(payload, separators=(",", ":")).encode()
+            )
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
             self.send_header("Content-Length", str(len(raw)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -730,3 +731,23 @@ def load(directory: Path = SAMPLE_DIR) -> DemoDataset:
         for name, file_name in FILES.items()
     }
     return _typed(DemoDataset(**frames))
+
+
+def restate(dataset: DemoDataset, epoch: int, days: int = 28) -> DemoDataset:
+    """The data set as the API reports it after `epoch` rounds of late attribution: in the
+    last `days` days of ad insights some rows gain conversions and value, as Meta restates
+    recent days. Epoch 0 is the data set itself."""
+    if epoch <= 0:
+        return dataset
+    ads = dataset.ad_insights_daily.copy()
+    last = date.fromisoformat(ads["date"].max())
+    recent = ads["date"] >= (last - timedelta(days=days - 1)).isoformat()
+    chosen = recent & (np.arange(len(ads)) % 3 == epoch % 3)
+    ads.loc[chosen, "purchases"] = ads.loc[chosen, "purchases"] + epoch
+    extra_cents = 1234 * epoch
+    ads.loc[chosen, "purchase_value"] = [
+        _money(int(Decimal(v) * 100) + extra_cents) for v in ads.loc[chosen, "purchase_value"]
+    ]
+    return DemoDataset(
+        **{**{f.name: getattr(dataset, f.name) for f in fields(dataset)}, "ad_insights_daily": ads}
+    )

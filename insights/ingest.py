@@ -214,7 +214,12 @@ def run_ingest(
                 source.base_url,
                 source.access_token,
                 timeout_s=settings.timeout_s,
-                retry=retry,
+                retry=retry
+                or RetryPolicy(
+                    max_retries=settings.max_retries,
+                    backoff_base_s=settings.backoff_base_s,
+                    rate_limit_max_wait_s=settings.rate_limit_max_wait_s,
+                ),
                 on_wait=lambda why, s: reporter.say(f"Waiting {s:.0f} s ({why})", s),
             )
             try:

@@ -88,6 +88,27 @@ SPECS: tuple[SettingSpec, ...] = (
         "timeout_s", "INSIGHTS_HTTP_TIMEOUT", 30.0, "Seconds before an API call times out.", float
     ),
     SettingSpec(
+        "max_retries",
+        "INSIGHTS_MAX_RETRIES",
+        5,
+        "Retries of a failing API call (server errors, timeouts) before the run fails.",
+        int,
+    ),
+    SettingSpec(
+        "backoff_base_s",
+        "INSIGHTS_BACKOFF_BASE",
+        1.0,
+        "First retry wait in seconds; doubled on each retry, with jitter.",
+        float,
+    ),
+    SettingSpec(
+        "rate_limit_max_wait_s",
+        "INSIGHTS_RATE_LIMIT_MAX_WAIT",
+        600.0,
+        "Most seconds one run waits for the API's rate limit before it fails.",
+        float,
+    ),
+    SettingSpec(
         "max_workers", "INSIGHTS_MAX_WORKERS", 4, "Parallel API calls for per-post insights.", int
     ),
 )
@@ -106,6 +127,9 @@ class Settings:
     history_days: int = 730
     conversion_action_type: str = "purchase"
     timeout_s: float = 30.0
+    max_retries: int = 5
+    backoff_base_s: float = 1.0
+    rate_limit_max_wait_s: float = 600.0
     max_workers: int = 4
     access_token: str | None = field(default=None, repr=False)
 
