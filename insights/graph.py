@@ -259,6 +259,7 @@ class GraphClient:
         if code in RATE_LIMIT_CODES:
             _, wait_s = _usage_percent(response.headers)
             raise _RateLimited(code, wait_s)
+        self._throttle(response.headers)  # usage headers count on error answers too
         if code in TRANSIENT_CODES and subcode in TOO_MUCH_DATA_SUBCODES:
             raise ApiError(
                 f"The API asks for less data per request: {message}",

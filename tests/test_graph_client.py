@@ -129,3 +129,14 @@ def test_mask_secrets():
     masked = mask_secrets(text, TOKEN)
     assert TOKEN not in masked and "access_token=***" in masked
     assert "access_token=***" in mask_secrets("u?access_token=OTHER&y=2")
+
+
+def test_usage_near_the_limit_slows_down_even_on_errors(server):
+    busy = {"X-App-Usage": '{"call_count": 97, "total_cputime": 10, "total_time": 10}'}
+    server.script(
+        "/v21.0/x", (500, {"error": {"message": "oops", "code": 1}}, busy), (200, {"id": "x"}, busy)
+    )
+    waits: list[float] = []
+    assert _client(server, waits).get("x") == {"id": "x"}
+    # one throttle wait per answer (usage 97%), plus the retry backoff after the error
+    assert len(waits) == 3
