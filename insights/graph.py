@@ -44,6 +44,19 @@ def mask_secrets(text: str, *secrets: str | None) -> str:
     return _BEARER.sub(r"\1***", text)
 
 
+class _MaskTokens(logging.Filter):
+    """Rewrites log records so no access_token=... leaves through urllib3's debug lines
+    (it logs each request line, and the API's next-page links carry the token)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_secrets(record.getMessage())
+        record.args = None
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_MaskTokens())
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to try: every wait is a setting so tests can run with tiny ones."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from insights.errors import ApiError, AuthError
@@ -140,3 +142,15 @@ def test_usage_near_the_limit_slows_down_even_on_errors(server):
     assert _client(server, waits).get("x") == {"id": "x"}
     # one throttle wait per answer (usage 97%), plus the retry backoff after the error
     assert len(waits) == 3
+
+
+def test_no_token_in_debug_logs_or_errors_when_next_links_carry_it(server, caplog):
+    caplog.set_level(logging.DEBUG)
+    nxt = f"{server.base_url}/1/media?after=CUR1&access_token={TOKEN}"
+    server.script("/v21.0/1/media", (200, {"data": [{"id": "a"}], "paging": {"next": nxt}}, {}))
+    server.script("/v21.0/1/media", (500, {"error": {"message": f"bad {TOKEN}", "code": 1}}, {}))
+    with pytest.raises(ApiError) as info:
+        list(_client(server).pages("1/media"))
+    assert "access_token" in caplog.text  # urllib3 did log the request line...
+    assert TOKEN not in caplog.text  # ...with the token masked
+    assert TOKEN not in str(info.value)
