@@ -251,6 +251,12 @@ class DemoApi:
         return f"http://{self._host}:{self.port}/{API_VERSION}"
 
     @property
+    def reports_started(self) -> int:
+        """Async insights report runs started so far."""
+        with self._lock:
+            return len(self._reports)
+
+    @property
     def faults_injected(self) -> int:
         """Answers that were an injected fault (errors, rate limits, broken bodies)."""
         with self._lock:

@@ -62,7 +62,7 @@ class RetryPolicy:
     """How hard to try: every wait is a setting so tests can run with tiny ones."""
 
     max_retries: int = 5
-    poll_initial_s: float = 1.0  # async report polling: first wait, doubled up to poll_max_s
+    poll_initial_s: float = 0.25  # async report polling: first wait, doubled up to poll_max_s
     poll_max_s: float = 30.0
     report_max_wait_s: float = 1800.0
     backoff_base_s: float = 1.0

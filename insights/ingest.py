@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +40,8 @@ AD_INSIGHT_FIELDS = (
 )
 IG_WINDOW_DAYS = 30  # the API refuses account-insights windows over 30 days
 AD_WINDOW_DAYS = 31  # one synchronous insights call per month keeps each answer small
+SYNC_MAX_DAYS = 62  # longer ranges (backfills) go through async report runs ...
+ASYNC_WINDOW_DAYS = 93  # ... of at most a quarter each
 MAX_HISTORY_DAYS = 37 * 30  # insights reach back at most 37 months
 
 
@@ -508,18 +510,18 @@ class _Fetcher:
         )
         since = self._since(last_day)
         rows: list[dict[str, Any]] = []
-        windows = date_windows(since, self.until, AD_WINDOW_DAYS)
         action_type = self.settings.conversion_action_type
-        for start, end in windows:
-            params = {
-                "level": "campaign",
-                "time_increment": 1,
-                "breakdowns": "age,gender",
-                "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
-                "fields": AD_INSIGHT_FIELDS,
-                "limit": 500,
-            }
-            for page in self._ad_insight_pages(act, params):
+        if (self.until - since).days + 1 > SYNC_MAX_DAYS:
+            # a backfill: async report runs, all submitted at once, then paged in order
+            windows = date_windows(since, self.until, ASYNC_WINDOW_DAYS)
+            answers: Iterable[Iterator[list[dict[str, Any]]]] = self._async_reports(
+                act, [_insights_params(w) for w in windows]
+            )
+        else:
+            windows = date_windows(since, self.until, AD_WINDOW_DAYS)
+            answers = (self._ad_insight_pages(act, _insights_params(w)) for w in windows)
+        for (start, end), pages in zip(windows, answers, strict=True):
+            for page in pages:
                 for obj in page:
                     row = rows_.ad_insight_row(obj, ad_account_id, action_type)
                     if start <= row["date"] <= end:
@@ -549,34 +551,60 @@ class _Fetcher:
         except ApiError as exc:
             if exc.code != 1 or exc.subcode not in TOO_MUCH_DATA_SUBCODES:
                 raise
-            yield from self._async_report(act, params)
+            yield from self._async_reports(act, [params])[0]
             return
         yield from pages
 
-    def _async_report(self, act: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
-        """POST a report run, poll it until 'Job Completed', then page through its rows."""
-        started = self.client.post(f"{act}/insights", params)
-        run_id = started.get("report_run_id")
-        if not run_id:
-            raise IngestError("The API did not return a report_run_id for an insights report.")
+    def _async_reports(
+        self, act: str, windows: list[dict[str, Any]]
+    ) -> list[Iterator[list[dict[str, Any]]]]:
+        """Start one async report run per window, poll them together until all are
+        'Job Completed', then return each one's pages (fetched lazily, in window order)."""
+        run_ids = []
+        for params in windows:
+            started = self.client.post(f"{act}/insights", params)
+            run_id = started.get("report_run_id")
+            if not run_id:
+                raise IngestError("The API did not return a report_run_id for an insights report.")
+            run_ids.append(str(run_id))
         policy = self.client.retry
         delay, waited = policy.poll_initial_s, 0.0
-        while True:
-            status = self.client.get(str(run_id))
-            state = str(status.get("async_status", ""))
-            if state == "Job Completed":
+        pending = list(run_ids)
+        while pending:
+            still, percents = [], []
+            for run_id in pending:
+                status = self.client.get(run_id)
+                state = str(status.get("async_status", ""))
+                if state in ("Job Failed", "Job Skipped"):
+                    raise IngestError(
+                        f"The API's insights report {run_id} ended with '{state}'. Try again later."
+                    )
+                if state != "Job Completed":
+                    still.append(run_id)
+                    percents.append(status.get("async_percent_completion") or 0)
+            pending = still
+            if not pending:
                 break
-            if state in ("Job Failed", "Job Skipped"):
-                raise IngestError(
-                    f"The API's insights report {run_id} ended with '{state}'. Try again later."
-                )
             if waited >= policy.report_max_wait_s:
                 raise IngestError(
-                    f"The API's insights report {run_id} was not ready after {waited:.0f} s. "
+                    f"The API's insights reports were not ready after {waited:.0f} s. "
                     "Try again later."
                 )
-            percent = status.get("async_percent_completion", 0)
-            self.client.sleep(delay, f"insights report {percent}% ready")
+            ready = len(run_ids) - len(pending)
+            self.client.sleep(delay, f"insights reports: {ready} of {len(run_ids)} ready")
             waited += delay
             delay = min(delay * 2, policy.poll_max_s)
-        yield from self.client.pages(f"{run_id}/insights", {"limit": 500})
+        return [self.client.pages(f"{run_id}/insights", {"limit": 500}) for run_id in run_ids]
+
+
+def _insights_params(window: tuple[date, date]) -> dict[str, Any]:
+    """The insights request of one window: campaign level, daily, by age and gender."""
+    start, end = window
+    return {
+        "level": "campaign",
+        "time_increment": 1,
+        "breakdowns": "age,gender",
+        "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
+        "fields": AD_INSIGHT_FIELDS,
+        "limit": 500,
+    }

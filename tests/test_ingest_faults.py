@@ -239,3 +239,22 @@ def test_a_second_process_is_refused_clearly_while_the_store_is_open(demo_store_
     assert done.returncode == 1
     assert "open in another program" in done.stderr and "Refresh" in done.stderr
     assert _table_state(Path(demo_store_copy))[0][0] > 0  # still opens, data intact
+
+
+def test_backfills_use_async_reports_and_short_runs_do_not(tmp_path, demo_range):
+    with DemoApi(access_token=TOKEN) as api, Store(tmp_path / "s.duckdb") as store:
+        settings = _settings(api).with_(ig_user_ids=())
+        run_ingest(
+            store,
+            settings,
+            retry=FAST,
+            options=IngestOptions(demo_range[1] - timedelta(days=200), demo_range[1]),
+        )
+        backfill_reports = api.reports_started
+        run_ingest(store, settings, retry=FAST, options=IngestOptions(until=demo_range[1]))
+        incremental_reports = api.reports_started - backfill_reports
+        first = (demo_range[1] - timedelta(days=200)).isoformat()
+        with store.cursor() as cur:
+            assert _stored_totals(cur, first) == _served_totals(api, first)
+    assert backfill_reports == 3  # 201 days in windows of at most 93
+    assert incremental_reports == 0  # the lookback window is read synchronously
