@@ -81,4 +81,4 @@ def _outcome(snap: JobSnapshot) -> None:
         if age < 5400
         else f"{age / 3600:.0f} h ago"
     )
-    st.caption(f"Last refreshed {last:%d %b %Y %H:%M} UTC ({ago})")
+    st.caption(f"Last refreshed {last:%d %b %Y %H:%M:%S} UTC ({ago})")

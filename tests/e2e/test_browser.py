@@ -1,0 +1,179 @@
+"""The dashboard as a marketer uses it: a real browser against the real app."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from decimal import Decimal
+
+from insights.demo_api import DemoApi
+from tests.e2e.conftest import RunningApp, screenshot_dir, start_app
+
+SETTLE_MS = 60_000
+
+
+def _settled(page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=SETTLE_MS)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=SETTLE_MS
+    )
+    page.wait_for_timeout(300)
+
+
+def _kpi(page, label: str) -> str:
+    card = (
+        page.locator("[data-testid='stMetric']")
+        .filter(has=page.locator("[data-testid='stMetricLabel']", has_text=label))
+        .first
+    )
+    return card.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def _no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.content()
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose an option of a selectbox or multiselect by its label (ARIA roles)."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option").filter(has_text=option).first.click()
+    page.keyboard.press("Escape")
+    _settled(page)
+
+
+def _dollars(cell: str) -> str:
+    """A grid cell (the accessible table holds the raw number) written like a KPI card."""
+    return f"${Decimal(cell.replace('$', '').replace(',', '')):,.2f}"
+
+
+def _grid_rows(page) -> list[list[str]]:
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.locator("tbody tr").first.wait_for(state="attached", timeout=SETTLE_MS)
+    return [
+        [cell.inner_text().strip() for cell in row.locator("td").all()]
+        for row in grid.locator("tbody tr").all()
+    ]
+
+
+def test_first_start_loads_the_demo_and_shows_figures(page, fresh_app: RunningApp, tmp_path):
+    page.goto(fresh_app.url)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
+    _settled(page)
+    _no_exception(page)
+    assert _kpi(page, "Spend").startswith("$") and _kpi(page, "Spend") != "$0.00"
+    assert page.locator(".js-plotly-plot .main-svg").count() > 0  # the chart is drawn
+    assert "range=last_28" in page.url
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "overview.png"), full_page=True)
+
+
+def test_every_page_renders(page, fresh_app: RunningApp, tmp_path):
+    page.goto(f"{fresh_app.url}/data")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=SETTLE_MS)
+    _settled(page)
+    _no_exception(page)
+    assert page.get_by_text("Last refreshes").count() == 1
+    tables = page.locator("[data-testid='stDataFrame']")
+    assert tables.count() == 2
+    runs = [
+        [c.inner_text() for c in r.locator("td").all()]
+        for r in tables.nth(1).locator("tbody tr").all()
+    ]
+    assert runs and "succeeded" in runs[0]
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "data.png"), full_page=True)
+    page.goto(fresh_app.url)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)
+    _no_exception(page)
+
+
+def test_filters_change_figures_and_url_and_a_link_reproduces_the_view(
+    page, browser, fresh_app: RunningApp
+):
+    page.goto(fresh_app.url)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
+    _settled(page)
+    before = _kpi(page, "Spend")
+    _pick(page, "Date range", "Last 7 days")
+    page.wait_for_function("() => location.search.includes('range=last_7')", timeout=SETTLE_MS)
+    seven_days = _kpi(page, "Spend")
+    assert seven_days != before
+    first_campaign = _grid_rows(page)[0][0]
+    _pick(page, "Campaigns", first_campaign)
+    page.wait_for_function("() => location.search.includes('campaigns=')", timeout=SETTLE_MS)
+    one_campaign = _kpi(page, "Spend")
+    assert one_campaign != seven_days
+    rows = _grid_rows(page)
+    assert [r[0] for r in rows] == [first_campaign]
+    assert _dollars(rows[0][3]) == one_campaign  # the table's spend is the card's spend
+    _no_exception(page)
+
+    other = browser.new_page(viewport={"width": 1440, "height": 1800})
+    other.goto(page.url)
+    other.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
+    _settled(other)
+    assert _kpi(other, "Spend") == one_campaign
+    assert [r[0] for r in _grid_rows(other)] == [first_campaign]
+    other.close()
+
+
+def test_campaign_csv_download_matches_the_table(page, fresh_app: RunningApp):
+    page.goto(f"{fresh_app.url}/?range=last_90&compare=previous")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=SETTLE_MS)
+    _settled(page)
+    shown = _grid_rows(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download campaign table (CSV)").click()
+    with open(download.value.path(), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
+    assert [r["Campaign"] for r in rows] == [r[0] for r in shown]
+    assert [Decimal(r["Spend ($)"]) for r in rows] == [Decimal(r[3]) for r in shown]
+    total = sum(Decimal(r["Spend ($)"]) for r in rows)
+    assert f"${total:,.2f}" == _kpi(page, "Spend")
+
+
+def test_refresh_runs_to_the_end_and_the_time_changes(page, fresh_app: RunningApp):
+    page.goto(f"{fresh_app.url}/data")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=SETTLE_MS)
+    _settled(page)
+    caption = page.get_by_text("Last refreshed").first
+    before = caption.inner_text()
+    page.wait_for_timeout(1100)  # the caption shows seconds
+    page.get_by_role("button", name="Refresh data").click()
+    page.wait_for_selector("text=Refreshed:", timeout=120_000)
+    _settled(page)
+    assert page.get_by_text("Last refreshed").first.inner_text() != before
+    _no_exception(page)
+
+
+def test_a_bad_token_shows_a_clear_error_and_the_figures_stay(page, demo_store_file, tmp_path):
+    db = tmp_path / "insights.duckdb"
+    shutil.copy(demo_store_file, db)
+    secret = "EAAB-browser-bad-token-77"
+    with DemoApi(access_token="the-right-token") as api:
+        process, app = start_app(
+            db,
+            tmp_path / "streamlit.log",
+            INSIGHTS_SOURCE="graph",
+            INSIGHTS_GRAPH_URL=api.base_url,
+            INSIGHTS_ACCESS_TOKEN=secret,
+            INSIGHTS_AD_ACCOUNT_IDS=api.ad_account_ids[0],
+        )
+        try:
+            page.goto(app.url)
+            page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
+            _settled(page)
+            spend = _kpi(page, "Spend")
+            page.get_by_role("button", name="Refresh data").click()
+            alert = page.locator("[data-testid='stAlert']").filter(has_text="access token")
+            alert.first.wait_for(timeout=SETTLE_MS)
+            _settled(page)
+            assert "INSIGHTS_ACCESS_TOKEN" in alert.first.inner_text()
+            assert _kpi(page, "Spend") == spend  # the figures stay
+            assert secret not in page.content()
+            _no_exception(page)
+        finally:
+            process.terminate()
+            process.wait(20)
+    assert secret not in app.log.read_text(errors="replace")
