@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -48,13 +48,20 @@ ORGANIC_SUMS = [
 
 @dataclass(frozen=True)
 class Filters:
-    """The global filters of every page. Empty id tuples mean 'all'."""
+    """The global filters of every page. An empty tuple means 'all'.
+
+    Paid figures follow campaigns, objectives, ages and genders; organic figures follow
+    accounts and media types (account-level daily insights follow accounts only)."""
 
     since: date
     until: date
     compare: Comparison = "previous"
     campaign_ids: tuple[str, ...] = ()
     account_ids: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    media_types: tuple[str, ...] = ()
+    ages: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
 
     def comparison_range(self) -> tuple[date, date] | None:
         """The period the KPI changes are measured against, or None."""
@@ -66,21 +73,35 @@ class Filters:
         return None
 
     def with_range(self, since: date, until: date) -> Filters:
-        return Filters(since, until, self.compare, self.campaign_ids, self.account_ids)
+        return replace(self, since=since, until=until)
 
     def paid_params(self) -> dict[str, object]:
         return {
             "since": self.since,
             "until": self.until,
             "campaign_ids": list(self.campaign_ids) or None,
+            "objectives": list(self.objectives) or None,
+            "ages": list(self.ages) or None,
+            "genders": list(self.genders) or None,
         }
 
-    def organic_params(self) -> dict[str, object]:
+    def account_params(self) -> dict[str, object]:
         return {
             "since": self.since,
             "until": self.until,
             "account_ids": list(self.account_ids) or None,
         }
+
+    def organic_params(self) -> dict[str, object]:
+        return {**self.account_params(), "media_types": list(self.media_types) or None}
+
+    @property
+    def narrows_paid(self) -> bool:
+        return bool(self.campaign_ids or self.objectives or self.ages or self.genders)
+
+    @property
+    def narrows_organic(self) -> bool:
+        return bool(self.account_ids or self.media_types)
 
 
 def _year_before(day: date) -> date:
@@ -116,7 +137,7 @@ def _paid_sums(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, fl
 
 def _organic_sums(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float]:
     posts = queries.run(cur, "organic_post_totals", **filters.organic_params())
-    accounts = queries.run(cur, "organic_account_totals", **filters.organic_params())
+    accounts = queries.run(cur, "organic_account_totals", **filters.account_params())
     sums = {
         **metrics.totals(posts, list(posts.columns)),
         **metrics.totals(accounts, list(accounts.columns)),

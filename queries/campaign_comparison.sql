@@ -17,5 +17,9 @@ FROM ad_insights_daily AS i
 LEFT JOIN ad_campaigns AS c USING (campaign_id)
 WHERE i.date BETWEEN $since AND $until
   AND ($campaign_ids IS NULL OR list_contains($campaign_ids, i.campaign_id))
+  AND ($objectives IS NULL OR i.campaign_id IN (
+        SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))
+  AND ($ages IS NULL OR list_contains($ages, i.age))
+  AND ($genders IS NULL OR list_contains($genders, i.gender))
 GROUP BY ALL
 ORDER BY spend DESC, campaign_id

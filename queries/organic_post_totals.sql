@@ -10,3 +10,4 @@ SELECT
 FROM ig_media
 WHERE timezone('UTC', posted_at)::DATE BETWEEN $since AND $until
   AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
+  AND ($media_types IS NULL OR list_contains($media_types, media_type))

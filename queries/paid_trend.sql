@@ -11,5 +11,9 @@ SELECT
 FROM ad_insights_daily
 WHERE date BETWEEN $since AND $until
   AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
+  AND ($objectives IS NULL OR campaign_id IN (
+        SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))
+  AND ($ages IS NULL OR list_contains($ages, age))
+  AND ($genders IS NULL OR list_contains($genders, gender))
 GROUP BY period
 ORDER BY period

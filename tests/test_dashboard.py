@@ -126,3 +126,48 @@ def test_kpi_table_marks_good_news_by_direction(store, demo_range):
     if pd.notna(change) and change != 0:
         assert rows.loc["roas", "good"] == (change > 0)
     assert set(kpis["group"]) == {"paid", "organic"}
+
+
+def test_objective_age_and_gender_filters_match_the_raw_rows(store, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=44)
+    campaigns = raw["ad_campaigns"]
+    objective = campaigns["objective"].value_counts().index[0]
+    filters = Filters(
+        since, until, objectives=(objective,), ages=("25-34", "35-44"), genders=("female",)
+    )
+    with store.cursor() as cur:
+        kpis = dashboard.kpi_table(cur, filters).set_index("metric")["value"]
+        table = dashboard.campaign_table(cur, filters)
+    ads = raw["ad_insights_daily"]
+    wanted = set(campaigns.loc[campaigns["objective"] == objective, "campaign_id"])
+    ads = ads[
+        ads["date"].between(since.isoformat(), until.isoformat())
+        & ads["campaign_id"].isin(wanted)
+        & ads["age"].isin(["25-34", "35-44"])
+        & (ads["gender"] == "female")
+    ]
+    assert not ads.empty
+    spend = sum(Decimal(v) for v in ads["spend"])
+    assert Decimal(str(kpis["spend"])).quantize(Decimal("0.01")) == spend
+    assert kpis["clicks"] == ads["clicks"].astype(int).sum()
+    assert kpis["ctr"] == pytest.approx(
+        ads["clicks"].astype(int).sum() / ads["impressions"].astype(int).sum()
+    )
+    assert set(table["campaign_id"]) == set(ads["campaign_id"])
+
+
+def test_media_type_filter_narrows_posts_but_not_account_insights(store, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=89)
+    with store.cursor() as cur:
+        everything = dashboard.kpi_table(cur, Filters(since, until)).set_index("metric")["value"]
+        reels = dashboard.kpi_table(
+            cur, Filters(since, until, media_types=("VIDEO",))
+        ).set_index("metric")["value"]
+    media = raw["ig_media"]
+    day = pd.to_datetime(media["timestamp"], utc=True).dt.date
+    videos = media[(day >= since) & (day <= until) & (media["media_type"] == "VIDEO")]
+    assert 0 < reels["posts"] == len(videos) < everything["posts"]
+    assert reels["post_reach"] == videos["reach"].astype(int).sum()
+    assert reels["new_followers"] == everything["new_followers"]  # account-level: unchanged

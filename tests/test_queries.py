@@ -44,6 +44,9 @@ def test_hostile_values_stay_values(tmp_path):
             since="2025-01-01",
             until="2025-01-31",
             campaign_ids=["x'); DROP TABLE ad_campaigns; --"],
+            objectives=["' OR 1=1 --"],
+            ages=None,
+            genders=["female' OR '1'='1"],
         )
         assert frame["impressions"][0] == 0
         assert cur.execute("SELECT count(*) FROM ad_campaigns").fetchone() == (0,)

@@ -81,11 +81,12 @@ def _options(version: int) -> dict[str, Any]:
             "bounds": dashboard.data_bounds(cur),
             "campaigns": queries.run(cur, "campaign_options"),
             "accounts": queries.run(cur, "account_options"),
+            "values": queries.run(cur, "filter_values"),
         }
 
 
 def options() -> dict[str, Any]:
-    """Date bounds, campaigns and accounts that the filters can offer."""
+    """Date bounds, campaigns, accounts and the other values the filters can offer."""
     return _options(data_version())
 
 

@@ -1,18 +1,22 @@
 """The global filters in the sidebar, mirrored into the URL so a link reproduces the view.
 
-URL keys: range (a preset or 'custom'), since/until (ISO dates, with 'custom'), compare,
-campaigns and accounts (comma-separated ids). Invalid values fall back to defaults with a notice.
+URL keys: range (a preset or 'custom'), since/until (ISO dates, with 'custom'), compare, and
+comma-separated values for campaigns, objectives, ages, genders, accounts and media. Invalid
+values fall back to defaults with a notice, never an exception.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 import streamlit as st
 
 from insights import dashboard
-from insights.ui import context
+from insights.ui import context, fmt_table
 
 DEFAULT_PRESET = "last_28"
 
@@ -24,13 +28,52 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
-def _init_from_url(anchor: date, campaign_ids: list[str], account_ids: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class _Choice:
+    """A multi-value filter: its session key, URL key, label and how values are shown."""
+
+    key: str
+    url_key: str
+    label: str
+    placeholder: str
+    what: str  # for notices: "campaign", "age group", ...
+
+
+CHOICES: tuple[_Choice, ...] = (
+    _Choice("f_campaigns", "campaigns", "Campaigns", "All campaigns", "campaign"),
+    _Choice("f_objectives", "objectives", "Objectives", "All objectives", "objective"),
+    _Choice("f_ages", "ages", "Age groups", "All ages", "age group"),
+    _Choice("f_genders", "genders", "Genders", "All genders", "gender"),
+    _Choice("f_accounts", "accounts", "Instagram accounts", "All accounts", "account"),
+    _Choice("f_media", "media", "Media types", "All media types", "media type"),
+)
+
+
+def choice_labels(opts: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """For each multi-value filter, the values it offers and their labels, in order."""
+    campaigns, accounts, values = opts["campaigns"], opts["accounts"], opts["values"]
+
+    def of(dimension: str, label: Callable[[str], str]) -> dict[str, str]:
+        found = values.loc[values["dimension"] == dimension, "value"]
+        return {str(v): label(str(v)) for v in found}
+
+    return {
+        "f_campaigns": dict(zip(campaigns["campaign_id"], campaigns["campaign_name"], strict=True)),
+        "f_objectives": of("objective", lambda v: str(fmt_table.objective_label(v))),
+        "f_ages": of("age", str),
+        "f_genders": of("gender", str.capitalize),
+        "f_accounts": dict(zip(accounts["account_id"], accounts["label"], strict=True)),
+        "f_media": of("media_type", fmt_table.media_type_label),
+    }
+
+
+def _init_from_url(anchor: date, known: dict[str, dict[str, str]]) -> list[str]:
     """Seed the widgets' session state from the URL once per session; return notices."""
     params = st.query_params
     notices: list[str] = []
     preset = params.get("range", DEFAULT_PRESET)
     if preset not in dashboard.PRESETS:
-        notices.append(f"Unknown date range '{preset}' in the link; showing the last 28 days.")
+        notices.append(f"Unknown date range '{preset[:40]}' in the link; showing the last 28 days.")
         preset = DEFAULT_PRESET
     since, until = _parse_date(params.get("since")), _parse_date(params.get("until"))
     if preset == "custom" and (since is None or until is None or since > until):
@@ -41,26 +84,34 @@ def _init_from_url(anchor: date, campaign_ids: list[str], account_ids: list[str]
     compare = params.get("compare", "previous")
     if compare not in dashboard.COMPARISONS:
         notices.append(
-            f"Unknown comparison '{compare}' in the link; comparing with the previous period."
+            f"Unknown comparison '{compare[:40]}' in the link; comparing with the previous period."
         )
         compare = "previous"
     state = st.session_state
     state["f_preset"] = preset
     state["f_dates"] = (since, until)
     state["f_compare"] = compare
-    for key, url_key, known, what in (
-        ("f_campaigns", "campaigns", campaign_ids, "campaign"),
-        ("f_accounts", "accounts", account_ids, "account"),
-    ):
-        wanted = [v for v in params.get(url_key, "").split(",") if v]
-        kept = [v for v in wanted if v in known]
+    for choice in CHOICES:
+        wanted = list(dict.fromkeys(v for v in params.get(choice.url_key, "").split(",") if v))
+        kept = [v for v in wanted if v in known[choice.key]]
         if len(kept) < len(wanted):
             notices.append(
-                f"{len(wanted) - len(kept)} {what}(s) in the link are not in the "
+                f"{len(wanted) - len(kept)} {choice.what}(s) in the link are not in the "
                 "store and were left out."
             )
-        state[key] = kept
+        state[choice.key] = kept
     return notices
+
+
+def _label_of(labels: dict[str, str], value: str) -> str:
+    return labels.get(value, value)
+
+
+def reset() -> None:
+    """Back to the default view (a callback of the Reset button)."""
+    for key in ("f_preset", "f_dates", "f_compare", *(c.key for c in CHOICES)):
+        st.session_state.pop(key, None)
+    st.query_params.clear()
 
 
 def sidebar_filters() -> dashboard.Filters:
@@ -68,17 +119,12 @@ def sidebar_filters() -> dashboard.Filters:
     opts = context.options()
     bounds = opts["bounds"]
     anchor = bounds[1] if bounds else date.today()
-    campaigns = opts["campaigns"]
-    accounts = opts["accounts"]
-    campaign_names = dict(zip(campaigns["campaign_id"], campaigns["campaign_name"], strict=True))
-    account_labels = dict(zip(accounts["account_id"], accounts["label"], strict=True))
+    known = choice_labels(opts)
 
     if "f_preset" not in st.session_state:
-        st.session_state["f_notices"] = _init_from_url(
-            anchor, list(campaign_names), list(account_labels)
-        )
+        st.session_state["f_notices"] = _init_from_url(anchor, known)
     for notice in st.session_state.pop("f_notices", []):
-        st.toast(notice)
+        st.toast(notice, icon=":material/info:")
 
     side = st.sidebar
     side.header("Filters")
@@ -110,27 +156,33 @@ def sidebar_filters() -> dashboard.Filters:
         key="f_compare",
         format_func=dashboard.COMPARISONS.__getitem__,
     )
-    chosen_campaigns = side.multiselect(
-        "Campaigns",
-        list(campaign_names),
-        key="f_campaigns",
-        format_func=lambda cid: campaign_names.get(cid, cid),
-        placeholder="All campaigns",
-    )
-    chosen_accounts = side.multiselect(
-        "Instagram accounts",
-        list(account_labels),
-        key="f_accounts",
-        format_func=lambda aid: account_labels.get(aid, aid),
-        placeholder="All accounts",
-    )
+    chosen: dict[str, tuple[str, ...]] = {}
+    for choice in CHOICES:
+        if choice.key == "f_campaigns":
+            side.subheader("Ads", divider="gray")
+        if choice.key == "f_accounts":
+            side.subheader("Instagram", divider="gray")
+        labels = known[choice.key]
+        picked_values = side.multiselect(
+            choice.label,
+            list(labels),
+            key=choice.key,
+            format_func=functools.partial(_label_of, labels),
+            placeholder=choice.placeholder,
+        )
+        chosen[choice.key] = tuple(picked_values)
+    side.button("Reset filters", on_click=reset, icon=":material/restart_alt:")
 
     filters = dashboard.Filters(
         since,
         until,
         cast(dashboard.Comparison, compare),
-        tuple(chosen_campaigns),
-        tuple(chosen_accounts),
+        campaign_ids=chosen["f_campaigns"],
+        account_ids=chosen["f_accounts"],
+        objectives=chosen["f_objectives"],
+        media_types=chosen["f_media"],
+        ages=chosen["f_ages"],
+        genders=chosen["f_genders"],
     )
     _write_url(preset, filters)
     return filters
@@ -140,10 +192,20 @@ def _write_url(preset: str, filters: dashboard.Filters) -> None:
     wanted = {"range": preset, "compare": filters.compare}
     if preset == "custom":
         wanted |= {"since": filters.since.isoformat(), "until": filters.until.isoformat()}
-    if filters.campaign_ids:
-        wanted["campaigns"] = ",".join(filters.campaign_ids)
-    if filters.account_ids:
-        wanted["accounts"] = ",".join(filters.account_ids)
+    for choice, values in zip(
+        CHOICES,
+        (
+            filters.campaign_ids,
+            filters.objectives,
+            filters.ages,
+            filters.genders,
+            filters.account_ids,
+            filters.media_types,
+        ),
+        strict=True,
+    ):
+        if values:
+            wanted[choice.url_key] = ",".join(values)
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)

@@ -37,6 +37,19 @@ def objective_label(objective: object) -> object:
     return objective.removeprefix("OUTCOME_").replace("_", " ").capitalize()
 
 
+MEDIA_TYPES = {"IMAGE": "Image", "VIDEO": "Video", "CAROUSEL_ALBUM": "Carousel"}
+PRODUCT_TYPES = {"FEED": "Feed", "REELS": "Reel", "STORY": "Story", "AD": "Ad"}
+
+
+def media_type_label(media_type: str) -> str:
+    """'CAROUSEL_ALBUM' -> 'Carousel'; unknown types are shown readable as they come."""
+    return MEDIA_TYPES.get(media_type, media_type.replace("_", " ").capitalize())
+
+
+def product_type_label(product_type: str) -> str:
+    return PRODUCT_TYPES.get(product_type, product_type.replace("_", " ").capitalize())
+
+
 def campaign_column_config() -> dict[str, Any]:
     money = st.column_config.NumberColumn(format="dollar")
     return {
