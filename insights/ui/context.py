@@ -55,22 +55,27 @@ def data_version() -> int:
     return store.data_version()
 
 
-@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
 def _cached(
-    name: str, version: int, filters: dashboard.Filters, extra: tuple[Any, ...]
+    key: str,
+    version: int,
+    filters: dashboard.Filters,
+    extra: tuple[Any, ...],
+    _compute: Callable[..., pd.DataFrame],
 ) -> pd.DataFrame:
     store, _ = store_and_job()
-    compute: Callable[..., pd.DataFrame] = getattr(dashboard, name)
     with store.cursor() as cur:
-        return compute(cur, filters, *extra)
+        return _compute(cur, filters, *extra)
 
 
-def frame(name: str, filters: dashboard.Filters, *extra: Any) -> pd.DataFrame:
-    """A dashboard frame (`dashboard.<name>(cur, filters, *extra)`), cached until the next
-    ingest commits. A copy, so callers may change it freely."""
-    if name not in ("kpi_table", "trend", "trend_with_rolling", "campaign_table"):
-        raise ValueError(f"not a cached dashboard frame: {name}")
-    return _cached(name, data_version(), filters, tuple(extra)).copy()
+def frame(
+    compute: Callable[..., pd.DataFrame], filters: dashboard.Filters, *extra: Any
+) -> pd.DataFrame:
+    """`compute(cur, filters, *extra)` (a page computation of insights/), cached by the
+    filters and arguments until the next ingest or import commits. A copy, so callers may
+    change it freely. Arguments must be hashable values (dates, strings, tuples)."""
+    key = f"{compute.__module__}.{compute.__qualname__}"
+    return _cached(key, data_version(), filters, tuple(extra), compute).copy()
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)

@@ -36,7 +36,7 @@ def render() -> None:
             else ""
         )
     )
-    kpis = context.frame("kpi_table", filters)
+    kpis = context.frame(dashboard.kpi_table, filters)
     _kpi_cards(kpis, "paid", "Paid (Meta ads)")
     _kpi_cards(kpis, "organic", "Organic (Instagram)")
     _trend(filters)
@@ -75,11 +75,13 @@ def _trend(filters: dashboard.Filters) -> None:
         or "day"
     )
     smooth = right.toggle("7-day average", key="trend_rolling", value=True, disabled=grain != "day")
-    series = context.frame("trend", filters, grain)
+    series = context.frame(dashboard.trend, filters, grain)
     if series.empty:
         st.info("No data in this period under the current filters.")
         return
-    averaged = context.frame("trend_with_rolling", filters) if smooth and grain == "day" else None
+    averaged = (
+        context.frame(dashboard.trend_with_rolling, filters) if smooth and grain == "day" else None
+    )
     st.plotly_chart(
         charts.trend_figure(series, metric_key, grain, averaged),
         key="trend_chart",
@@ -101,7 +103,7 @@ def _trend(filters: dashboard.Filters) -> None:
 
 def _campaigns(filters: dashboard.Filters) -> None:
     st.subheader("Campaigns")
-    table = context.frame("campaign_table", filters)
+    table = context.frame(dashboard.campaign_table, filters)
     if table.empty:
         st.info("No campaign delivered in this period under the current filters.")
         return
