@@ -49,6 +49,10 @@ CHOICES: tuple[_Choice, ...] = (
 )
 
 
+WIDGET_KEYS: tuple[str, ...] = ("f_preset", "f_dates", "f_compare", *(c.key for c in CHOICES))
+URL_KEYS: tuple[str, ...] = ("range", "since", "until", "compare", *(c.url_key for c in CHOICES))
+
+
 def choice_labels(opts: dict[str, Any]) -> dict[str, dict[str, str]]:
     """For each multi-value filter, the values it offers and their labels, in order."""
     campaigns, accounts, values = opts["campaigns"], opts["accounts"], opts["values"]
@@ -109,9 +113,10 @@ def _label_of(labels: dict[str, str], value: str) -> str:
 
 def reset() -> None:
     """Back to the default view (a callback of the Reset button)."""
-    for key in ("f_preset", "f_dates", "f_compare", *(c.key for c in CHOICES)):
+    for key in (*WIDGET_KEYS, "f_saved"):
         st.session_state.pop(key, None)
-    st.query_params.clear()
+    for key in URL_KEYS:
+        st.query_params.pop(key, None)
 
 
 def sidebar_filters() -> dashboard.Filters:
@@ -121,8 +126,12 @@ def sidebar_filters() -> dashboard.Filters:
     anchor = bounds[1] if bounds else date.today()
     known = choice_labels(opts)
 
-    if "f_preset" not in st.session_state:
-        st.session_state["f_notices"] = _init_from_url(anchor, known)
+    state = st.session_state
+    if "f_preset" not in state:
+        if "f_saved" in state:  # back from a page without filters: widget state was dropped
+            state.update(state["f_saved"])
+        else:
+            state["f_notices"] = _init_from_url(anchor, known)
     for notice in st.session_state.pop("f_notices", []):
         st.toast(notice, icon=":material/info:")
 
@@ -184,6 +193,7 @@ def sidebar_filters() -> dashboard.Filters:
         ages=chosen["f_ages"],
         genders=chosen["f_genders"],
     )
+    state["f_saved"] = {k: state[k] for k in WIDGET_KEYS if k in state}
     _write_url(preset, filters)
     return filters
 
@@ -206,6 +216,8 @@ def _write_url(preset: str, filters: dashboard.Filters) -> None:
     ):
         if values:
             wanted[choice.url_key] = ",".join(values)
-    current = {k: st.query_params.get(k) for k in st.query_params}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
+    current = {k: st.query_params.get(k) for k in st.query_params if k in URL_KEYS}
+    if current != wanted:  # the filters' keys only: a page may keep its own in the URL
+        for key in set(current) - set(wanted):
+            del st.query_params[key]
+        st.query_params.update(wanted)

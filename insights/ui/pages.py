@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from insights.ui import data_page, overview
+from insights.ui import campaigns_page, data_page, overview
 
 
 def navigation() -> st.navigation:  # type: ignore[valid-type]
@@ -16,6 +16,12 @@ def navigation() -> st.navigation:  # type: ignore[valid-type]
                 icon=":material/dashboard:",
                 url_path="overview",
                 default=True,
+            ),
+            st.Page(
+                campaigns_page.render,
+                title="Campaigns",
+                icon=":material/campaign:",
+                url_path="campaigns",
             ),
             st.Page(data_page.render, title="Data", icon=":material/database:", url_path="data"),
         ]

@@ -11,6 +11,9 @@ from insights.demo_api import DemoApi
 from tests.e2e.conftest import RunningApp, screenshot_dir, start_app
 
 SETTLE_MS = 60_000
+DRAWN_CHARTS = (  # plotly charts whose SVG is drawn
+    "[...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg'))"
+)
 
 
 def _settled(page) -> None:
@@ -70,6 +73,8 @@ def test_first_start_loads_the_demo_and_shows_figures(page, fresh_app: RunningAp
 
 
 def test_every_page_renders(page, fresh_app: RunningApp, tmp_path):
+    page.goto(fresh_app.url)  # on its own, this test waits for the first load too
+    page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
     page.goto(f"{fresh_app.url}/data")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=SETTLE_MS)
     _settled(page)
@@ -83,9 +88,15 @@ def test_every_page_renders(page, fresh_app: RunningApp, tmp_path):
     ]
     assert runs and "succeeded" in runs[0]
     page.screenshot(path=str(screenshot_dir(tmp_path) / "data.png"), full_page=True)
-    page.goto(fresh_app.url)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)
-    _no_exception(page)
+    for path, charts, shot in (("", 1, None), ("campaigns?range=last_90", 5, "campaigns.png")):
+        page.goto(f"{fresh_app.url}/{path}")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)
+        _settled(page)
+        page.wait_for_function(f"() => {DRAWN_CHARTS}.length >= {charts}", timeout=SETTLE_MS)
+        _no_exception(page)
+        if shot:
+            page.set_viewport_size({"width": 1440, "height": 4200})
+            page.screenshot(path=str(screenshot_dir(tmp_path) / shot), full_page=True)
 
 
 def test_filters_change_figures_and_url_and_a_link_reproduces_the_view(

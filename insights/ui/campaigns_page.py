@@ -1,0 +1,211 @@
+"""Campaigns: the full comparison table with totals, then 2 to 5 picked campaigns side by side
+(bars, overlaid trends, CTR and CVR gaps with their uncertainty, age x gender breakdown)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from insights import campaign_charts, campaigns, dashboard, export, metrics
+from insights.ui import context, fmt_table
+from insights.ui.filters import sidebar_filters
+from insights.ui.refresh import refresh_panel, start_if_empty
+
+PICK_URL_KEY = "pick"
+TREND_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "conversions", "cpa", "roas")
+HEATMAP_METRICS = ("cpa", "roas", "ctr", "cvr", "spend", "conversions", "cpm")
+
+
+def render() -> None:
+    """The Campaigns page."""
+    if start_if_empty():
+        refresh_panel(divider=False)
+        st.title("Campaigns")
+        st.info("The demo data is being loaded (see the sidebar); campaigns appear when saved.")
+        return
+    filters = sidebar_filters()
+    refresh_panel()
+    st.title("Campaigns")
+    st.caption(f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}")
+    table = context.frame(dashboard.campaign_table, filters)
+    if table.empty:
+        st.info(
+            "No campaign delivered in this period under the current filters. "
+            "Widen the date range or clear some filters."
+        )
+        return
+    _table(table, filters)
+    picked = _pick(table)
+    if len(picked) < 2:
+        st.info("Pick at least two campaigns above to compare them side by side.")
+        return
+    colours = campaign_charts.campaign_colours(list(context.options()["campaigns"]["campaign_id"]))
+    names = dict(zip(table["campaign_id"], table["campaign_name"], strict=True))
+    chosen = table.set_index("campaign_id").loc[list(picked)].reset_index()
+    _bars(chosen, colours)
+    _trends(filters, picked, names, colours)
+    _gaps(table, picked)
+    _breakdown(filters, picked)
+
+
+def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    st.download_button(
+        label,
+        export.to_csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _table(table: pd.DataFrame, filters: dashboard.Filters) -> None:
+    st.subheader(f"All campaigns ({len(table)})")
+    shown = fmt_table.campaign_display(table, budgets=True)
+    total = fmt_table.campaign_display(campaigns.totals(table), budgets=True)
+    config = fmt_table.fixed_width_config(fmt_table.campaign_column_config())
+    st.dataframe(shown, hide_index=True, key="campaigns_all", column_config=config)
+    st.dataframe(total, hide_index=True, key="campaigns_total", column_config=config)
+    st.caption(
+        "Click a column header to sort. The total row's ratios are ratios of the sums "
+        "(total CTR = all clicks / all impressions)."
+    )
+    _download(
+        "Download campaign table (CSV)",
+        pd.concat([shown, total], ignore_index=True),
+        f"campaigns_{filters.since}_{filters.until}.csv",
+        "campaigns_all_csv",
+    )
+
+
+def _pick(table: pd.DataFrame) -> tuple[str, ...]:
+    """The 2 to 5 campaigns to compare, kept in the URL ('pick') so a link reproduces them."""
+    available = list(table["campaign_id"])
+    names = dict(zip(table["campaign_id"], table["campaign_name"], strict=True))
+    state = st.session_state
+    if "cmp_pick" not in state:
+        wanted = [v for v in st.query_params.get(PICK_URL_KEY, "").split(",") if v]
+        kept = [v for v in dict.fromkeys(wanted) if v in names][: campaigns.MAX_PICKED]
+        if len(kept) < len(wanted):
+            st.toast("Some campaigns of the link are not in this view and were left out.")
+        state["cmp_pick"] = kept or list(campaigns.default_pick(table))
+    else:  # filters changed: keep only what is still in the table
+        state["cmp_pick"] = [v for v in state["cmp_pick"] if v in names]
+    st.subheader("Compare campaigns")
+    picked = st.multiselect(
+        "Campaigns to compare (2 to 5)",
+        available,
+        key="cmp_pick",
+        max_selections=campaigns.MAX_PICKED,
+        format_func=lambda cid: names.get(cid, cid),
+    )
+    if picked:
+        st.query_params[PICK_URL_KEY] = ",".join(picked)
+    else:
+        st.query_params.pop(PICK_URL_KEY, None)
+    return tuple(picked)
+
+
+def _bars(chosen: pd.DataFrame, colours: dict[str, str]) -> None:
+    st.plotly_chart(
+        campaign_charts.comparison_bars(chosen, colours),
+        key="cmp_bars",
+        config={"displaylogo": False},
+    )
+    shown = chosen[["campaign_id", "campaign_name", *campaign_charts.BAR_METRICS]]
+    _download("Download bar chart data (CSV)", shown, "campaigns_compared.csv", "cmp_bars_csv")
+
+
+def _trends(
+    filters: dashboard.Filters,
+    picked: tuple[str, ...],
+    names: dict[str, str],
+    colours: dict[str, str],
+) -> None:
+    left, right = st.columns([2, 3])
+    metric_key = left.selectbox(
+        "Trend metric",
+        TREND_METRICS,
+        key="cmp_metric",
+        format_func=lambda k: metrics.ALL_METRICS[k].label,
+    )
+    mode = right.segmented_control(
+        "Scale",
+        ["Absolute", "Indexed to first day"],
+        key="cmp_mode",
+        default="Absolute",
+    )
+    indexed = mode == "Indexed to first day"
+    daily = context.frame(campaigns.daily, filters, picked)
+    shown = campaigns.indexed(daily, metric_key) if indexed else daily
+    st.plotly_chart(
+        campaign_charts.overlaid_trend(shown, metric_key, indexed, names, colours),
+        key="cmp_trend",
+        config={"displaylogo": False},
+    )
+    columns = ["campaign_id", "date", "day", metric_key] + (["index"] if indexed else [])
+    out = shown[columns].assign(campaign_name=shown["campaign_id"].map(names))
+    _download("Download trend data (CSV)", out, f"campaign_trend_{metric_key}.csv", "cmp_trend_csv")
+
+
+def _gaps(table: pd.DataFrame, picked: tuple[str, ...]) -> None:
+    st.subheader("Are the gaps real?")
+    st.caption(
+        "Difference in click-through rate (clicks / impressions) and conversion rate "
+        "(conversions / clicks) between each pair, with a 95% confidence interval. A gap is "
+        "real when its interval does not include zero; with several pairs, expect about one "
+        "in twenty intervals to miss by chance."
+    )
+    gaps = campaigns.rate_differences(table, picked)
+    for rate in ("ctr", "cvr"):
+        if gaps[(gaps["rate"] == rate)]["ci_low"].notna().any():
+            st.plotly_chart(
+                campaign_charts.rate_intervals(gaps, rate),
+                key=f"cmp_gap_{rate}",
+                config={"displaylogo": False},
+            )
+        else:
+            st.info(f"Too little data for a {rate.upper()} interval.")
+    shown = pd.DataFrame(
+        {
+            "Rate": gaps["rate"].str.upper(),
+            "Campaign A": gaps["name_a"],
+            "Campaign B": gaps["name_b"],
+            "A (%)": (gaps["rate_a"] * 100).round(3),
+            "B (%)": (gaps["rate_b"] * 100).round(3),
+            "Gap (points)": (gaps["difference"] * 100).round(3),
+            "95% low": (gaps["ci_low"] * 100).round(3),
+            "95% high": (gaps["ci_high"] * 100).round(3),
+            "Verdict": gaps["verdict"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, key="cmp_gaps")
+    _download("Download gaps (CSV)", shown, "campaign_rate_gaps.csv", "cmp_gaps_csv")
+
+
+def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
+    st.subheader("Audience: age group x gender")
+    metric_key = st.selectbox(
+        "Heatmap metric",
+        HEATMAP_METRICS,
+        key="cmp_heat_metric",
+        format_func=lambda k: metrics.ALL_METRICS[k].label,
+    )
+    frame = context.frame(campaigns.breakdown, filters, picked)
+    if frame.empty:
+        st.info("No delivery by age and gender for these campaigns in this period.")
+        return
+    st.plotly_chart(
+        campaign_charts.breakdown_heatmap(frame, metric_key),
+        key="cmp_heatmap",
+        config={"displaylogo": False},
+    )
+    st.caption(f"Over the {len(picked)} picked campaigns together.")
+    shown = frame[["age", "gender", *dashboard.PAID_SUMS, metric_key]]
+    _download(
+        "Download breakdown (CSV)",
+        shown.loc[:, ~shown.columns.duplicated()],
+        "campaign_breakdown.csv",
+        "cmp_heat_csv",
+    )

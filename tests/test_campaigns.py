@@ -1,0 +1,144 @@
+"""The Campaigns page's figures against the raw demo rows, and the rate-gap statistics
+against cases whose answer is known."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from insights import campaigns, dashboard
+from insights.dashboard import Filters
+from insights.store import Store
+
+
+@pytest.fixture
+def store(demo_store_copy):
+    with Store(demo_store_copy) as opened:
+        yield opened
+
+
+def _window(raw, since: date, until: date) -> pd.DataFrame:
+    ads = raw["ad_insights_daily"].copy()
+    ads = ads[ads["date"].between(since.isoformat(), until.isoformat())]
+    for column in ("impressions", "clicks", "purchases"):
+        ads[column] = ads[column].astype(int)
+    ads["spend"] = ads["spend"].map(Decimal)
+    ads["purchase_value"] = ads["purchase_value"].map(Decimal)
+    return ads
+
+
+def test_totals_row_is_sums_with_ratios_of_sums(store, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=29)
+    with store.cursor() as cur:
+        total = campaigns.totals(dashboard.campaign_table(cur, Filters(since, until))).iloc[0]
+    ads = _window(raw, since, until)
+    spend = sum(ads["spend"])
+    assert Decimal(f"{total['spend']:.2f}") == spend
+    assert total["ctr"] == pytest.approx(ads["clicks"].sum() / ads["impressions"].sum())
+    assert total["cpa"] == pytest.approx(float(spend) / ads["purchases"].sum())
+    assert total["roas"] == pytest.approx(float(sum(ads["purchase_value"]) / spend))
+    assert total["campaign_name"] == "Total"
+
+
+def test_daily_series_of_picked_campaigns(store, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=20)
+    ads = _window(raw, since, until)
+    top = ads.groupby("campaign_id")["spend"].sum().sort_values(ascending=False).index[:2]
+    # a campaign that starts inside the range: its first days are empty, its day 0 is its first
+    late = raw["ad_insights_daily"].groupby("campaign_id")["date"].min().sort_values().index[-1]
+    first_day = date.fromisoformat(
+        raw["ad_insights_daily"].query("campaign_id == @late")["date"].min()
+    )
+    span = Filters(first_day - timedelta(days=3), first_day + timedelta(days=6))
+    with store.cursor() as cur:
+        frame = campaigns.daily(cur, Filters(since, until), tuple(top))
+        launch = campaigns.daily(cur, span, (late, top[0]))
+    assert len(frame) == 2 * 21  # every day of the range for each campaign
+    expected = ads[ads["campaign_id"].isin(top)].groupby(["campaign_id", "date"])["clicks"].sum()
+    got = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d")).set_index(
+        ["campaign_id", "date"]
+    )["clicks"]
+    assert got.loc[expected.index].tolist() == expected.tolist()
+    rows = launch[launch["campaign_id"] == late].reset_index(drop=True)
+    assert rows["day"].isna().sum() == 3 and rows.loc[3, "day"] == 0
+    assert (rows.loc[:2, "spend"] == 0).all() and rows.loc[3, "spend"] > 0
+    indexed = campaigns.indexed(launch, "spend")
+    assert indexed.loc[indexed["day"] == 0, "index"].tolist() == [100.0, 100.0]
+
+
+def test_breakdown_by_age_and_gender(store, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=13)
+    ads = _window(raw, since, until)
+    picked = tuple(ads["campaign_id"].unique()[:3])
+    with store.cursor() as cur:
+        frame = campaigns.breakdown(cur, Filters(since, until, genders=("female",)), picked)
+    mine = ads[ads["campaign_id"].isin(picked) & (ads["gender"] == "female")]
+    expected = mine.groupby("age")[["clicks", "impressions"]].sum()
+    got = frame.set_index("age")
+    assert set(frame["gender"]) == {"female"}
+    assert got["clicks"].astype(int).to_dict() == expected["clicks"].to_dict()
+    for age, row in expected.iterrows():
+        assert got.loc[age, "ctr"] == pytest.approx(row["clicks"] / row["impressions"])
+
+
+def _table(**rows: tuple[int, int, int]) -> pd.DataFrame:
+    """A campaign table from (impressions, clicks, conversions) per campaign."""
+    return pd.DataFrame(
+        [
+            {
+                "campaign_id": k,
+                "campaign_name": k.upper(),
+                "impressions": i,
+                "clicks": c,
+                "conversions": v,
+            }
+            for k, (i, c, v) in rows.items()
+        ]
+    )
+
+
+def test_a_large_gap_is_real_and_equal_rates_are_not():
+    table = _table(a=(100_000, 3_000, 300), b=(100_000, 1_000, 100), c=(100_000, 3_000, 300))
+    gaps = campaigns.rate_differences(table, ("a", "b", "c")).set_index(
+        ["rate", "campaign_a", "campaign_b"]
+    )
+    assert len(gaps) == 6  # 3 pairs x 2 rates
+    ab = gaps.loc[("ctr", "a", "b")]
+    assert ab["difference"] == pytest.approx(0.02)
+    # the interval from the textbook formula, computed here on its own
+    se = math.sqrt(0.03 * 0.97 / 100_000 + 0.01 * 0.99 / 100_000)
+    assert ab["ci_low"] == pytest.approx(0.02 - 1.96 * se, abs=1e-5)
+    assert ab["verdict"] == "real gap"
+    assert gaps.loc[("ctr", "a", "c"), "verdict"] == "could be chance"
+    assert gaps.loc[("cvr", "a", "c"), "ci_low"] < 0 < gaps.loc[("cvr", "a", "c"), "ci_high"]
+    assert gaps.loc[("cvr", "a", "b"), "verdict"] == "could be chance"  # 10% vs 10%
+
+
+def test_thin_or_odd_data_gets_no_interval():
+    table = _table(a=(1_000, 3, 1), b=(1_000, 50, 80), c=(0, 0, 0))
+    gaps = campaigns.rate_differences(table, ("a", "b", "c")).set_index(
+        ["rate", "campaign_a", "campaign_b"]
+    )
+    assert gaps.loc[("ctr", "a", "b"), "verdict"] == "too little data"
+    assert gaps.loc[("cvr", "a", "b"), "verdict"] == "not a proportion"  # 80 of 50 clicks
+    assert gaps.loc[("ctr", "a", "c"), "verdict"] == "no data"
+    assert gaps["ci_low"].isna().all()
+
+
+def test_noise_alone_is_rarely_called_real():
+    """Pairs drawn from one true rate: about 5% of intervals may miss, not many more."""
+    draws = np.random.default_rng(11).binomial(20_000, 0.02, size=(400, 2))
+    real = 0
+    for i in range(len(draws)):
+        table = _table(a=(20_000, int(draws[i, 0]), 0), b=(20_000, int(draws[i, 1]), 0))
+        verdict = campaigns.rate_differences(table, ("a", "b")).iloc[0]["verdict"]
+        real += verdict == "real gap"
+    assert real / 400 < 0.09
