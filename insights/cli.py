@@ -102,6 +102,30 @@ def build_parser() -> argparse.ArgumentParser:
     demo_api.add_argument("--port", type=int, default=8765, help="Port (default 8765).")
     demo_api.add_argument("--host", default="127.0.0.1", help="Address (default 127.0.0.1).")
 
+    export = commands.add_parser(
+        "export",
+        help="Write a view's figures as CSV (the same numbers as the page).",
+        description="Write a view as CSV: campaigns (one row per campaign), daily (one row "
+        "per day, paid metrics) or posts (one row per post). Without dates: the last 28 days "
+        "of data, as the dashboard opens.",
+    )
+    export.add_argument("view", choices=["campaigns", "daily", "posts"], help="What to export.")
+    _db_option(export)
+    export.add_argument("--since", type=_date, help="First day, YYYY-MM-DD.")
+    export.add_argument("--until", type=_date, help="Last day, YYYY-MM-DD.")
+    for flag, dest, what in (
+        ("--campaign-id", "campaign_ids", "campaign id"),
+        ("--account-id", "account_ids", "Instagram account id"),
+        ("--objective", "objectives", "campaign objective, e.g. OUTCOME_SALES"),
+        ("--age", "ages", "age group, e.g. 25-34"),
+        ("--gender", "genders", "gender: female, male or unknown"),
+        ("--media-type", "media_types", "media type: IMAGE, VIDEO or CAROUSEL_ALBUM"),
+    ):
+        export.add_argument(
+            flag, dest=dest, action="append", default=[], help=f"Only this {what} (repeatable)."
+        )
+    export.add_argument("--output", "-o", type=Path, help="CSV file to write (default: stdout).")
+
     status = commands.add_parser(
         "status",
         help="Row counts, freshness and the last runs.",
@@ -205,7 +229,54 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"ingest": _ingest, "demo-data": _demo_data, "demo-api": _demo_api, "status": _status}
+def _export(args: argparse.Namespace) -> int:
+    from insights import dashboard, export, views
+    from insights.errors import StoreError
+    from insights.store import Store
+
+    settings = _settings(args)
+    if not settings.db_path.exists():
+        raise StoreError(
+            f"There is no store at {settings.db_path}; run 'insights ingest' first (or pass --db)."
+        )
+    with Store(settings.db_path, read_only=True) as store, store.cursor() as cur:
+        since, until = args.since, args.until
+        if since is None or until is None:
+            bounds = dashboard.data_bounds(cur)
+            last = until or (bounds[1] if bounds else date.today())
+            default_since, default_until = dashboard.preset_range("last_28", last)
+            since, until = since or default_since, until or default_until
+        if since > until:
+            raise StoreError(f"--since {since} is after --until {until}.")
+        filters = dashboard.Filters(
+            since,
+            until,
+            "none",
+            campaign_ids=tuple(args.campaign_ids),
+            account_ids=tuple(args.account_ids),
+            objectives=tuple(args.objectives),
+            media_types=tuple(args.media_types),
+            ages=tuple(args.ages),
+            genders=tuple(args.genders),
+        )
+        frame = views.VIEWS[args.view](cur, filters)
+    data = export.to_csv_bytes(frame)
+    if args.output:
+        args.output.write_bytes(data)
+        print(f"{len(frame):,} rows written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+_COMMANDS = {
+    "ingest": _ingest,
+    "demo-data": _demo_data,
+    "demo-api": _demo_api,
+    "status": _status,
+    "export": _export,
+}
 
 
 if __name__ == "__main__":
