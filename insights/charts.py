@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from insights.metrics import ALL_METRICS, Metric
 
-_HOVER = {"money": "$%{y:,.2f}", "percent": "%{y:.2%}", "ratio": "%{y:.2f}x", "count": "%{y:,.0f}"}
-_AXIS = {"money": "$,.2~f", "percent": ".1%", "ratio": ".2f", "count": ",.0f"}
+HOVER_FORMAT = {
+    "money": "$%{y:,.2f}",
+    "percent": "%{y:.2%}",
+    "ratio": "%{y:.2f}x",
+    "count": "%{y:,.0f}",
+}
+AXIS_FORMAT = {"money": "$,.2~f", "percent": ".1%", "ratio": ".2f", "count": ",.0f"}
+_HOVER, _AXIS = HOVER_FORMAT, AXIS_FORMAT
 PRIMARY = "#2563eb"
 SECONDARY = "#f97316"
+GREEN = "#059669"
+PURPLE = "#7c3aed"
 
 
 def axis_title(metric: Metric) -> str:
@@ -18,43 +27,76 @@ def axis_title(metric: Metric) -> str:
     return metric.label + unit
 
 
-def trend_figure(
-    frame: pd.DataFrame, metric_key: str, grain: str, rolling: pd.DataFrame | None = None
-) -> go.Figure:
-    """A line of one metric per period, with an optional rolling average line."""
-    metric = ALL_METRICS[metric_key]
-    figure = go.Figure()
+def _trend_traces(
+    figure: go.Figure,
+    frame: pd.DataFrame,
+    metric: Metric,
+    rolling: pd.DataFrame | None,
+    row: int,
+) -> None:
     figure.add_trace(
         go.Scatter(
             x=frame["period"],
-            y=frame[metric_key],
+            y=frame[metric.key],
             name=metric.label,
             mode="lines",
-            line={"color": PRIMARY, "width": 1.5 if rolling is not None else 2.5},
-            hovertemplate=(
-                f"%{{x|%d %b %Y}}<br>{metric.label}: {_HOVER[metric.unit]}<extra></extra>"
-            ),
-        )
+            line={
+                "color": PRIMARY if row == 1 else GREEN,
+                "width": 1.5 if rolling is not None else 2.5,
+            },
+            hovertemplate=f"{metric.label}: {_HOVER[metric.unit]}<extra></extra>",
+        ),
+        row=row,
+        col=1,
     )
     if rolling is not None:
         figure.add_trace(
             go.Scatter(
                 x=rolling["period"],
-                y=rolling[metric_key],
-                name="7-day average",
+                y=rolling[metric.key],
+                name=f"{metric.label}, 7-day average",
                 mode="lines",
-                line={"color": SECONDARY, "width": 2.5},
-                hovertemplate=f"%{{x|%d %b %Y}}<br>7-day: {_HOVER[metric.unit]}<extra></extra>",
-            )
+                line={"color": SECONDARY if row == 1 else PURPLE, "width": 2.5},
+                hovertemplate=f"7-day average: {_HOVER[metric.unit]}<extra></extra>",
+            ),
+            row=row,
+            col=1,
         )
+    figure.update_yaxes(
+        title=axis_title(metric),
+        tickformat=_AXIS[metric.unit],
+        rangemode="tozero",
+        row=row,
+        col=1,
+    )
+
+
+def trend_figure(
+    frame: pd.DataFrame,
+    paid_key: str,
+    organic_key: str,
+    grain: str,
+    rolling: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Paid (top) and organic (bottom) metrics per period on one shared time axis, each with
+    an optional rolling average line."""
+    paid, organic = ALL_METRICS[paid_key], ALL_METRICS[organic_key]
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[f"Paid: {paid.label} per {grain}", f"Organic: {organic.label} per {grain}"],
+    )
+    _trend_traces(figure, frame, paid, rolling, 1)
+    _trend_traces(figure, frame, organic, rolling, 2)
     figure.update_layout(
-        title=f"{metric.label} per {grain}",
-        height=360,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
+        height=560,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 1, "xanchor": "right"},
         hovermode="x unified",
         template="plotly_white",
     )
-    figure.update_yaxes(title=axis_title(metric), tickformat=_AXIS[metric.unit], rangemode="tozero")
-    figure.update_xaxes(title="Date")
+    figure.update_xaxes(hoverformat="%a %d %b %Y" if grain == "day" else "%d %b %Y")
+    figure.update_xaxes(title="Date", row=2, col=1)
     return figure

@@ -65,16 +65,30 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
 
 def _trend(filters: dashboard.Filters) -> None:
     st.subheader("Trend")
-    left, middle, right = st.columns([2, 2, 1])
-    keys = [m.key for m in (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS)]
-    metric_key = left.selectbox(
-        "Metric", keys, key="trend_metric", format_func=lambda k: metrics.ALL_METRICS[k].label
+    paid_col, organic_col, grain_col, smooth_col = st.columns([3, 3, 3, 2])
+    label = {m.key: m.label for m in (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS)}
+    paid_key = paid_col.selectbox(
+        "Paid metric",
+        [m.key for m in metrics.PAID_METRICS],
+        key="trend_paid",
+        format_func=label.__getitem__,
+    )
+    organic_key = organic_col.selectbox(
+        "Organic metric",
+        [m.key for m in metrics.ORGANIC_METRICS],
+        key="trend_organic",
+        index=2,  # engagement
+        format_func=label.__getitem__,
     )
     grain = (
-        middle.segmented_control("Grain", list(dashboard.GRAINS), key="trend_grain", default="day")
+        grain_col.segmented_control(
+            "Grain", list(dashboard.GRAINS), key="trend_grain", default="day"
+        )
         or "day"
     )
-    smooth = right.toggle("7-day average", key="trend_rolling", value=True, disabled=grain != "day")
+    smooth = smooth_col.toggle(
+        "7-day average", key="trend_rolling", value=True, disabled=grain != "day"
+    )
     series = context.frame(dashboard.trend, filters, grain)
     if series.empty:
         st.info("No data in this period under the current filters.")
@@ -83,17 +97,18 @@ def _trend(filters: dashboard.Filters) -> None:
         context.frame(dashboard.trend_with_rolling, filters) if smooth and grain == "day" else None
     )
     st.plotly_chart(
-        charts.trend_figure(series, metric_key, grain, averaged),
+        charts.trend_figure(series, paid_key, organic_key, grain, averaged),
         key="trend_chart",
         config={"displaylogo": False},
     )
-    shown = series[["period", metric_key]].rename(columns={"period": grain})
+    shown = series[["period", paid_key, organic_key]].rename(columns={"period": grain})
     if averaged is not None:
-        shown[f"{metric_key}_7day"] = averaged[metric_key].to_numpy()
+        shown[f"{paid_key}_7day_average"] = averaged[paid_key].to_numpy()
+        shown[f"{organic_key}_7day_average"] = averaged[organic_key].to_numpy()
     st.download_button(
         "Download chart data (CSV)",
         export.to_csv_bytes(shown),
-        file_name=f"trend_{metric_key}_{grain}.csv",
+        file_name=f"trend_{paid_key}_{organic_key}_{grain}.csv",
         mime="text/csv",
         key="trend_csv",
         on_click="ignore",
