@@ -162,9 +162,9 @@ def test_media_type_filter_narrows_posts_but_not_account_insights(store, raw, de
     since = until - timedelta(days=89)
     with store.cursor() as cur:
         everything = dashboard.kpi_table(cur, Filters(since, until)).set_index("metric")["value"]
-        reels = dashboard.kpi_table(
-            cur, Filters(since, until, media_types=("VIDEO",))
-        ).set_index("metric")["value"]
+        reels = dashboard.kpi_table(cur, Filters(since, until, media_types=("VIDEO",))).set_index(
+            "metric"
+        )["value"]
     media = raw["ig_media"]
     day = pd.to_datetime(media["timestamp"], utc=True).dt.date
     videos = media[(day >= since) & (day <= until) & (media["media_type"] == "VIDEO")]
