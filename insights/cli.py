@@ -92,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Output folder (default: the bundled sample_data folder).",
     )
     demo_data.add_argument("--seed", type=int, help="Random seed (default: the bundled one).")
+    demo_data.add_argument(
+        "--scale",
+        type=int,
+        metavar="ROWS",
+        help="Instead: write a large synthetic store with at least ROWS ad insight rows and "
+        "ROWS/10 posts (for speed measurements) to --db.",
+    )
+    _db_option(demo_data)
 
     demo_api = commands.add_parser(
         "demo-api",
@@ -195,6 +203,19 @@ def _ingest(args: argparse.Namespace) -> int:
 def _demo_data(args: argparse.Namespace) -> int:
     from insights import demo_data
 
+    if args.scale:
+        import time
+
+        from insights import scale_data
+
+        if args.db is None:
+            raise InsightsError("--scale writes a new synthetic store: give its path with --db.")
+        path = args.db
+        started = time.perf_counter()
+        counts = scale_data.generate(path, args.scale, max(1, args.scale // 10), args.seed or 1)
+        rows = ", ".join(f"{table} {count:,}" for table, count in counts.items())
+        print(f"{path}: {rows} in {time.perf_counter() - started:.1f} s")
+        return 0
     out = args.out or demo_data.SAMPLE_DIR
     seed = demo_data.DEFAULT_SEED if args.seed is None else args.seed
     for path in demo_data.write(demo_data.generate(seed), out):

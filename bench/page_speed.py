@@ -1,0 +1,291 @@
+"""Server-side time of each dashboard page after a filter change, at several store sizes.
+
+For each size (ad insight rows; posts are a tenth of that) a synthetic store is generated once
+(`insights demo-data --scale N`, kept in bench/out/) and measured in a fresh process:
+
+- page: the page's compute functions (what a rerun after a filter change computes, the cache
+  missing because the filters are new), median over --runs different filter changes;
+- first: the first computation of each page after the store is opened;
+- floor: the same SQL statements alone, run straight on DuckDB and fetched as Arrow;
+- naive: the way a typical Streamlit dashboard does it: every table loaded into pandas once
+  (its load time is 'naive load'), then each filter change filtered and grouped in pandas;
+- rss: the peak resident memory of the process measuring our pages, and of the naive one.
+
+Run: .venv/bin/python bench/page_speed.py [--sizes 10000,1000000,10000000] [--runs 7]
+Prints one table; --markdown prints it for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from insights import campaigns, dashboard, metrics, queries, scale_data
+from insights.dashboard import Filters
+from insights.store import Store
+
+OUT = Path(__file__).resolve().parent / "out"
+LAST = scale_data.LAST_DAY
+
+
+def store_for(rows: int) -> Path:
+    path = OUT / f"scale_{rows}.duckdb"
+    if not path.exists():
+        OUT.mkdir(exist_ok=True)
+        started = time.perf_counter()
+        counts = scale_data.generate(path, rows, max(1, rows // 10))
+        print(
+            f"generated {path.name}: {counts} in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+    return path
+
+
+def filter_changes(runs: int, campaign_ids: list[str]) -> list[Filters]:
+    """Different filters each run, as a marketer clicks through: ranges, a campaign, a gender."""
+    out = []
+    for k in range(runs):
+        until = LAST - timedelta(days=k)
+        since = until - timedelta(days=[27, 89, 6, 27, 364][k % 5])
+        extra: dict[str, Any] = {}
+        if k % 3 == 1:
+            extra["campaign_ids"] = tuple(campaign_ids[k : k + 3])
+        if k % 4 == 2:
+            extra["genders"] = ("female",)
+        out.append(Filters(since, until, **extra))
+    return out
+
+
+# -- our pages ------------------------------------------------------------------------------
+
+
+def overview(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    dashboard.kpi_table(cur, f)
+    dashboard.trend(cur, f, "day")
+    dashboard.trend_with_rolling(cur, f)
+    dashboard.campaign_table(cur, f)
+
+
+def campaigns_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    table = dashboard.campaign_table(cur, f)
+    campaigns.totals(table)
+    picked = campaigns.default_pick(table)
+    campaigns.daily(cur, f, picked)
+    campaigns.rate_differences(table, picked)
+    campaigns.breakdown(cur, f, picked)
+
+
+def data_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    queries.run(cur, "table_freshness")
+    queries.run(cur, "ingest_runs", limit=20)
+
+
+PAGES: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], None]] = {
+    "Overview": overview,
+    "Campaigns": campaigns_page,
+    "Data": data_page,
+}
+
+
+class Recorder:
+    """Records the (query, params) a page runs, to replay them raw as the floor."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._run = queries.run
+
+    def __enter__(self) -> Recorder:
+        def run(cur: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+            self.calls.append((name, params))
+            return self._run(cur, name, **params)
+
+        queries.run = run  # type: ignore[assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        queries.run = self._run  # type: ignore[assignment]
+
+
+def measure_ours(rows: int, runs: int) -> dict[str, Any]:
+    path = store_for(rows)
+    store = Store(path, read_only=True)
+    result: dict[str, Any] = {"rows": rows}
+    with store.cursor() as cur:
+        ids = list(queries.run(cur, "campaign_options")["campaign_id"])
+        changes = filter_changes(runs + 1, ids)
+        for name, page in PAGES.items():
+            started = time.perf_counter()
+            page(cur, changes[0])
+            result[f"{name}.first"] = (time.perf_counter() - started) * 1000
+            times, floors = [], []
+            for f in changes[1:]:
+                with Recorder() as recorded:
+                    started = time.perf_counter()
+                    page(cur, f)
+                    times.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                for query, params in recorded.calls:
+                    cur.execute(queries.get(query).sql, params).to_arrow_table()
+                floors.append((time.perf_counter() - started) * 1000)
+            result[f"{name}.page"] = statistics.median(times)
+            result[f"{name}.floor"] = statistics.median(floors)
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+# -- the naive peer ---------------------------------------------------------------------------
+
+
+def _sums(frame: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    columns = ["spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value"]
+    if by:
+        return frame.groupby(by, as_index=False)[columns].sum()
+    return frame[columns].sum().to_frame().T
+
+
+def _paid(ads: pd.DataFrame, campaigns_frame: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    mask = (ads["date"] >= pd.Timestamp(f.since)) & (ads["date"] <= pd.Timestamp(f.until))
+    if f.campaign_ids:
+        mask &= ads["campaign_id"].isin(f.campaign_ids)
+    if f.genders:
+        mask &= ads["gender"].isin(f.genders)
+    if f.ages:
+        mask &= ads["age"].isin(f.ages)
+    return ads[mask]
+
+
+def _posts(media: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    day = media["posted_at"].dt.tz_convert("UTC").dt.normalize().dt.tz_localize(None)
+    return media[(day >= pd.Timestamp(f.since)) & (day <= pd.Timestamp(f.until))]
+
+
+def naive_overview(data: dict[str, pd.DataFrame], f: Filters) -> None:
+    ads, media, daily = data["ad_insights_daily"], data["ig_media"], data["ig_account_daily"]
+    before = f.comparison_range() or (f.since, f.until)
+    for window in (f, f.with_range(*before)):
+        metrics.add_ratios(_sums(_paid(ads, data["ad_campaigns"], window)))
+        posts = _posts(media, window)
+        posts[["reach", "like_count", "comments_count", "saved", "shares"]].sum()
+        daily[(daily["date"] >= pd.Timestamp(window.since))]["reach"].sum()
+    paid = _paid(ads, data["ad_campaigns"], f)
+    metrics.add_ratios(_sums(paid, ["date"]))
+    extended = _paid(ads, data["ad_campaigns"], f.with_range(f.since - timedelta(days=6), f.until))
+    metrics.add_ratios(_sums(extended, ["date"]).set_index("date").rolling(7).sum())
+    table = _sums(paid, ["campaign_id"]).merge(data["ad_campaigns"], on="campaign_id")
+    metrics.add_ratios(table)
+
+
+def naive_campaigns(data: dict[str, pd.DataFrame], f: Filters) -> None:
+    paid = _paid(data["ad_insights_daily"], data["ad_campaigns"], f)
+    table = metrics.add_ratios(_sums(paid, ["campaign_id"]).merge(data["ad_campaigns"]))
+    picked = list(table.sort_values("spend").campaign_id.tail(3))
+    chosen = paid[paid["campaign_id"].isin(picked)]
+    metrics.add_ratios(_sums(chosen, ["campaign_id", "date"]))
+    metrics.add_ratios(_sums(chosen, ["age", "gender"]))
+
+
+def naive_data(data: dict[str, pd.DataFrame], f: Filters) -> None:
+    {name: len(frame) for name, frame in data.items()}
+
+
+NAIVE = {"Overview": naive_overview, "Campaigns": naive_campaigns, "Data": naive_data}
+
+
+def measure_naive(rows: int, runs: int) -> dict[str, Any]:
+    path = store_for(rows)
+    con = duckdb.connect(str(path), read_only=True)
+    started = time.perf_counter()
+    data = {
+        name: con.execute(f"SELECT * FROM {name}").df()
+        for name in ("ad_insights_daily", "ad_campaigns", "ig_media", "ig_account_daily")
+    }
+    for frame in data.values():
+        if "date" in frame:
+            frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("spend", "conversion_value"):
+        data["ad_insights_daily"][column] = data["ad_insights_daily"][column].astype("float64")
+    result: dict[str, Any] = {"naive load": (time.perf_counter() - started) * 1000}
+    changes = filter_changes(runs + 1, list(data["ad_campaigns"]["campaign_id"]))
+    for name, page in NAIVE.items():
+        times = []
+        for f in changes[1:]:
+            started = time.perf_counter()
+            page(data, f)
+            times.append((time.perf_counter() - started) * 1000)
+        result[f"{name}.naive"] = statistics.median(times)
+    result["naive_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def _child(kind: str, rows: int, runs: int) -> dict[str, Any]:
+    """Run one measurement in a fresh process, so each peak memory figure is its own."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--sizes", str(rows), "--runs", str(runs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    sys.stderr.write(done.stderr)
+    return dict(json.loads(done.stdout))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,1000000,10000000")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.child:
+        measure = measure_ours if args.child == "ours" else measure_naive
+        print(json.dumps(measure(sizes[0], args.runs)))
+        return
+    for rows in sizes:
+        store_for(rows)  # generate outside the measured processes
+    lines = []
+    header = (
+        "| ad rows | page | first load ms | filter change ms (median) | raw query floor ms "
+        "| naive pandas ms | naive / ours | ours / floor | peak RSS MB (ours / naive) |"
+    )
+    lines += [header, "|" + " --- |" * 9]
+    for rows in sizes:
+        ours = _child("ours", rows, args.runs)
+        naive = _child("naive", rows, args.runs)
+        for page in PAGES:
+            mine, floor, peer = ours[f"{page}.page"], ours[f"{page}.floor"], naive[f"{page}.naive"]
+            lines.append(
+                f"| {rows:,} | {page} | {ours[f'{page}.first']:,.0f} | {mine:,.1f} | {floor:,.1f} "
+                f"| {peer:,.1f} | {peer / mine:,.1f}x | {mine / floor:,.2f}x "
+                f"| {ours['rss_mb']:,.0f} / {naive['naive_rss_mb']:,.0f} |"
+            )
+        lines.append(
+            f"| {rows:,} | (naive: load every table into pandas) | {naive['naive load']:,.0f} "
+            "| | | | | | |"
+        )
+    print(f"runs per figure: {args.runs}; machine: {_machine()}")
+    print("\n".join(lines))
+
+
+def _machine() -> str:
+    cores = len(os.sched_getaffinity(0))
+    memory_gib = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    python = sys.version.split()[0]
+    return f"{cores} cores, {memory_gib:.0f} GiB, Python {python}, DuckDB {duckdb.__version__}"
+
+
+if __name__ == "__main__":
+    main()
