@@ -74,8 +74,7 @@ def filter_changes(runs: int, campaign_ids: list[str]) -> list[Filters]:
 
 def overview(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     dashboard.kpi_table(cur, f)
-    dashboard.trend(cur, f, "day")
-    dashboard.trend_with_rolling(cur, f)
+    dashboard.trend_view(cur, f, "day", 7)
     dashboard.campaign_table(cur, f)
 
 

@@ -130,39 +130,65 @@ def month_end(day: date) -> date:
 # -- KPI cards ----------------------------------------------------------------------------------
 
 
-def _paid_sums(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float]:
-    frame = queries.run(cur, "paid_totals", **filters.paid_params())
-    return metrics.totals(frame, PAID_SUMS)
+def _split(frame: pd.DataFrame, columns: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Sums of the current period and of the comparison period from a frame with a `current`
+    flag (a period without rows sums to zero)."""
+    flags = frame["current"].astype(bool)
+    return metrics.totals(frame[flags], columns), metrics.totals(frame[~flags], columns)
 
 
-def _organic_sums(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float]:
-    posts = queries.run(cur, "organic_post_totals", **filters.organic_params())
-    accounts = queries.run(cur, "organic_account_totals", **filters.account_params())
-    sums = {
-        **metrics.totals(posts, list(posts.columns)),
-        **metrics.totals(accounts, list(accounts.columns)),
+def _period_params(filters: Filters, params: dict[str, object]) -> dict[str, object]:
+    before = filters.comparison_range()
+    return {
+        **params,
+        "prev_since": before[0] if before else None,
+        "prev_until": before[1] if before else None,
     }
-    sums["engagement"] = metrics.engagement(
-        sums["likes"], sums["comments"], sums["saves"], sums["shares"]
+
+
+def _paid_sums(
+    cur: duckdb.DuckDBPyConnection, filters: Filters
+) -> tuple[dict[str, float], dict[str, float]]:
+    frame = queries.run(cur, "paid_totals", **_period_params(filters, filters.paid_params()))
+    return _split(frame, PAID_SUMS)
+
+
+def _organic_sums(
+    cur: duckdb.DuckDBPyConnection, filters: Filters
+) -> tuple[dict[str, float], dict[str, float]]:
+    posts = queries.run(
+        cur, "organic_post_totals", **_period_params(filters, filters.organic_params())
     )
-    return sums
+    accounts = queries.run(
+        cur, "organic_account_totals", **_period_params(filters, filters.account_params())
+    )
+    post_columns = ["posts", "post_reach", "likes", "comments", "saves", "shares"]
+    account_columns = ["daily_reach", "new_followers", "profile_views", "website_clicks"]
+    out = []
+    for post_sums, account_sums in zip(
+        _split(posts, post_columns), _split(accounts, account_columns), strict=True
+    ):
+        sums = {**post_sums, **account_sums}
+        sums["engagement"] = metrics.engagement(
+            sums["likes"], sums["comments"], sums["saves"], sums["shares"]
+        )
+        out.append(sums)
+    return out[0], out[1]
 
 
 def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per KPI: group (paid/organic), key, label, unit, value, previous, change, and
-    whether the change is good news (a falling CPA is)."""
-    compare_range = filters.comparison_range()
+    whether the change is good news (a falling CPA is). One query per source reads both the
+    period and its comparison period."""
+    compared = filters.comparison_range() is not None
     rows = []
     for group, sums_of, defs in (
         ("paid", _paid_sums, metrics.PAID_METRICS),
         ("organic", _organic_sums, metrics.ORGANIC_METRICS),
     ):
-        current = metrics.kpis(sums_of(cur, filters), defs)
-        previous = (
-            metrics.kpis(sums_of(cur, filters.with_range(*compare_range)), defs)
-            if compare_range
-            else {}
-        )
+        now_sums, before_sums = sums_of(cur, filters)
+        current = metrics.kpis(now_sums, defs)
+        previous = metrics.kpis(before_sums, defs) if compared else {}
         for metric in defs:
             value = current[metric.key]
             before = previous.get(metric.key, math.nan)
@@ -227,8 +253,7 @@ def with_metrics(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if {"likes", "comments", "saves", "shares"} <= set(out.columns):
         out["engagement"] = out["likes"] + out["comments"] + out["saves"] + out["shares"]
-    out = metrics.add_ratios(out, metrics.PAID_METRICS)
-    return metrics.add_ratios(out, metrics.ORGANIC_METRICS)
+    return metrics.add_ratios(out, (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS))
 
 
 def rolling(frame: pd.DataFrame, window: int = 7) -> pd.DataFrame:
@@ -253,6 +278,21 @@ def trend_with_rolling(
     extended = trend(cur, filters.with_range(filters.since - lead, filters.until), "day")
     averaged = rolling(extended, window)
     return averaged[averaged["period"] >= pd.Timestamp(filters.since)].reset_index(drop=True)
+
+
+def trend_view(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str, window: int = 0
+) -> pd.DataFrame:
+    """What the trend chart shows: `trend` per period, and with a `window` (day grain only)
+    the rolling average of every metric too, as `<metric>_avg` columns, from one query."""
+    if not window or grain != "day":
+        return trend(cur, filters, grain)
+    lead = timedelta(days=window - 1)
+    extended = trend(cur, filters.with_range(filters.since - lead, filters.until), "day")
+    averaged = rolling(extended, window)
+    shown = extended["period"] >= pd.Timestamp(filters.since)
+    values = averaged.loc[shown].drop(columns="period").add_suffix("_avg")
+    return pd.concat([extended.loc[shown], values], axis=1).reset_index(drop=True)
 
 
 # -- campaigns ----------------------------------------------------------------------------------

@@ -141,16 +141,27 @@ def ratio(numerator: float | None, denominator: float | None, scale: float = 1.0
 def add_ratios(frame: pd.DataFrame, metrics: tuple[Metric, ...] = PAID_METRICS) -> pd.DataFrame:
     """A copy of `frame` (one row per group, columns of sums) with each ratio metric whose
     inputs are present added as a column, computed row-wise as a ratio of the sums."""
-    out = frame.copy()
+    columns: dict[str, np.ndarray] = {}
+
+    def values(name: str) -> np.ndarray:
+        if name not in columns:
+            numbers = pd.to_numeric(frame[name], errors="coerce")
+            columns[name] = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        return columns[name]
+
+    added: dict[str, np.ndarray] = {}
     for metric in metrics:
         if metric.numerator is None or metric.denominator is None:
             continue
-        if metric.numerator not in out or metric.denominator not in out:
+        if metric.numerator not in frame or metric.denominator not in frame:
             continue
-        num = pd.to_numeric(out[metric.numerator], errors="coerce").astype("float64")
-        den = pd.to_numeric(out[metric.denominator], errors="coerce").astype("float64")
-        out[metric.key] = (num / den.where(den != 0, np.nan)) * metric.scale
-    return out
+        num, den = values(metric.numerator), values(metric.denominator)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            added[metric.key] = np.where(den != 0, num / den, np.nan) * metric.scale
+    if not added:
+        return frame.copy()
+    kept = frame.drop(columns=[key for key in added if key in frame])
+    return pd.concat([kept, pd.DataFrame(added, index=frame.index)], axis=1)
 
 
 def totals(frame: pd.DataFrame, columns: list[str]) -> dict[str, float]:

@@ -171,3 +171,21 @@ def test_media_type_filter_narrows_posts_but_not_account_insights(store, raw, de
     assert 0 < reels["posts"] == len(videos) < everything["posts"]
     assert reels["post_reach"] == videos["reach"].astype(int).sum()
     assert reels["new_followers"] == everything["new_followers"]  # account-level: unchanged
+
+
+def test_trend_view_is_the_trend_and_its_rolling_average_in_one_frame(store, demo_range):
+    until = demo_range[1]
+    filters = Filters(until - timedelta(days=40), until)
+    with store.cursor() as cur:
+        view = dashboard.trend_view(cur, filters, "day", 7)
+        plain = dashboard.trend(cur, filters, "day")
+        averaged = dashboard.trend_with_rolling(cur, filters, 7)
+    assert view["period"].tolist() == plain["period"].tolist()
+    for metric in ("spend", "ctr", "engagement_rate"):
+        assert view[metric].to_numpy() == pytest.approx(plain[metric].to_numpy(), nan_ok=True)
+        assert view[f"{metric}_avg"].to_numpy() == pytest.approx(
+            averaged[metric].to_numpy(), nan_ok=True
+        )
+    with store.cursor() as cur:
+        weekly = dashboard.trend_view(cur, filters, "week", 7)
+    assert not any(c.endswith("_avg") for c in weekly.columns)

@@ -47,6 +47,8 @@ def test_hostile_values_stay_values(tmp_path):
             objectives=["' OR 1=1 --"],
             ages=None,
             genders=["female' OR '1'='1"],
+            prev_since="2024-01-01' OR 1=1",
+            prev_until=None,
         )
-        assert frame["impressions"][0] == 0
+        assert frame.empty  # nothing matched: no period row
         assert cur.execute("SELECT count(*) FROM ad_campaigns").fetchone() == (0,)

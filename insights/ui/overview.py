@@ -89,13 +89,15 @@ def _trend(filters: dashboard.Filters) -> None:
     smooth = smooth_col.toggle(
         "7-day average", key="trend_rolling", value=True, disabled=grain != "day"
     )
-    series = context.frame(dashboard.trend, filters, grain)
+    window = 7 if smooth and grain == "day" else 0
+    series = context.frame(dashboard.trend_view, filters, grain, window)
     if series.empty:
         st.info("No data in this period under the current filters.")
         return
-    averaged = (
-        context.frame(dashboard.trend_with_rolling, filters) if smooth and grain == "day" else None
-    )
+    averaged = None
+    if window:
+        rolled = [c for c in series.columns if c.endswith("_avg")]
+        averaged = series[["period", *rolled]].rename(columns=lambda c: c.removesuffix("_avg"))
     st.plotly_chart(
         charts.trend_figure(series, paid_key, organic_key, grain, averaged),
         key="trend_chart",
