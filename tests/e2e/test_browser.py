@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import time
+from collections.abc import Callable
 from decimal import Decimal
 
 from insights.demo_api import DemoApi
@@ -52,13 +54,28 @@ def _dollars(cell: str) -> str:
     return f"${Decimal(cell.replace('$', '').replace(',', '')):,.2f}"
 
 
-def _grid_rows(page) -> list[list[str]]:
-    grid = page.locator("[data-testid='stDataFrame']").first
+GRID_CELLS = (
+    "g => [...g.querySelectorAll('tbody tr')]"
+    ".map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim()))"
+)
+
+
+def _grid_rows(
+    page, until: Callable[[list[list[str]]], bool] | None = None, index: int = 0
+) -> list[list[str]]:
+    """The rows of the page's grid number `index`, read in one step (the grid re-renders
+    rows while a run settles).
+
+    With `until`, read again until the rows satisfy it, so a test never reads the grid of the
+    previous run."""
+    grid = page.locator("[data-testid='stDataFrame']").nth(index)
     grid.locator("tbody tr").first.wait_for(state="attached", timeout=SETTLE_MS)
-    return [
-        [cell.inner_text().strip() for cell in row.locator("td").all()]
-        for row in grid.locator("tbody tr").all()
-    ]
+    deadline = time.monotonic() + SETTLE_MS / 1000
+    while True:
+        rows = [r for r in grid.evaluate(GRID_CELLS) if r]
+        if rows and (until is None or until(rows)) or time.monotonic() > deadline:
+            return rows
+        page.wait_for_timeout(200)
 
 
 def test_first_start_loads_the_demo_and_shows_figures(page, fresh_app: RunningApp, tmp_path):
@@ -82,13 +99,14 @@ def test_every_page_renders(page, fresh_app: RunningApp, tmp_path):
     assert page.get_by_text("Last refreshes").count() == 1
     tables = page.locator("[data-testid='stDataFrame']")
     assert tables.count() == 2
-    runs = [
-        [c.inner_text() for c in r.locator("td").all()]
-        for r in tables.nth(1).locator("tbody tr").all()
-    ]
+    runs = _grid_rows(page, index=1)
     assert runs and "succeeded" in runs[0]
     page.screenshot(path=str(screenshot_dir(tmp_path) / "data.png"), full_page=True)
-    for path, charts, shot in (("", 1, None), ("campaigns?range=last_90", 5, "campaigns.png")):
+    for path, charts, shot in (
+        ("", 1, None),
+        ("campaigns?range=last_90", 5, "campaigns.png"),
+        ("content?range=last_90", 4, "content.png"),
+    ):
         page.goto(f"{fresh_app.url}/{path}")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)
         _settled(page)
@@ -115,7 +133,7 @@ def test_filters_change_figures_and_url_and_a_link_reproduces_the_view(
     page.wait_for_function("() => location.search.includes('campaigns=')", timeout=SETTLE_MS)
     one_campaign = _kpi(page, "Spend")
     assert one_campaign != seven_days
-    rows = _grid_rows(page)
+    rows = _grid_rows(page, until=lambda rows: len(rows) == 1)
     assert [r[0] for r in rows] == [first_campaign]
     assert _dollars(rows[0][3]) == one_campaign  # the table's spend is the card's spend
     _no_exception(page)
@@ -125,7 +143,7 @@ def test_filters_change_figures_and_url_and_a_link_reproduces_the_view(
     other.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
     _settled(other)
     assert _kpi(other, "Spend") == one_campaign
-    assert [r[0] for r in _grid_rows(other)] == [first_campaign]
+    assert [r[0] for r in _grid_rows(other, until=lambda rows: len(rows) == 1)] == [first_campaign]
     other.close()
 
 
