@@ -76,7 +76,9 @@ def breakdown(
     cur: duckdb.DuckDBPyConnection, filters: Filters, picked: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     """Sums and metrics per age group and gender, over the picked campaigns (or all)."""
-    frame = _numeric(queries.run(cur, "campaign_breakdown", **_picked_params(filters, picked)))
+    params = _picked_params(filters, picked)
+    del params["paid_source"]  # the breakdown always reads the age x gender detail
+    frame = _numeric(queries.run(cur, "campaign_breakdown", **params))
     return metrics.add_ratios(frame, metrics.PAID_METRICS)
 
 

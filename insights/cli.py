@@ -260,7 +260,7 @@ def _export(args: argparse.Namespace) -> int:
         raise StoreError(
             f"There is no store at {settings.db_path}; run 'insights ingest' first (or pass --db)."
         )
-    with Store(settings.db_path, read_only=True) as store, store.cursor() as cur:
+    with Store(settings.db_path) as store, store.cursor() as cur:  # migrated if older
         since, until = args.since, args.until
         if since is None or until is None:
             bounds = dashboard.data_bounds(cur)

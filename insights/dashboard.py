@@ -75,8 +75,16 @@ class Filters:
     def with_range(self, since: date, until: date) -> Filters:
         return replace(self, since=since, until=until)
 
+    @property
+    def paid_source(self) -> str:
+        """The table the paid queries read: the per-campaign rollup unless the filters need
+        the age x gender detail."""
+        return "ad_insights_daily" if self.ages or self.genders else "ad_campaign_daily_all"
+
     def paid_params(self) -> dict[str, object]:
+        """Parameters of the paid queries (with the table they read, from an allow-list)."""
         return {
+            "paid_source": self.paid_source,
             "since": self.since,
             "until": self.until,
             "campaign_ids": list(self.campaign_ids) or None,

@@ -289,6 +289,12 @@ def _write(store: Store, run_id: int, fetched: _Fetched, source: Source) -> Inge
             fetched.ad_insights,
             rows_.AD_INSIGHTS_SCHEMA,
         )
+        if fetched.ad_insights:
+            store.refresh_rollups(
+                cur,
+                min(since for since, _, _ in fetched.ad_insights.values()),
+                max(until for _, until, _ in fetched.ad_insights.values()),
+            )
         if fetched.sync_state:
             store.upsert(
                 cur,

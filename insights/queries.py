@@ -1,9 +1,11 @@
 """Load the SQL of `queries/*.sql` and run it with named parameters only.
 
 Each file holds one query: a `-- name: <file stem>` line, comment lines that become its
-docstring, then the statement. Parameters are DuckDB named parameters (`$since`). A file whose
-name header does not match, or a call with a missing or unexpected parameter, fails with a
-`QueryError` (at load time where possible), never with SQL built from page values.
+docstring, then the statement. Parameters are DuckDB named parameters (`$since`). The one kind
+of SQL text a call may choose is a table name in `{{slot}}`, and only from that slot's
+allow-list in `IDENTIFIERS`. A file whose name header does not match, or a call with a missing
+or unexpected parameter or a name outside the allow-list, fails with a `QueryError` (at load
+time where possible), never with SQL built from page values.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
+_SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
+IDENTIFIERS: dict[str, frozenset[str]] = {
+    # daily paid figures: the age x gender detail, or the per-campaign rollup of it
+    "paid_source": frozenset({"ad_insights_daily", "ad_campaign_daily_all"}),
+    # the measure top posts are ranked by
+    "post_rank": frozenset({"engagement_rate", "reach", "engagement", "views"}),
+}
 
 
 @dataclass(frozen=True)
@@ -31,14 +40,28 @@ class Query:
     doc: str
     sql: str
     params: frozenset[str]
+    slots: frozenset[str] = frozenset()
 
     def run(self, cur: duckdb.DuckDBPyConnection, **params: Any) -> pd.DataFrame:
         """Execute with exactly this query's parameters; returns a DataFrame."""
         given = set(params)
-        if given != self.params:
-            missing, extra = sorted(self.params - given), sorted(given - self.params)
+        if given != self.params | self.slots:
+            wanted = self.params | self.slots
+            missing, extra = sorted(wanted - given), sorted(given - wanted)
             raise QueryError(f"query {self.name}: missing {missing}, unexpected {extra}")
-        return cur.execute(self.sql, params).df()
+        sql, values = self.bind(params)
+        return cur.execute(sql, values).df()
+
+    def bind(self, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The statement with its table slots filled from their allow-lists, and the values
+        of its parameters."""
+        sql, values = self.sql, dict(params)
+        for slot in self.slots:
+            table = values.pop(slot)
+            if table not in IDENTIFIERS[slot]:
+                raise QueryError(f"query {self.name}: {table!r} is not allowed for {slot}")
+            sql = sql.replace("{{" + slot + "}}", table)
+        return sql, values
 
 
 def parse(text: str, stem: str) -> Query:
@@ -55,8 +78,13 @@ def parse(text: str, stem: str) -> Query:
     sql = "\n".join(lines[1 + len(doc_lines) :]).strip()
     if not sql:
         raise QueryError(f"queries/{stem}.sql has no statement")
-    params = frozenset(_PARAM.findall(_STRING_OR_COMMENT.sub("", sql)))
-    return Query(stem, " ".join(doc_lines), sql, params)
+    code = _STRING_OR_COMMENT.sub("", sql)
+    slots = frozenset(_SLOT.findall(code))
+    unknown = sorted(slots - set(IDENTIFIERS))
+    if unknown:
+        raise QueryError(f"queries/{stem}.sql uses unknown table slots {unknown}")
+    params = frozenset(_PARAM.findall(code))
+    return Query(stem, " ".join(doc_lines), sql, params, slots)
 
 
 @cache

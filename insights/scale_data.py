@@ -130,8 +130,10 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
                 round(impressions * ctr * cvr * (0.4 + 1.2 * noise) * order_value, 2)
                     ::DECIMAL(18, 2)
             FROM delivered
+            ORDER BY date, campaign_id
             """
         )
+        store.refresh_rollups(cur)
         cur.execute(
             f"""
             INSERT INTO ig_accounts
@@ -166,6 +168,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
                 reach, CAST(reach * 1.6 AS BIGINT), CAST(reach * rate * 0.1 AS BIGINT),
                 CAST(reach * rate * 0.05 AS BIGINT), CAST(reach * rate AS BIGINT), now()
             FROM p
+            ORDER BY posted_at
             """
         )
         cur.execute(

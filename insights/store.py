@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,24 @@ class Store:
         return self._columns[table]
 
     # -- writing -------------------------------------------------------------------------------
+
+    def refresh_rollups(
+        self, cur: duckdb.DuckDBPyConnection, since: date | None = None, until: date | None = None
+    ) -> None:
+        """Recompute the per-campaign daily rollup for the days [since, until] (every day when
+        both are None) from ad_insights_daily. Call it inside the write transaction that
+        changed those days, so the rollup never disagrees with its detail."""
+        params = {"since": since, "until": until}
+        days = "($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)"
+        cur.execute(f"DELETE FROM ad_campaign_daily WHERE {days}", params)
+        cur.execute(
+            "INSERT INTO ad_campaign_daily "
+            "SELECT ad_account_id, campaign_id, date, sum(spend), sum(impressions), sum(clicks), "
+            "sum(link_clicks), sum(conversions), sum(conversion_value) "
+            f"FROM ad_insights_daily WHERE {days} "
+            "GROUP BY ad_account_id, campaign_id, date ORDER BY date, campaign_id",
+            params,
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

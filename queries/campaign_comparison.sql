@@ -13,7 +13,7 @@ SELECT
     sum(i.link_clicks)::BIGINT            AS link_clicks,
     sum(i.conversions)::BIGINT            AS conversions,
     sum(i.conversion_value)::DECIMAL(18, 2) AS conversion_value
-FROM ad_insights_daily AS i
+FROM {{paid_source}} AS i
 LEFT JOIN ad_campaigns AS c USING (campaign_id)
 WHERE i.date BETWEEN $since AND $until
   AND ($campaign_ids IS NULL OR list_contains($campaign_ids, i.campaign_id))

@@ -9,7 +9,7 @@ SELECT
     coalesce(sum(link_clicks), 0)::BIGINT              AS link_clicks,
     coalesce(sum(conversions), 0)::BIGINT              AS conversions,
     coalesce(sum(conversion_value), 0)::DECIMAL(18, 2) AS conversion_value
-FROM ad_insights_daily
+FROM {{paid_source}}
 WHERE (date BETWEEN $since AND $until OR date BETWEEN $prev_since AND $prev_until)
   AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
   AND ($objectives IS NULL OR campaign_id IN (

@@ -8,7 +8,7 @@ SELECT
     sum(link_clicks)::BIGINT           AS link_clicks,
     sum(conversions)::BIGINT           AS conversions,
     sum(conversion_value)::DECIMAL(18, 2) AS conversion_value
-FROM ad_insights_daily
+FROM {{paid_source}}
 WHERE date BETWEEN $since AND $until
   AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
   AND ($objectives IS NULL OR campaign_id IN (

@@ -41,14 +41,40 @@ def test_hostile_values_stay_values(tmp_path):
         frame = queries.run(
             cur,
             "paid_totals",
+            paid_source="ad_insights_daily",
             since="2025-01-01",
             until="2025-01-31",
             campaign_ids=["x'); DROP TABLE ad_campaigns; --"],
             objectives=["' OR 1=1 --"],
             ages=None,
             genders=["female' OR '1'='1"],
-            prev_since="2024-01-01' OR 1=1",
+            prev_since=None,
             prev_until=None,
         )
         assert frame.empty  # nothing matched: no period row
         assert cur.execute("SELECT count(*) FROM ad_campaigns").fetchone() == (0,)
+
+
+def test_a_table_slot_takes_only_its_allow_list(tmp_path):
+    from insights.store import Store
+
+    params = {
+        "since": "2025-01-01",
+        "until": "2025-01-31",
+        "prev_since": None,
+        "prev_until": None,
+        "campaign_ids": None,
+        "objectives": None,
+        "ages": None,
+        "genders": None,
+    }
+    with Store(tmp_path / "s.duckdb") as store, store.cursor() as cur:
+        for table in ("ad_insights_daily", "ad_campaign_daily_all"):
+            assert queries.run(cur, "paid_totals", paid_source=table, **params).empty
+        for hostile in ("ig_media", "ad_insights_daily; DROP TABLE ad_campaigns", ""):
+            with pytest.raises(QueryError, match="not allowed"):
+                queries.run(cur, "paid_totals", paid_source=hostile, **params)
+        with pytest.raises(QueryError, match="missing"):
+            queries.run(cur, "paid_totals", **params)
+    with pytest.raises(QueryError, match="unknown table slots"):
+        queries.parse("-- name: q\nSELECT * FROM {{anything}}", "q")
