@@ -11,7 +11,8 @@ SELECT
     coalesce(saved, 0)::BIGINT          AS saves,
     coalesce(shares, 0)::BIGINT         AS shares
 FROM ig_media
-WHERE timezone('UTC', posted_at)::DATE BETWEEN $since AND $until
+WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
+         AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
   AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
   AND ($media_types IS NULL OR list_contains($media_types, media_type))
 ORDER BY posted_at DESC, media_id
