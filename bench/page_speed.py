@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from insights import campaigns, dashboard, metrics, queries, scale_data
+from insights import campaigns, content, dashboard, metrics, queries, scale_data
 from insights.dashboard import Filters
 from insights.store import Store
 
@@ -87,6 +87,13 @@ def campaigns_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     campaigns.breakdown(cur, f, picked)
 
 
+def content_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    content.formats(cur, f)
+    content.top_posts(cur, f, "engagement_rate", 10)
+    content.best_time(cur, f, "Europe/Paris")
+    content.hashtags(cur, f, 5)
+
+
 def data_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     queries.run(cur, "table_freshness")
     queries.run(cur, "ingest_runs", limit=20)
@@ -95,6 +102,7 @@ def data_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
 PAGES: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], None]] = {
     "Overview": overview,
     "Campaigns": campaigns_page,
+    "Content": content_page,
     "Data": data_page,
 }
 
@@ -137,7 +145,8 @@ def measure_ours(rows: int, runs: int) -> dict[str, Any]:
                     times.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
                 for query, params in recorded.calls:
-                    cur.execute(queries.get(query).sql, params).to_arrow_table()
+                    sql, values = queries.get(query).bind(params)
+                    cur.sql(sql, params=values).to_arrow_table()
                 floors.append((time.perf_counter() - started) * 1000)
             result[f"{name}.page"] = statistics.median(times)
             result[f"{name}.floor"] = statistics.median(floors)
@@ -196,11 +205,31 @@ def naive_campaigns(data: dict[str, pd.DataFrame], f: Filters) -> None:
     metrics.add_ratios(_sums(chosen, ["age", "gender"]))
 
 
+def naive_content(data: dict[str, pd.DataFrame], f: Filters) -> None:
+    posts = _posts(data["ig_media"], f).copy()
+    posts["engagement"] = posts[["like_count", "comments_count", "saved", "shares"]].sum(axis=1)
+    posts["rate"] = posts["engagement"] / posts["reach"].where(posts["reach"] > 0)
+    posts.nlargest(10, "rate")
+    posts.groupby("media_type")["rate"].quantile([0.1, 0.25, 0.5, 0.75, 0.9])
+    posts.groupby("media_product_type")["rate"].quantile([0.1, 0.25, 0.5, 0.75, 0.9])
+    local = posts["posted_at"].dt.tz_convert("Europe/Paris")
+    posts.groupby([local.dt.day_of_week, local.dt.hour])[["reach", "engagement"]].sum()
+    tags = posts["caption"].str.lower().str.findall(r"#\w+").map(lambda t: sorted(set(t)))
+    exploded = posts.assign(tag=tags).explode("tag")
+    counted = exploded.groupby("tag")[["reach", "engagement"]].agg(["size", "sum"])
+    counted[counted[("reach", "size")] >= 5]
+
+
 def naive_data(data: dict[str, pd.DataFrame], f: Filters) -> None:
     {name: len(frame) for name, frame in data.items()}
 
 
-NAIVE = {"Overview": naive_overview, "Campaigns": naive_campaigns, "Data": naive_data}
+NAIVE = {
+    "Overview": naive_overview,
+    "Campaigns": naive_campaigns,
+    "Content": naive_content,
+    "Data": naive_data,
+}
 
 
 def measure_naive(rows: int, runs: int) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from insights.ui import campaigns_page, data_page, overview
+from insights.ui import campaigns_page, content_page, data_page, overview
 
 
 def navigation() -> st.navigation:  # type: ignore[valid-type]
@@ -22,6 +22,12 @@ def navigation() -> st.navigation:  # type: ignore[valid-type]
                 title="Campaigns",
                 icon=":material/campaign:",
                 url_path="campaigns",
+            ),
+            st.Page(
+                content_page.render,
+                title="Content",
+                icon=":material/photo_library:",
+                url_path="content",
             ),
             st.Page(data_page.render, title="Data", icon=":material/database:", url_path="data"),
         ]

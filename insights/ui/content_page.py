@@ -1,0 +1,246 @@
+"""Content: the best posts, formats compared by their spread, the best time to post, and
+hashtags, for the posts under the global filters."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from insights import content, content_charts, dashboard, export
+from insights.ui import context, fmt_table
+from insights.ui.filters import sidebar_filters
+from insights.ui.refresh import refresh_panel, start_if_empty
+
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+TZ_URL_KEY = "tz"
+
+
+def render() -> None:
+    """The Content page."""
+    if start_if_empty():
+        refresh_panel(divider=False)
+        st.title("Content")
+        st.info("The demo data is being loaded (see the sidebar); posts appear when saved.")
+        return
+    filters = sidebar_filters()
+    refresh_panel()
+    st.title("Content")
+    st.caption(
+        f"Posts published {filters.since:%d %b %Y} – {filters.until:%d %b %Y} (UTC days). "
+        "Engagement = likes + comments + saves + shares; a rate over several posts is all "
+        "their engagement / all their reach."
+    )
+    formats = context.frame(content.formats, filters)
+    if formats.empty:
+        st.info(
+            "No post was published in this period under the current filters. "
+            "Widen the date range or clear the account and media type filters."
+        )
+        return
+    _top_posts(filters)
+    _formats(formats)
+    _best_time(filters)
+    _hashtags(filters)
+
+
+def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    st.download_button(
+        label,
+        export.to_csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _top_posts(filters: dashboard.Filters) -> None:
+    st.subheader("Top posts")
+    left, right = st.columns([3, 1])
+    rank = left.segmented_control(
+        "Rank by",
+        list(content.RANKS),
+        key="content_rank",
+        default="engagement_rate",
+        format_func=content.RANKS.__getitem__,
+    )
+    limit = right.selectbox("Posts", (10, 25, 50, 100), key="content_limit")
+    posts = context.frame(content.top_posts, filters, rank or "engagement_rate", limit)
+    shown = pd.DataFrame(
+        {
+            "Posted (UTC)": pd.to_datetime(posts["posted_at"], utc=True).dt.strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "Account": posts["account"],
+            "Type": [
+                fmt_table.media_type_label(m)
+                + ("" if p in (None, "FEED") else f" ({fmt_table.product_type_label(p)})")
+                for m, p in zip(posts["media_type"], posts["media_product_type"], strict=True)
+            ],
+            "Caption": posts["caption"].fillna(""),
+            "Reach": posts["reach"],
+            "Engagement": posts["engagement"],
+            "Engagement rate (%)": (posts["engagement_rate"] * 100).round(2),
+            "Link": posts["permalink"],
+            "Post id": posts["media_id"],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="content_top_table",
+        column_config={
+            "Caption": st.column_config.TextColumn(width="medium"),
+            "Reach": st.column_config.NumberColumn(format="localized"),
+            "Engagement": st.column_config.NumberColumn(format="localized"),
+            "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
+            "Link": st.column_config.LinkColumn(display_text="Open"),
+        },
+    )
+    _download("Download top posts (CSV)", shown, "top_posts.csv", "content_top_csv")
+
+
+def _formats(formats: pd.DataFrame) -> None:
+    st.subheader("Formats")
+    left, right = st.columns(2)
+    for column, dimension, labels, title in (
+        (left, "media_type", fmt_table.MEDIA_TYPES, "By media type"),
+        (right, "product_type", fmt_table.PRODUCT_TYPES, "By placement (product type)"),
+    ):
+        part = formats[formats["dimension"] == dimension]
+        column.plotly_chart(
+            content_charts.format_spread(part, labels, title),
+            key=f"content_spread_{dimension}",
+            config={"displaylogo": False},
+        )
+    st.caption(
+        "Box: the middle half of the posts; line inside: the median post; dashed: the rate "
+        "over all posts of the format; whiskers: the 10th to 90th percentile."
+    )
+    shown = pd.DataFrame(
+        {
+            "Compared by": formats["dimension"].map(
+                {"media_type": "Media type", "product_type": "Product type"}
+            ),
+            "Format": [
+                fmt_table.media_type_label(v)
+                if d == "media_type"
+                else fmt_table.product_type_label(v)
+                for d, v in zip(formats["dimension"], formats["value"], strict=True)
+            ],
+            "Posts": formats["posts"],
+            "Reach per post": (formats["post_reach"] / formats["posts"]).round(0),
+            "Engagement rate (%)": (formats["engagement_rate"] * 100).round(2),
+            "Median post (%)": (formats["er_median"] * 100).round(2),
+            "Middle half from (%)": (formats["er_p25"] * 100).round(2),
+            "Middle half to (%)": (formats["er_p75"] * 100).round(2),
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="content_formats_table",
+        column_config={"Reach per post": st.column_config.NumberColumn(format="localized")},
+    )
+    _download("Download formats (CSV)", shown, "formats.csv", "content_formats_csv")
+
+
+def _time_zone() -> str:
+    """The heatmap's time zone, from the URL once, then from the picker (kept in the URL)."""
+    zones = content.time_zones()
+    if "content_tz" not in st.session_state:
+        wanted = st.query_params.get(TZ_URL_KEY, "UTC")
+        if wanted not in zones:
+            st.toast(f"Unknown time zone '{wanted[:40]}' in the link; showing UTC.")
+            wanted = "UTC"
+        st.session_state["content_tz"] = wanted
+    options = list(COMMON_ZONES) + [z for z in zones if z not in COMMON_ZONES]
+    tz = st.selectbox("Time zone", options, key="content_tz")
+    if tz == "UTC":
+        st.query_params.pop(TZ_URL_KEY, None)
+    else:
+        st.query_params[TZ_URL_KEY] = tz
+    return str(tz)
+
+
+def _best_time(filters: dashboard.Filters) -> None:
+    st.subheader("Best time to post")
+    left, right = st.columns([3, 1])
+    with left:
+        tz = _time_zone()
+    min_posts = right.number_input(
+        "Fewest posts per cell", min_value=1, max_value=50, value=3, key="content_min_cell"
+    )
+    cells = context.frame(content.best_time, filters, tz)
+    st.plotly_chart(
+        content_charts.best_time_heatmap(cells, int(min_posts), tz),
+        key="content_heatmap",
+        config={"displaylogo": False},
+    )
+    thin = int(((cells["posts"] > 0) & (cells["posts"] < min_posts)).sum())
+    st.caption(
+        f"Each cell's colour is the engagement rate over the posts published then; the number "
+        f"is how many posts that is. {thin} cells with fewer than {int(min_posts)} posts are "
+        "left blank: too few to judge."
+    )
+    shown = cells.assign(weekday=cells["weekday"].map(dict(enumerate(content.WEEKDAYS))))
+    shown = shown[shown["posts"] > 0][
+        ["weekday", "hour", "posts", "post_reach", "engagement", "engagement_rate"]
+    ]
+    _download("Download best-time cells (CSV)", shown, "best_time.csv", "content_heatmap_csv")
+
+
+def _hashtags(filters: dashboard.Filters) -> None:
+    st.subheader("Hashtags")
+    min_posts = st.number_input(
+        "Only hashtags used on at least this many posts",
+        min_value=1,
+        max_value=500,
+        value=5,
+        key="content_min_tag",
+    )
+    tags = context.frame(content.hashtags, filters, int(min_posts))
+    if tags.empty:
+        st.info(f"No hashtag is used on {int(min_posts)} or more posts under these filters.")
+        return
+    st.plotly_chart(
+        content_charts.hashtag_bars(tags),
+        key="content_hashtag_chart",
+        config={"displaylogo": False},
+    )
+    shown = tags.rename(
+        columns={
+            "hashtag": "Hashtag",
+            "posts": "Posts",
+            "post_reach": "Reach",
+            "engagement": "Engagement",
+            "engagement_rate": "Engagement rate",
+        }
+    )
+    shown["Engagement rate"] = (shown["Engagement rate"] * 100).round(2)
+    shown = shown.rename(columns={"Engagement rate": "Engagement rate (%)"})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="content_hashtag_table",
+        column_config={
+            "Reach": st.column_config.NumberColumn(format="localized"),
+            "Engagement": st.column_config.NumberColumn(format="localized"),
+            "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
+        },
+    )
+    _download("Download hashtags (CSV)", shown, "hashtags.csv", "content_hashtag_csv")

@@ -1,0 +1,21 @@
+-- name: content_hashtags
+-- Hashtags (lower-cased, once per post) of the posts under the organic filters, with the
+-- posts that use them, their reach and engagement; only hashtags on at least $min_posts posts.
+WITH tagged AS (
+    SELECT
+        unnest(list_distinct(regexp_extract_all(lower(caption), '#[\p{L}\p{N}_]+'))) AS hashtag,
+        coalesce(reach, 0) AS reach,
+        coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
+            + coalesce(shares, 0) AS engagement
+    FROM ig_media
+    WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
+         AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
+  AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
+  AND ($media_types IS NULL OR list_contains($media_types, media_type))
+)
+SELECT hashtag, count(*)::BIGINT AS posts, sum(reach)::BIGINT AS post_reach,
+       sum(engagement)::BIGINT AS engagement
+FROM tagged
+GROUP BY hashtag
+HAVING count(*) >= $min_posts
+ORDER BY posts DESC, hashtag

@@ -1,0 +1,79 @@
+"""The Content page through AppTest: figures shown, widgets, bad links, empty results."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+@pytest.fixture
+def app_env(monkeypatch, demo_store_copy):
+    monkeypatch.setenv("INSIGHTS_DB", str(demo_store_copy))
+    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
+    return demo_store_copy
+
+
+def _page() -> None:
+    from insights.ui import content_page
+
+    content_page.render()
+
+
+def _open(**query: str) -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def _posts(raw, demo_range, days: int) -> pd.DataFrame:
+    media = raw["ig_media"].copy()
+    day = pd.to_datetime(media["timestamp"], utc=True).dt.date
+    until = demo_range[1]
+    media = media[(day >= until - timedelta(days=days - 1)) & (day <= until)]
+    for column in ("reach", "like_count", "comments_count", "saved", "shares"):
+        media[column] = pd.to_numeric(media[column].replace("", "0")).astype(int)
+    media["engagement"] = media[["like_count", "comments_count", "saved", "shares"]].sum(axis=1)
+    return media
+
+
+def test_content_page_shows_the_posts_of_the_period(app_env, raw, demo_range):
+    at = _open(range="last_90")
+    assert not at.exception
+    media = _posts(raw, demo_range, 90)
+    top = at.dataframe[0].value
+    rates = (media["engagement"] / media["reach"]).sort_values(ascending=False)
+    assert list(top["Engagement rate (%)"]) == pytest.approx(list((rates.head(10) * 100).round(2)))
+    formats = at.dataframe[1].value
+    by_type = formats[formats["Compared by"] == "Media type"].set_index("Format")["Posts"]
+    assert by_type.sum() == len(media)
+    assert by_type["Carousel"] == (media["media_type"] == "CAROUSEL_ALBUM").sum()
+    assert len(at.get("plotly_chart")) == 4  # two spreads, the heatmap, hashtags
+
+
+def test_widgets_and_the_time_zone_in_the_url(app_env, raw, demo_range):
+    at = _open(range="last_90", tz="Asia/Tokyo")
+    assert not at.exception
+    assert at.selectbox(key="content_tz").value == "Asia/Tokyo"
+    at.segmented_control(key="content_rank").set_value("reach").run()
+    media = _posts(raw, demo_range, 90)
+    shown = at.dataframe[0].value
+    assert list(shown["Reach"]) == sorted(media["reach"], reverse=True)[:10]
+    at.number_input(key="content_min_tag").set_value(500).run()
+    assert not at.exception
+    assert any("No hashtag" in i.value for i in at.info)
+    at.selectbox(key="content_tz").set_value("UTC").run()
+    assert "tz" not in at.query_params
+
+
+def test_media_type_filter_and_hostile_links(app_env, raw, demo_range):
+    at = _open(range="last_90", media="VIDEO", tz="Nowhere/Land'; --")
+    assert not at.exception
+    assert any("time zone" in t.value for t in at.toast)
+    formats = at.dataframe[1].value
+    assert set(formats[formats["Compared by"] == "Media type"]["Format"]) == {"Video"}
+    empty = _open(range="custom", since="2001-01-01", until="2001-01-31")
+    assert not empty.exception
+    assert any("No post was published" in i.value for i in empty.info)
