@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_storage import MediaFileStorageError
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from insights.ingest import IngestOptions, run_ingest
 from insights.settings import Settings
@@ -57,3 +62,31 @@ def demo_store_copy(demo_store_file, tmp_path) -> Path:
     target = tmp_path / "insights.duckdb"
     shutil.copy(demo_store_file, target)
     return target
+
+
+class _KeptMediaStorage(MemoryMediaFileStorage):
+    """The in-memory file store AppTest gives each run, kept so a test can read a download."""
+
+    made: list[MemoryMediaFileStorage] = []
+
+    def __init__(self, media_endpoint: str) -> None:
+        super().__init__(media_endpoint)
+        _KeptMediaStorage.made.append(self)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> Callable[[Any], bytes]:
+    """Read the bytes an AppTest download button would send to the browser."""
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptMediaStorage)
+    _KeptMediaStorage.made.clear()
+
+    def read(button: Any) -> bytes:
+        name = button.proto.url.rsplit("/", 1)[-1]
+        for storage in reversed(_KeptMediaStorage.made):
+            try:
+                return bytes(storage.get_file(name).content)
+            except MediaFileStorageError:
+                continue
+        raise AssertionError(f"no file behind the download button {button.label!r}")
+
+    return read

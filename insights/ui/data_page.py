@@ -37,6 +37,15 @@ def render() -> None:
             "last_updated": "Latest data / update",
         },
     )
+    st.download_button(
+        "Download table summary (CSV)",
+        export.to_csv_bytes(freshness),
+        file_name="tables.csv",
+        mime="text/csv",
+        key="freshness_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     st.subheader("Last refreshes")
     if runs.empty:
         st.info("No refresh has run yet.")
