@@ -212,6 +212,7 @@ class DemoApi:
         self._count = 0
         self._recent: deque[float] = deque()
         self._reports: dict[str, dict[str, Any]] = {}
+        self._encoded: dict[frozenset[str], dict[int, _Encoded]] = {}
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.ig_user_ids: list[str] = list(self._data.accounts)
@@ -413,13 +414,15 @@ class DemoApi:
                     fields=query.get("fields"),
                 )
             if rest == ["insights"] and method == "GET":
-                rows = self._ad_rows(account, query)
-                return self._page(rows, query, url_path, INSIGHTS_MAX)
+                rows, wanted = self._ad_rows(account, query)
+                return self._page(
+                    rows, query, url_path, INSIGHTS_MAX, convert=self._rows_as(wanted)
+                )
             if rest == ["insights"] and method == "POST":
-                rows = self._ad_rows(account, query)
+                rows, wanted = self._ad_rows(account, query)
                 report_id = str(6_000_000_000 + len(self._reports) + 1)
                 with self._lock:
-                    self._reports[report_id] = {"rows": rows, "polls": 0}
+                    self._reports[report_id] = {"rows": rows, "wanted": wanted, "polls": 0}
                 return {"report_run_id": report_id}
         if head in self._reports:
             report = self._reports[head]
@@ -433,7 +436,13 @@ class DemoApi:
                     "async_percent_completion": 100 if done else 50,
                 }
             if rest == ["insights"]:
-                return self._page(report["rows"], query, url_path, INSIGHTS_MAX)
+                return self._page(
+                    report["rows"],
+                    query,
+                    url_path,
+                    INSIGHTS_MAX,
+                    convert=self._rows_as(report["wanted"]),
+                )
         if head in data.accounts and method == "GET":
             if not rest:
                 return self._account(head, query)
@@ -538,7 +547,11 @@ class DemoApi:
             )
         return {"data": data}
 
-    def _ad_rows(self, account: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
+    def _ad_rows(
+        self, account: str, query: Mapping[str, str]
+    ) -> tuple[list[dict[str, Any]], set[str]]:
+        """The prepared rows of the requested window, and the fields asked for: only the rows
+        of the page being served are cut down to those fields."""
         try:
             window = json.loads(query.get("time_range", ""))
             since = date.fromisoformat(window["since"])
@@ -563,13 +576,12 @@ class DemoApi:
         if "inline_link_clicks" in wanted:
             wanted.add("inline_link_clicks")
         by_day = self._data.insights.get(account, {})
-        rows = []
+        rows: list[dict[str, Any]] = []
         day = since
         while day <= until:
-            for row in by_day.get(day, ()):
-                rows.append({k: v for k, v in row.items() if k in wanted})
+            rows.extend(by_day.get(day, ()))
             day += timedelta(days=1)
-        return rows
+        return rows, wanted
 
     # -- paging and shape ------------------------------------------------------------------------
 
@@ -589,7 +601,8 @@ class DemoApi:
         size = self._page_size or max(1, min(limit, maximum))
         start = _offset(query.get("after"))
         chunk = rows[start : start + size]
-        data = [_select(convert(r) if convert else r, fields) for r in chunk]
+        converted = [convert(r) for r in chunk] if convert else chunk
+        data = [_select(r, fields) for r in converted] if fields else list(converted)
         page: dict[str, Any] = {"data": data}
         if chunk:
             page["paging"] = {
@@ -601,6 +614,25 @@ class DemoApi:
                     following
                 )
         return page
+
+    def _rows_as(self, wanted: set[str]) -> Any:
+        """A row converter keeping the fields a request asked for, encoded once per row and
+        field set (the same rows are served again and again)."""
+        if self._shuffle:
+            return _only(wanted)
+        cache = self._encoded.setdefault(frozenset(wanted), {})
+
+        def convert(row: dict[str, Any]) -> _Encoded:
+            raw = cache.get(id(row))  # rows live as long as the server: ids are stable
+            if raw is None:
+                raw = cache[id(row)] = _Encoded(
+                    json.dumps(
+                        {k: v for k, v in row.items() if k in wanted}, separators=(",", ":")
+                    ).encode()
+                )
+            return raw
+
+        return convert
 
     def _shuffled(self, payload: Any) -> Any:
         if not self._shuffle:
@@ -617,6 +649,25 @@ class DemoApi:
             return value
 
         return walk(payload)
+
+
+class _Encoded(bytes):
+    """A row already encoded as JSON, served as is inside a page."""
+
+
+def encode(payload: Any) -> bytes:
+    """An answer as JSON bytes; a page of pre-encoded rows is joined, not encoded again."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if isinstance(data, list) and data and isinstance(data[0], _Encoded):
+        rest = json.dumps({k: v for k, v in payload.items() if k != "data"}, separators=(",", ":"))
+        tail = b"," + rest[1:].encode() if rest != "{}" else b"}"
+        return b'{"data":[' + b",".join(data) + b"]" + tail
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def _only(wanted: set[str]) -> Any:
+    """A row converter keeping the fields a request asked for."""
+    return lambda row: {k: v for k, v in row.items() if k in wanted}
 
 
 def _metric_list(query: Mapping[str, str]) -> list[str]:
@@ -662,11 +713,7 @@ def _handler(api: DemoApi) -> type[BaseHTTPRequestHandler]:
             status, payload, headers = api.answer(
                 method, self.path, body, {k.lower(): v for k, v in self.headers.items()}
             )
-            raw = (
-                payload
-                if isinstance(payload, bytes)
-                else json.dumps(payload, separators=(",", ":")).encode()
-            )
+            raw = payload if isinstance(payload, bytes) else encode(payload)
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
             self.send_header("Content-Length", str(len(raw)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +20,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from insights import api_rows as rows_
 from insights.errors import ApiError, IngestError, InsightsError
-from insights.graph import TOO_MUCH_DATA_SUBCODES, GraphClient, RetryPolicy, mask_secrets
+from insights.graph import (
+    TOO_MUCH_DATA_SUBCODES,
+    GraphClient,
+    RetryPolicy,
+    gc_paused,
+    mask_secrets,
+)
 from insights.settings import Settings
 from insights.store import Store
 
@@ -86,7 +93,7 @@ class _Fetched:
     ig_daily: dict[str, tuple[date, date, list[dict[str, Any]]]] = field(default_factory=dict)
     campaigns: list[dict[str, Any]] = field(default_factory=list)
     campaign_names: dict[str, tuple[str, str]] = field(default_factory=dict)
-    ad_insights: dict[str, tuple[date, date, list[dict[str, Any]]]] = field(default_factory=dict)
+    ad_insights: dict[str, tuple[date, date, pa.Table]] = field(default_factory=dict)
     sync_state: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -324,7 +331,7 @@ def _replace_windows(
     cur: Any,
     table: str,
     key_column: str,
-    windows: dict[str, tuple[date, date, list[dict[str, Any]]]],
+    windows: Mapping[str, tuple[date, date, list[dict[str, Any]] | pa.Table]],
     schema: pa.Schema,
 ) -> int:
     """Delete each key's fetched date range, then insert what the API says for it now:
@@ -335,7 +342,8 @@ def _replace_windows(
             f"DELETE FROM {table} WHERE {key_column} = $key AND date BETWEEN $since AND $until",
             {"key": key, "since": since, "until": until},
         )
-        written += store.upsert(cur, table, rows_.to_table(rows, schema))
+        data = rows if isinstance(rows, pa.Table) else rows_.to_table(rows, schema)
+        written += store.upsert(cur, table, data)
     return written
 
 
@@ -515,7 +523,6 @@ class _Fetcher:
             "SELECT max(date) FROM ad_insights_daily WHERE ad_account_id = $key", ad_account_id
         )
         since = self._since(last_day)
-        rows: list[dict[str, Any]] = []
         action_type = self.settings.conversion_action_type
         if (self.until - since).days + 1 > SYNC_MAX_DAYS:
             # a backfill: async report runs, all submitted at once, then paged in order
@@ -526,18 +533,37 @@ class _Fetcher:
         else:
             windows = date_windows(since, self.until, AD_WINDOW_DAYS)
             answers = (self._ad_insight_pages(act, _insights_params(w)) for w in windows)
-        for (start, end), pages in zip(windows, answers, strict=True):
+
+        def window_rows(
+            window: tuple[date, date], pages: Iterable[list[dict[str, Any]]]
+        ) -> tuple[pa.Table, dict[str, str]]:
+            """One window's pages as a table of its days, and the campaign names seen."""
+            tables, names = [], {}
             for page in pages:
+                with gc_paused():
+                    tables.append(rows_.ad_insights_table(page, ad_account_id, action_type))
                 for obj in page:
-                    row = rows_.ad_insight_row(obj, ad_account_id, action_type)
-                    if start <= row["date"] <= end:
-                        rows.append(row)
                     if obj.get("campaign_name"):
-                        self.out.campaign_names[row["campaign_id"]] = (
-                            ad_account_id,
-                            str(obj["campaign_name"]),
-                        )
-            self.report.step(f"Ads {act}: insights to {end}", 1 / len(windows))
+                        names[str(obj.get("campaign_id"))] = str(obj["campaign_name"])
+            table = pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
+            start, end = window
+            inside = pc.and_(
+                pc.greater_equal(table["date"], pa.scalar(start, pa.date32())),
+                pc.less_equal(table["date"], pa.scalar(end, pa.date32())),
+            )
+            return table.filter(inside), names
+
+        # windows are fetched and converted in parallel (the API answers while rows convert),
+        # and collected in order
+        tables = []
+        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
+            done = pool.map(window_rows, windows, answers)
+            for (_, end), (table, names) in zip(windows, done, strict=True):
+                tables.append(table)
+                for campaign_id, name in names.items():
+                    self.out.campaign_names[campaign_id] = (ad_account_id, name)
+                self.report.step(f"Ads {act}: insights to {end}", 1 / len(windows))
+        rows = pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
         self.out.ad_insights[ad_account_id] = (since, self.until, rows)
         self.out.sync_state.append(
             {
@@ -547,7 +573,7 @@ class _Fetcher:
                 "updated_at": self.now,
             }
         )
-        self.report.step(f"Ads {act}: {len(rows):,} insight rows", 0, rows=len(rows))
+        self.report.step(f"Ads {act}: {rows.num_rows:,} insight rows", 0, rows=rows.num_rows)
 
     def _ad_insight_pages(self, act: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         """Pages of one insights window: synchronously, or through an async report run when
