@@ -318,39 +318,52 @@ def ad_insights_table(
 def _ad_insights_columns(
     objs: Sequence[Mapping[str, Any]], ad_account_id: str, action_type: str
 ) -> pa.Table:
-    def values(name: str) -> list[Any]:
-        return [obj.get(name) for obj in objs]
+    def picked(items: Any) -> Any:
+        for item in items or ():
+            if item.get("action_type") == action_type:
+                return item.get("value")
+        return None
 
-    def picked(name: str) -> list[Any]:
-        out = []
-        for obj in objs:
-            found = None
-            for item in obj.get(name) or ():
-                if item.get("action_type") == action_type:
-                    found = item.get("value")
-                    break
-            out.append(found)
-        return out
-
-    campaigns = values("campaign_id")
+    # one pass over the objects, then one column per field
+    fields = [
+        (
+            obj.get("campaign_id"),
+            obj.get("date_start"),
+            obj.get("age") or "unknown",
+            obj.get("gender") or "unknown",
+            obj.get("spend"),
+            obj.get("impressions"),
+            obj.get("reach"),
+            obj.get("clicks"),
+            obj.get("inline_link_clicks"),
+            picked(obj.get("actions")),
+            picked(obj.get("action_values")),
+        )
+        for obj in objs
+    ]
+    if not fields:
+        return AD_INSIGHTS_SCHEMA.empty_table()
+    (campaigns, dates, ages, genders, spend, impressions, reach, clicks, links, conv, value) = (
+        list(column) for column in zip(*fields, strict=True)
+    )
     if not all(type(c) is str and c for c in campaigns):
         raise _Unusual
-    dates = pc.utf8_slice_codeunits(pa.array(values("date_start"), pa.string()), 0, 10)
-    if dates.null_count:
+    day = pc.utf8_slice_codeunits(pa.array(dates, pa.string()), 0, 10)
+    if day.null_count:
         raise _Unusual
     columns = {
-        "ad_account_id": pa.repeat(pa.scalar(ad_account_id, pa.string()), len(objs)),
+        "ad_account_id": pa.repeat(pa.scalar(ad_account_id, pa.string()), len(fields)),
         "campaign_id": pa.array(campaigns, pa.string()),
-        "date": dates.cast(pa.date32()),
-        "age": pa.array([obj.get("age") or "unknown" for obj in objs], pa.string()),
-        "gender": pa.array([obj.get("gender") or "unknown" for obj in objs], pa.string()),
-        "spend": _money_column(values("spend")).fill_null(Decimal("0.00")),
-        "impressions": _int_column(values("impressions")).fill_null(0),
-        "reach": _int_column(values("reach")),
-        "clicks": _int_column(values("clicks")).fill_null(0),
-        "link_clicks": _int_column(values("inline_link_clicks")).fill_null(0),
-        "conversions": _int_column(picked("actions")).fill_null(0),
-        "conversion_value": _money_column(picked("action_values")).fill_null(Decimal("0.00")),
+        "date": day.cast(pa.date32()),
+        "age": pa.array(ages, pa.string()),
+        "gender": pa.array(genders, pa.string()),
+        "spend": _money_column(spend).fill_null(Decimal("0.00")),
+        "impressions": _int_column(impressions).fill_null(0),
+        "reach": _int_column(reach),
+        "clicks": _int_column(clicks).fill_null(0),
+        "link_clicks": _int_column(links).fill_null(0),
+        "conversions": _int_column(conv).fill_null(0),
+        "conversion_value": _money_column(value).fill_null(Decimal("0.00")),
     }
     return pa.table(columns, schema=AD_INSIGHTS_SCHEMA)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import random
 import re
 import threading
@@ -33,6 +34,7 @@ LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
 TOKEN_CODES = frozenset({190})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
+READ_CHUNK = 1 << 20
 
 _TOKEN_IN_URL = re.compile(r"(access_token=)[^&\s\"']+", re.IGNORECASE)
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._\-|%]+", re.IGNORECASE)
@@ -75,6 +77,18 @@ def gc_paused() -> Iterator[None]:
             _gc_holders -= 1
             if _gc_holders == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+def _session_for(base_url: str) -> requests.Session:
+    """A session whose proxy and CA settings are read from the environment once, not on
+    every request (requests scans the whole environment per request otherwise)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    return session
 
 
 class _MaskTokens(logging.Filter):
@@ -163,7 +177,7 @@ class GraphClient:
         self._token = access_token
         self.timeout_s = timeout_s
         self.retry = retry or RetryPolicy()
-        self._session = session or requests.Session()
+        self._session = session or _session_for(base_url)
         self._session.headers["Authorization"] = f"Bearer {access_token}"
         self._sleep = sleep
         self._on_wait = on_wait
@@ -264,16 +278,23 @@ class GraphClient:
         self.requests_made += 1
         try:
             if method == "GET":
-                response = self._session.get(url, params=params, timeout=self.timeout_s)
+                response = self._session.get(
+                    url, params=params, timeout=self.timeout_s, stream=True
+                )
             else:
-                response = self._session.post(url, data=params, timeout=self.timeout_s)
+                response = self._session.post(url, data=params, timeout=self.timeout_s, stream=True)
+            # read in large chunks (the default 10 kB chunks cost more than the decoding);
+            # reading to the end gives the connection back to the pool
+            content = b"".join(response.iter_content(READ_CHUNK))
         except requests.Timeout:
             raise _Retryable("timeout") from None
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
             raise _Retryable("connection failed") from None
+        except requests.exceptions.ContentDecodingError:
+            raise _Retryable("a response that could not be decoded", response.status_code) from None
         try:
             with gc_paused():
-                body = orjson.loads(response.content)
+                body = orjson.loads(content)
         except orjson.JSONDecodeError:
             if response.status_code >= 500:
                 raise _Retryable(f"HTTP {response.status_code}", response.status_code) from None

@@ -538,13 +538,21 @@ class _Fetcher:
             window: tuple[date, date], pages: Iterable[list[dict[str, Any]]]
         ) -> tuple[pa.Table, dict[str, str]]:
             """One window's pages as a table of its days, and the campaign names seen."""
-            tables, names = [], {}
-            for page in pages:
-                with gc_paused():
+            tables: list[pa.Table] = []
+            names: dict[str, str] = {}
+            # the pages' objects are freed by reference counting as each page is converted;
+            # the cycle collector would only walk them again and again (see gc_paused)
+            with gc_paused():
+                for page in pages:
                     tables.append(rows_.ad_insights_table(page, ad_account_id, action_type))
-                for obj in page:
-                    if obj.get("campaign_name"):
-                        names[str(obj.get("campaign_id"))] = str(obj["campaign_name"])
+                    names.update(
+                        {
+                            str(obj.get("campaign_id")): str(obj["campaign_name"])
+                            for obj in page
+                            if obj.get("campaign_name")
+                        }
+                    )
+                page = []  # the last page is freed before the collector is back
             table = pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
             start, end = window
             inside = pc.and_(
