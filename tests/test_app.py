@@ -174,3 +174,23 @@ def test_refresh_button_runs_an_ingest_in_the_background(app_env):
     assert snap.error is None and snap.result is not None
     at.run()
     assert any("Refreshed" in s.value for s in at.success)
+
+
+def test_the_kpi_download_carries_the_cards_and_their_comparison(app_env, raw, downloads):
+    at = _app(range="last_28", compare="previous")
+    assert not at.exception
+    button = [b for b in at.get("download_button") if b.label == "Download KPIs (CSV)"][0]
+    sent = pd.read_csv(io.BytesIO(downloads(button)), dtype=str, keep_default_na=False)
+    assert len(sent) == len(at.metric)  # one row per card
+    spend = sent[sent["kpi"] == "Spend"].iloc[0]
+    since, until = date.fromisoformat(spend["since"]), date.fromisoformat(spend["until"])
+    before = (
+        date.fromisoformat(spend["comparison_since"]),
+        date.fromisoformat(spend["comparison_until"]),
+    )
+    assert (until - since) == (before[1] - before[0]) and before[1] == since - timedelta(days=1)
+    now, then = _spend(raw, since, until), _spend(raw, *before)
+    assert Decimal(spend["value"]).quantize(Decimal("0.01")) == now
+    assert Decimal(spend["comparison_value"]).quantize(Decimal("0.01")) == then
+    assert float(spend["change"]) == pytest.approx(float((now - then) / then))
+    assert _metric(at, "Spend") == f"${now:,.2f}"  # the card shows the same figure

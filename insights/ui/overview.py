@@ -39,8 +39,37 @@ def render() -> None:
     kpis = context.frame(dashboard.kpi_table, filters)
     _kpi_cards(kpis, "paid", "Paid (Meta ads)")
     _kpi_cards(kpis, "organic", "Organic (Instagram)")
+    st.download_button(
+        "Download KPIs (CSV)",
+        export.to_csv_bytes(_kpi_export(kpis, filters)),
+        file_name=f"kpis_{filters.since}_{filters.until}.csv",
+        mime="text/csv",
+        key="kpis_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     _trend(filters)
     _campaigns(filters)
+
+
+def _kpi_export(kpis: pd.DataFrame, filters: dashboard.Filters) -> pd.DataFrame:
+    """The cards as rows: each KPI with its comparison value and change, as shown."""
+    compared = filters.comparison_range()
+    out = pd.DataFrame(
+        {
+            "group": kpis["group"],
+            "kpi": kpis["label"],
+            "unit": kpis["unit"],
+            "since": filters.since,
+            "until": filters.until,
+            "value": kpis["value"],
+            "comparison_since": compared[0] if compared else None,
+            "comparison_until": compared[1] if compared else None,
+            "comparison_value": kpis["previous"],
+            "change": kpis["change"],
+        }
+    )
+    return out
 
 
 def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
