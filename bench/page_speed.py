@@ -150,7 +150,7 @@ def measure_ours(rows: int, runs: int) -> dict[str, Any]:
                 floors.append((time.perf_counter() - started) * 1000)
             result[f"{name}.page"] = statistics.median(times)
             result[f"{name}.floor"] = statistics.median(floors)
-    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["rss_mb"] = peak_rss_mb()
     return result
 
 
@@ -254,8 +254,21 @@ def measure_naive(rows: int, runs: int) -> dict[str, Any]:
             page(data, f)
             times.append((time.perf_counter() - started) * 1000)
         result[f"{name}.naive"] = statistics.median(times)
-    result["naive_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["naive_rss_mb"] = peak_rss_mb()
     return result
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process's own memory map;
+    ru_maxrss is not reset by exec on Linux, so a child started by a big parent (one that
+    has just generated a 10M-row store) would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _child(kind: str, rows: int, runs: int) -> dict[str, Any]:
@@ -295,9 +308,13 @@ def main() -> None:
         naive = _child("naive", rows, args.runs)
         for page in PAGES:
             mine, floor, peer = ours[f"{page}.page"], ours[f"{page}.floor"], naive[f"{page}.naive"]
+            peer_ms, ratio = (
+                f"{peer:,.{1 if peer >= 1 else 3}f}",
+                f"{peer / mine:,.{1 if peer >= 1 else 3}f}x",
+            )
             lines.append(
                 f"| {rows:,} | {page} | {ours[f'{page}.first']:,.0f} | {mine:,.1f} | {floor:,.1f} "
-                f"| {peer:,.1f} | {peer / mine:,.1f}x | {mine / floor:,.2f}x "
+                f"| {peer_ms} | {ratio} | {mine / floor:,.2f}x "
                 f"| {ours['rss_mb']:,.0f} / {naive['naive_rss_mb']:,.0f} |"
             )
         lines.append(
