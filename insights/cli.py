@@ -110,6 +110,34 @@ def build_parser() -> argparse.ArgumentParser:
     demo_api.add_argument("--port", type=int, default=8765, help="Port (default 8765).")
     demo_api.add_argument("--host", default="127.0.0.1", help="Address (default 127.0.0.1).")
 
+    import_csv = commands.add_parser(
+        "import-csv",
+        help="Import Ads Manager or Instagram post exports (CSV) into the store.",
+        description="Import CSV exports of Meta Ads Manager (campaign rows, by day, age and "
+        "gender where present) or of Instagram posts. Each file is checked completely first "
+        "and written in one transaction, or not at all; importing a file again replaces its "
+        "rows. Rows the API wrote win over imported ones.",
+    )
+    import_csv.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_csv.add_argument(
+        "--kind",
+        choices=["auto", "ads-manager", "instagram-posts"],
+        default="auto",
+        help="The export format (default: recognised from the header).",
+    )
+    import_csv.add_argument(
+        "--date",
+        type=_date,
+        dest="on_day",
+        help="The day the figures belong to, for an ads export with no day column.",
+    )
+    import_csv.add_argument(
+        "--account",
+        help="The account the rows belong to, when the file does not name it "
+        "(default: 'imported').",
+    )
+    _db_option(import_csv)
+
     export = commands.add_parser(
         "export",
         help="Write a view's figures as CSV (the same numbers as the page).",
@@ -235,6 +263,34 @@ def _demo_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_csv(args: argparse.Namespace) -> int:
+    from insights import importer
+    from insights.store import Store
+
+    settings = _settings(args)
+    failed = 0
+    with Store(settings.db_path) as store:
+        for path in args.files:
+            try:
+                result = importer.import_file(
+                    store, path, args.kind, on_day=args.on_day, account=args.account
+                )
+            except importer.ImportFileError as exc:
+                print(f"Not imported: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            again = " (imported before: its rows were replaced)" if result.replaced else ""
+            totals = (
+                f", {result.skipped_totals} totals row skipped" if result.skipped_totals else ""
+            )
+            print(
+                f"Imported {result.file_name} as {result.kind} (import {result.import_id}): "
+                f"{result.rows_read:,} rows read{totals}, {result.rows_written:,} rows written"
+                f"{again}."
+            )
+    return 1 if failed else 0
+
+
 def _status(args: argparse.Namespace) -> int:
     from insights import queries
     from insights.store import Store
@@ -297,6 +353,7 @@ _COMMANDS = {
     "demo-api": _demo_api,
     "status": _status,
     "export": _export,
+    "import-csv": _import_csv,
 }
 
 

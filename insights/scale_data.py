@@ -12,6 +12,8 @@ import math
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
+
 from insights.errors import StoreError
 from insights.store import Store
 
@@ -39,6 +41,18 @@ HASHTAGS = (
 def _u(expr: str, salt: int) -> str:
     """SQL for a uniform number in [0, 1) that depends only on `expr` and `salt`."""
     return f"((hash({expr}, {salt}) % 1000003) / 1000003.0)"
+
+
+def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The table's columns in order, without the import mark (generated rows are not
+    imported), for inserts that list their values by position."""
+    names = cur.execute(
+        "SELECT list(column_name ORDER BY ordinal_position) FROM information_schema.columns "
+        "WHERE table_name = $t AND column_name <> 'import_id'",
+        {"t": table},
+    ).fetchone()
+    assert names is not None
+    return ", ".join(names[0])
 
 
 def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[str, int]:
@@ -72,7 +86,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
         )
         cur.execute(
             f"""
-            INSERT INTO ad_campaigns
+            INSERT INTO ad_campaigns ({_columns(cur, "ad_campaigns")})
             SELECT
                 campaign_id,
                 '1029384756',
@@ -101,7 +115,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
         )
         cur.execute(
             f"""
-            INSERT INTO ad_insights_daily
+            INSERT INTO ad_insights_daily ({_columns(cur, "ad_insights_daily")})
             WITH days AS (
                 SELECT p.*, d,
                        DATE '{first_day}' + CAST(floor(({DAYS} - p.length) * p.start_at) AS
@@ -136,7 +150,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
         store.refresh_rollups(cur)
         cur.execute(
             f"""
-            INSERT INTO ig_accounts
+            INSERT INTO ig_accounts ({_columns(cur, "ig_accounts")})
             SELECT (17841500000000000 + a)::VARCHAR, 'brand_' || a, 'Brand ' || a,
                    CAST(5000 + 500000 * {_u("a", s + 20)} AS BIGINT), {POSTS_PER_ACCOUNT}, now()
             FROM range({accounts}) AS t(a)
@@ -145,7 +159,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
         tags = "[" + ", ".join(f"'{t}'" for t in HASHTAGS) + "]"
         cur.execute(
             f"""
-            INSERT INTO ig_media
+            INSERT INTO ig_media ({_columns(cur, "ig_media")})
             WITH p AS (
                 SELECT i, i % {accounts} AS a,
                        TIMESTAMPTZ '{first_day - timedelta(days=2 * DAYS)} 00:00:00+00'

@@ -196,6 +196,8 @@ class Store:
         col_list = ", ".join(_quote(c) for c in columns)
         key_list = ", ".join(_quote(c) for c in key)
         updates = ", ".join(f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in columns if c not in key)
+        if updates and "import_id" in self.columns(table) and "import_id" not in columns:
+            updates += ", import_id = NULL"  # a row the API rewrites is the API's, not an import's
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
         cur.register(staging, data)
         try:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from insights import export, queries
+from insights import export, importer, queries
+from insights.store import Store
 from insights.ui import context
 from insights.ui.refresh import refresh_panel
 
@@ -46,6 +51,7 @@ def render() -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+    _imports(store)
     st.subheader("Last refreshes")
     if runs.empty:
         st.info("No refresh has run yet.")
@@ -73,3 +79,77 @@ def render() -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def _imports(store: Store) -> None:
+    """Upload Ads Manager or Instagram CSV exports; list and remove earlier imports."""
+    st.subheader("Import CSV files")
+    st.caption(
+        "Exports of Meta Ads Manager (campaigns, best with the breakdown by day, age and "
+        "gender) or of Instagram posts. Each file is checked completely and written in one "
+        "step, or not at all; importing a file again replaces its rows. Where the API has the "
+        "same rows, the API's figures are kept."
+    )
+    with st.form("csv_import", clear_on_submit=True, border=False):
+        files = st.file_uploader(
+            "CSV files", type=["csv", "txt", "tsv"], accept_multiple_files=True, key="csv_files"
+        )
+        on_day = st.date_input(
+            "Day for ads exports without a day column (optional)", value=None, key="csv_day"
+        )
+        submitted = st.form_submit_button("Import", icon=":material/upload_file:")
+    if submitted and files:
+        for uploaded in files:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "upload.csv"
+                with open(path, "wb") as handle:
+                    while chunk := uploaded.read(1 << 20):
+                        handle.write(chunk)
+                try:
+                    result = importer.import_file(
+                        store, path, on_day=on_day, file_name=uploaded.name
+                    )
+                except importer.ImportFileError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                    continue
+            again = (
+                " It had been imported before: its rows were replaced." if result.replaced else ""
+            )
+            st.success(
+                f"Imported {result.file_name} ({result.kind}): {result.rows_read:,} rows read, "
+                f"{result.rows_written:,} written.{again}",
+                icon=":material/check_circle:",
+            )
+    imports = importer.list_imports(store)
+    if imports.empty:
+        return
+    st.dataframe(
+        imports,
+        hide_index=True,
+        key="imports_table",
+        column_config={
+            "import_id": "Import",
+            "file_name": "File",
+            "kind": "Kind",
+            "rows_read": st.column_config.NumberColumn("Rows read", format="localized"),
+            "rows_written": st.column_config.NumberColumn("Rows written", format="localized"),
+            "first_day": "First day",
+            "last_day": "Last day",
+            "imported_at": "Imported (UTC)",
+        },
+    )
+    choice = st.selectbox(
+        "Remove an import (its rows leave the store)",
+        [None, *imports["import_id"].tolist()],
+        format_func=lambda i: "–" if i is None else _import_label(imports, i),
+        key="csv_remove_choice",
+    )
+    if choice is not None and st.button("Remove import", key="csv_remove", type="secondary"):
+        removed = importer.remove_import(store, int(choice))
+        st.success(f"Import {choice} removed ({removed:,} rows).")
+        st.rerun()
+
+
+def _import_label(imports: pd.DataFrame, import_id: int) -> str:
+    row = imports[imports["import_id"] == import_id].iloc[0]
+    return f"{import_id}: {row['file_name']} ({row['rows_written']:,} rows)"

@@ -1,0 +1,497 @@
+"""CSV import: the real public data sets, the export formats and every bad-file case.
+
+Expected figures come from pandas over the same files (or over the rows the test wrote)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import random
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from insights import importer
+from insights.cli import main
+from insights.store import DATA_TABLES, Store
+
+DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+KAG = DATASETS / "kag_conversion_data.csv"
+POSTS = DATASETS / "instagram_posts.csv"
+CENT = Decimal("0.01")
+
+
+def _cents(text: str) -> Decimal:
+    return Decimal(text).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _snapshot(store: Store) -> dict[str, list[tuple]]:
+    """Every data table's rows, sorted: to show that a failed import changed nothing."""
+    with store.cursor() as cur:
+        return {
+            t: sorted(map(tuple, cur.execute(f"SELECT * FROM {t}").fetchall()), key=repr)
+            for t in (*DATA_TABLES, "ad_campaign_daily", "imports")
+        }
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.duckdb") as s:
+        yield s
+
+
+# -- the public data sets --------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not KAG.exists(), reason="the public data set is not beside the project")
+def test_the_facebook_ads_data_set_imports_with_the_figures_pandas_gives(store):
+    raw = pd.read_csv(KAG, dtype=str, encoding="utf-8-sig")
+    result = importer.import_file(store, KAG, on_day=date(2017, 8, 17))
+    assert result.kind == "ads-manager" and result.rows_read == len(raw) == 1143
+    raw["spend"] = raw["Spent"].map(_cents)  # float32 noise in the file: cents per ad
+    for column in ("Impressions", "Clicks", "Approved_Conversion"):
+        raw[column] = raw[column].astype(int)
+    expected = raw.groupby("xyz_campaign_id").agg(
+        spend=("spend", "sum"),
+        impressions=("Impressions", "sum"),
+        clicks=("Clicks", "sum"),
+        conversions=("Approved_Conversion", "sum"),
+    )
+    got = store.query(
+        "SELECT campaign_id, sum(spend) AS spend, sum(impressions) AS impressions, "
+        "sum(clicks) AS clicks, sum(conversions) AS conversions FROM ad_insights_daily "
+        "GROUP BY campaign_id"
+    ).set_index("campaign_id")
+    assert sorted(got.index) == sorted(expected.index)
+    for campaign, row in expected.iterrows():
+        assert Decimal(str(got.loc[campaign, "spend"])) == row["spend"]
+        assert got.loc[campaign, "impressions"] == row["impressions"]
+        assert got.loc[campaign, "clicks"] == row["clicks"]
+        assert got.loc[campaign, "conversions"] == row["conversions"]
+    # by age and gender too (the file's M/F are the API's male/female)
+    by_cell = raw.groupby(["xyz_campaign_id", "age", "gender"])["Impressions"].sum()
+    cells = store.query("SELECT campaign_id, age, gender, impressions FROM ad_insights_daily")
+    assert len(cells) == len(by_cell)
+    letter = {"male": "M", "female": "F"}
+    for row in cells.itertuples():
+        assert row.impressions == by_cell[(row.campaign_id, row.age, letter[row.gender])]
+    # the rollup the pages read agrees with the detail
+    rollup = store.query("SELECT sum(spend) AS s FROM ad_campaign_daily")["s"].iloc[0]
+    assert Decimal(str(rollup)) == raw["spend"].sum()
+
+
+@pytest.mark.skipif(not POSTS.exists(), reason="the public data set is not beside the project")
+def test_the_instagram_data_set_imports_with_the_figures_pandas_gives(store):
+    raw = pd.read_csv(POSTS, dtype=str, keep_default_na=False)
+    result = importer.import_file(store, POSTS, account="amankharwal")
+    assert result.kind == "instagram-posts" and result.rows_written == len(raw) == 176
+    got = store.query(
+        "SELECT strftime(posted_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS day, like_count, "
+        "comments_count, saved, shares, views, caption, account_id FROM ig_media"
+    ).set_index("day")
+    for row in raw.itertuples():
+        post = got.loc[row.Date]
+        assert post["like_count"] == int(row.Likes)
+        assert post["comments_count"] == int(row.Comments)
+        assert post["saved"] == int(row.Saves)
+        assert post["shares"] == int(row.Shares)
+        assert post["views"] == int(row.Impressions)
+        assert post["account_id"] == "amankharwal"
+        # hashtags join the caption, split by ordinary spaces (the file uses U+00A0)
+        for tag in row.Hashtags.replace("\xa0", " ").split():
+            assert tag in post["caption"].split()
+
+
+# -- Ads Manager exports, generated ----------------------------------------------------------
+
+HEADER = [
+    "Reporting starts",
+    "Reporting ends",
+    "Campaign name",
+    "Day",
+    "Age",
+    "Gender",
+    "Amount spent (EUR)",
+    "Impressions",
+    "Reach",
+    "Link clicks",
+    "Results",
+    "Result indicator",
+    "Purchases",
+    "Purchases conversion value",
+    "Extra column",
+]
+
+
+def _ads_rows(seed: int = 1, days: int = 5) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    rows = []
+    for campaign in ("Spring sale", "Retargeting – 30 days", 'Brand, "awareness"'):
+        for d in range(days):
+            for age in ("18-24", "25-34"):
+                for gender in ("female", "male"):
+                    purchases = rng.randrange(0, 30)
+                    rows.append(
+                        {
+                            "campaign": campaign,
+                            "day": date(2025, 5, 1) + timedelta(days=d),
+                            "age": age,
+                            "gender": gender,
+                            "spend": Decimal(rng.randrange(0, 500_000)) / 100,
+                            "impressions": rng.randrange(1000, 2_000_000),
+                            "reach": rng.randrange(500, 900),
+                            "link_clicks": rng.randrange(0, 5000),
+                            "purchases": purchases,
+                            "value": Decimal(rng.randrange(0, 900_000)) / 100,
+                        }
+                    )
+    return rows
+
+
+def _write_ads(
+    path: Path,
+    rows: list[dict[str, object]],
+    *,
+    delimiter: str = ",",
+    decimal_comma: bool = False,
+    thousands: bool = False,
+    encoding: str = "utf-8",
+    totals: bool = True,
+) -> Path:
+    def number(value: object) -> str:
+        if isinstance(value, Decimal):
+            text = f"{value:,.2f}" if thousands else f"{value:.2f}"
+        else:
+            text = f"{value:,}" if thousands else str(value)
+        if decimal_comma:
+            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return text
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    first, last = min(r["day"] for r in rows), max(r["day"] for r in rows)
+    if totals:  # Ads Manager puts the account total first, with no campaign
+        spend = sum(r["spend"] for r in rows)
+        writer.writerow([first, last, "", "", "", "", number(spend), *[""] * 8])
+    for r in rows:
+        writer.writerow(
+            [
+                r["day"],
+                r["day"],
+                r["campaign"],
+                r["day"],
+                r["age"],
+                r["gender"],
+                number(r["spend"]),
+                number(r["impressions"]),
+                number(r["reach"]),
+                number(r["link_clicks"]),
+                number(r["purchases"]),
+                "actions:offsite_conversion.fb_pixel_purchase",
+                number(r["purchases"]),
+                number(r["value"]),
+                "ignored",
+            ]
+        )
+    text = buffer.getvalue()
+    if encoding == "utf-16":
+        path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    else:
+        path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _assert_ads_match(store: Store, rows: list[dict[str, object]]) -> None:
+    frame = pd.DataFrame(rows)
+    expected = frame.groupby("campaign").agg(
+        spend=("spend", "sum"),
+        impressions=("impressions", "sum"),
+        clicks=("link_clicks", "sum"),
+        conversions=("purchases", "sum"),
+        value=("value", "sum"),
+        days=("day", "nunique"),
+    )
+    got = store.query(
+        "SELECT c.name, sum(a.spend) AS spend, sum(a.impressions) AS impressions, "
+        "sum(a.link_clicks) AS clicks, sum(a.conversions) AS conversions, "
+        "sum(a.conversion_value) AS value, count(DISTINCT a.date) AS days "
+        "FROM ad_insights_daily a JOIN ad_campaigns c USING (campaign_id) GROUP BY c.name"
+    ).set_index("name")
+    assert sorted(got.index) == sorted(expected.index)
+    for name, row in expected.iterrows():
+        assert Decimal(str(got.loc[name, "spend"])) == row["spend"]
+        assert Decimal(str(got.loc[name, "value"])) == row["value"]
+        for column in ("impressions", "clicks", "conversions", "days"):
+            assert got.loc[name, column] == row[column], (name, column)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {},
+        {"encoding": "utf-8-sig"},
+        {"encoding": "utf-16", "delimiter": "\t"},
+        {"delimiter": ";", "decimal_comma": True},
+        {"delimiter": ";", "decimal_comma": True, "thousands": True},
+        {"thousands": True},
+        {"delimiter": "\t"},
+        {"totals": False},
+    ],
+    ids=lambda v: "-".join(f"{k}={v[k]}" for k in v) or "plain",
+)
+def test_an_ads_manager_export_imports_in_every_encoding_and_number_style(store, tmp_path, variant):
+    rows = _ads_rows()
+    path = _write_ads(tmp_path / "export.csv", rows, **variant)
+    result = importer.import_file(store, path)
+    assert result.kind == "ads-manager" and result.currency == "EUR"
+    assert result.rows_read == len(rows)
+    assert result.skipped_totals == (0 if variant.get("totals") is False else 1)
+    _assert_ads_match(store, rows)
+
+
+def test_importing_the_same_file_twice_doubles_nothing(store, tmp_path):
+    rows = _ads_rows()
+    path = _write_ads(tmp_path / "export.csv", rows)
+    importer.import_file(store, path)
+    first = _snapshot(store)
+    again = importer.import_file(store, path)
+    assert again.replaced
+    _assert_ads_match(store, rows)
+    second = _snapshot(store)
+    for table in ("ad_insights_daily", "ad_campaign_daily"):
+        assert len(second[table]) == len(first[table])
+    assert len(importer.list_imports(store)) == 1
+
+
+def test_an_import_can_be_removed_and_leaves_the_store_as_before(store, tmp_path):
+    before = _snapshot(store)
+    result = importer.import_file(store, _write_ads(tmp_path / "e.csv", _ads_rows()))
+    assert result.rows_written > 0
+    importer.remove_import(store, result.import_id)
+    assert _snapshot(store) == before
+
+
+# -- bad files: one message naming file, line and column; nothing written ---------------------
+
+
+def _bad(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def _good_csv_text() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    for r in _ads_rows(days=2):
+        writer.writerow(
+            [r["day"], r["day"], r["campaign"], r["day"], r["age"], r["gender"], r["spend"],
+             r["impressions"], r["reach"], r["link_clicks"], r["purchases"], "", r["purchases"],
+             r["value"], ""]
+        )  # fmt: skip
+    return buffer.getvalue()
+
+
+def _replace_cell(text: str, line: int, column: str, value: str) -> str:
+    lines = text.splitlines()
+    cells = next(csv.reader([lines[line - 1]]))
+    cells[HEADER.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    lines[line - 1] = out.getvalue()
+    return "\n".join(lines) + "\n"
+
+
+BAD_FILES = {
+    "empty": (b"", ["empty.csv", "empty"]),
+    "header only": (",".join(HEADER).encode() + b"\n", ["no data rows"]),
+    "missing column": (
+        _good_csv_text().replace("Amount spent (EUR)", "Budget").encode(),
+        ["missing.csv", "Amount spent", "missing"],
+    ),
+    "not a number": (
+        _replace_cell(_good_csv_text(), 5, "Impressions", "lots").encode(),
+        ["not a number.csv", "line 5", "'Impressions'", "'lots'", "whole number"],
+    ),
+    "fraction of a count": (
+        _replace_cell(_good_csv_text(), 7, "Purchases", "2.5").encode(),
+        ["line 7", "'Purchases'", "whole number"],
+    ),
+    "date in the wrong format": (
+        _replace_cell(_good_csv_text(), 9, "Day", "31/05/2025").encode(),
+        ["line 9", "'Day'", "31/05/2025", "2025-05-31"],
+    ),
+    "empty campaign inside the file": (
+        _replace_cell(_good_csv_text(), 6, "Campaign name", "").encode(),
+        ["line 6", "Campaign name", "empty"],
+    ),
+    "not text": (
+        _good_csv_text().encode()[:200] + b"\xff\xfe\x00\x81" + _good_csv_text().encode()[200:],
+        ["not UTF-8"],
+    ),
+    "another format": (b"name,colour\nsky,blue\n", ["not those of an Ads Manager export"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_a_bad_file_gets_one_clear_message_and_writes_nothing(store, tmp_path, case):
+    importer.import_file(store, _write_ads(tmp_path / "earlier.csv", _ads_rows(seed=9)))
+    before = _snapshot(store)
+    content, expected = BAD_FILES[case]
+    file_name = {"missing column": "missing.csv", "empty": "empty.csv"}.get(case, f"{case}.csv")
+    with pytest.raises(importer.ImportFileError) as caught:
+        importer.import_file(store, _bad(tmp_path, file_name, content))
+    message = str(caught.value)
+    for part in expected:
+        assert part in message, (part, message)
+    assert _snapshot(store) == before
+
+
+def test_a_row_without_a_day_needs_the_day_given(store, tmp_path):
+    text = _good_csv_text()
+    lines = text.splitlines()
+    # a period export: no Day column, starts and ends differ
+    frame = pd.read_csv(io.StringIO(text), dtype=str).drop(columns=["Day"])
+    frame["Reporting ends"] = "2025-05-31"
+    path = tmp_path / "period.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(importer.ImportFileError, match="line 2.*--date"):
+        importer.import_file(store, path)
+    result = importer.import_file(store, path, on_day=date(2025, 5, 31))
+    assert result.rows_read == len(lines) - 1
+    assert store.query("SELECT DISTINCT date FROM ad_insights_daily")["date"].tolist() == [
+        pd.Timestamp("2025-05-31")
+    ]
+
+
+# -- API and imports together ----------------------------------------------------------------
+
+
+def test_the_api_wins_where_an_import_overlaps_it(demo_store_copy, tmp_path, raw):
+    ads = raw["ad_insights_daily"]
+    api_row = ads.iloc[0]
+    campaign = raw["ad_campaigns"].set_index("campaign_id").loc[api_row["campaign_id"]]
+    header = ["Campaign ID", "Campaign name", "Day", "Age", "Gender", "Amount spent (USD)",
+              "Impressions", "Link clicks", "Purchases"]  # fmt: skip
+    new_day = date.fromisoformat(ads["date"].max()) + timedelta(days=1)
+    lines = [
+        header,
+        [api_row["campaign_id"], campaign["name"], api_row["date"], api_row["age"],
+         api_row["gender"], "99999.99", "1", "1", "1"],
+        [api_row["campaign_id"], campaign["name"], new_day.isoformat(), api_row["age"],
+         api_row["gender"], "12.34", "100", "5", "1"],
+    ]  # fmt: skip
+    path = tmp_path / "overlap.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(lines)
+    with Store(demo_store_copy) as store:
+        result = importer.import_file(store, path)
+        assert result.rows_read == 2 and result.rows_written == 1
+        kept = store.query(
+            "SELECT spend, import_id FROM ad_insights_daily WHERE campaign_id = $c "
+            "AND date = $d AND age = $a AND gender = $g",
+            {"c": api_row["campaign_id"], "d": api_row["date"], "a": api_row["age"],
+             "g": api_row["gender"]},
+        )  # fmt: skip
+        assert Decimal(str(kept["spend"].iloc[0])) == Decimal(api_row["spend"])
+        assert pd.isna(kept["import_id"].iloc[0])
+        name = store.query(
+            "SELECT name, import_id FROM ad_campaigns WHERE campaign_id = $c",
+            {"c": api_row["campaign_id"]},
+        )
+        assert name["name"].iloc[0] == campaign["name"] and pd.isna(name["import_id"].iloc[0])
+        added = store.query("SELECT spend FROM ad_insights_daily WHERE date = $d", {"d": new_day})
+        assert [Decimal(str(v)) for v in added["spend"]] == [Decimal("12.34")]
+        importer.remove_import(store, result.import_id)
+        assert (
+            store.query(
+                "SELECT count(*) AS n FROM ad_insights_daily WHERE date = $d", {"d": new_day}
+            )["n"].iloc[0]
+            == 0
+        )
+        assert len(store.query("SELECT * FROM ad_insights_daily")) == len(ads)
+
+
+def test_a_large_file_streams_in_batches(store, tmp_path):
+    rows = _ads_rows(seed=3, days=1)
+    path = tmp_path / "large.csv"
+    count = importer.BATCH_ROWS * 2 + 17
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(count):
+            r = rows[i % len(rows)]
+            day = date(2024, 1, 1) + timedelta(days=i // 12)
+            writer.writerow([day, day, r["campaign"], day, r["age"], r["gender"], r["spend"],
+                             r["impressions"], "", r["link_clicks"], "", "", r["purchases"],
+                             r["value"], ""])  # fmt: skip
+    frame = pd.read_csv(path, dtype=str)
+    result = importer.import_file(store, path)
+    assert result.rows_read == count
+    got = store.query("SELECT sum(spend) AS s, sum(impressions) AS i FROM ad_insights_daily")
+    assert Decimal(str(got["s"].iloc[0])) == sum(map(Decimal, frame["Amount spent (EUR)"]))
+    assert got["i"].iloc[0] == frame["Impressions"].astype(int).sum()
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_the_cli_imports_good_files_and_names_the_bad_one(tmp_path, capsys):
+    db = tmp_path / "cli.duckdb"
+    good = _write_ads(tmp_path / "good.csv", _ads_rows())
+    bad = _bad(tmp_path, "bad.csv", _replace_cell(_good_csv_text(), 4, "Reach", "n/a").encode())
+    assert main(["import-csv", str(good), str(bad), "--db", str(db)]) == 1
+    out, err = capsys.readouterr()
+    assert "Imported good.csv as ads-manager" in out
+    assert "bad.csv, line 4, column 'Reach'" in err
+    with Store(db) as store:
+        _assert_ads_match(store, _ads_rows())
+        assert len(importer.list_imports(store)) == 1
+
+
+# -- the Data page ---------------------------------------------------------------------------
+
+
+def _data_page() -> None:
+    from insights.ui import data_page
+
+    data_page.render()
+
+
+def test_the_data_page_imports_uploaded_files_and_removes_them(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "page.duckdb"
+    Store(db).close()
+    monkeypatch.setenv("INSIGHTS_DB", str(db))
+    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
+    monkeypatch.setenv("INSIGHTS_AUTOLOAD", "0")
+    rows = _ads_rows()
+    good = _write_ads(tmp_path / "good.csv", rows).read_bytes()
+    bad = _replace_cell(_good_csv_text(), 3, "Impressions", "x").encode()
+    at = AppTest.from_function(_data_page, default_timeout=60).run()
+    assert not at.exception
+    at.file_uploader(key="csv_files").set_value(
+        [("spring.csv", good, "text/csv"), ("broken.csv", bad, "text/csv")]
+    )
+    next(b for b in at.button if b.label == "Import").click()
+    at.run()
+    assert not at.exception
+    assert any("Imported spring.csv" in s.value for s in at.success)
+    errors = [e.value for e in at.error]
+    assert any("broken.csv, line 3, column 'Impressions'" in e for e in errors), errors
+    listed = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
+    assert listed["file_name"].tolist() == ["spring.csv"]
+    with Store(db) as store:
+        _assert_ads_match(store, rows)
+    at.selectbox(key="csv_remove_choice").set_value(int(listed["import_id"].iloc[0])).run()
+    at.button(key="csv_remove").click().run()
+    assert not at.exception
+    with Store(db) as store:
+        assert store.query("SELECT count(*) AS n FROM ad_insights_daily")["n"].iloc[0] == 0
