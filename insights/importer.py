@@ -34,7 +34,7 @@ from insights.errors import InsightsError
 from insights.store import Store
 
 KINDS = ("ads-manager", "instagram-posts")
-BATCH_ROWS = 50_000
+BATCH_ROWS = 20_000
 IMPORTED_ACCOUNT = "imported"
 CENT = Decimal("0.01")
 
@@ -581,36 +581,48 @@ def import_file(
         ).fetchone()
         if old:
             _delete_rows(store, cur, int(old[0]))
-        created = False
-        for batch in read_batches(
-            path, kind, on_day=on_day, account=account, out=state, file_name=shown_name
-        ):
-            schema = AD_COLUMNS if state.kind == "ads-manager" else POST_COLUMNS
-            if not created:
-                _create_staging(cur, schema)
-                created = True
-            arrow = pa.Table.from_pylist(batch, schema=schema)
-            cur.register("arrow_batch", arrow)
-            try:
-                cur.execute("INSERT INTO import_staging SELECT * FROM arrow_batch")
-            finally:
-                cur.unregister("arrow_batch")
         row = cur.execute(
             "INSERT INTO imports (file_name, kind, sha256, rows_read, rows_written, "
-            "imported_at) VALUES ($name, $kind, $sha, $read, 0, now()) RETURNING import_id",
-            {"name": shown_name, "kind": state.kind, "sha": digest, "read": state.rows_read},
+            "imported_at) VALUES ($name, $kind, $sha, 0, 0, now()) RETURNING import_id",
+            {"name": shown_name, "kind": kind, "sha": digest},
         ).fetchone()
         assert row is not None
         import_id = int(row[0])
-        if state.kind == "ads-manager":
-            written, first_day, last_day = _write_ads(store, cur, import_id)
-        else:
-            written, first_day, last_day = _write_posts(cur, import_id)
-        cur.execute("DROP TABLE import_staging")
+        # each batch is merged as it is read (memory stays bounded by the batch); a bad value
+        # in a later batch rolls the whole transaction back
+        for batch in read_batches(
+            path, kind, on_day=on_day, account=account, out=state, file_name=shown_name
+        ):
+            ads = state.kind == "ads-manager"
+            cur.register(
+                "import_batch", pa.Table.from_pylist(batch, AD_COLUMNS if ads else POST_COLUMNS)
+            )
+            try:
+                for statement in MERGE_ADS if ads else MERGE_POSTS:
+                    cur.execute(statement, {"id": import_id})
+            finally:
+                cur.unregister("import_batch")
+        table = "ad_insights_daily" if state.kind == "ads-manager" else "ig_media"
+        day = "date" if state.kind == "ads-manager" else "posted_at::DATE"
+        span = cur.execute(
+            f"SELECT count(*), min({day}), max({day}) FROM {table} WHERE import_id = $id",
+            {"id": import_id},
+        ).fetchone()
+        assert span is not None
+        written, first_day, last_day = int(span[0]), span[1], span[2]
+        if state.kind == "ads-manager" and first_day is not None:
+            store.refresh_rollups(cur, first_day, last_day)
         cur.execute(
-            "UPDATE imports SET rows_written = $w, first_day = $f, last_day = $l "
-            "WHERE import_id = $id",
-            {"w": written, "f": first_day, "l": last_day, "id": import_id},
+            "UPDATE imports SET kind = $kind, rows_read = $read, rows_written = $w, "
+            "first_day = $f, last_day = $l WHERE import_id = $id",
+            {
+                "kind": state.kind,
+                "read": state.rows_read,
+                "w": written,
+                "f": first_day,
+                "l": last_day,
+                "id": import_id,
+            },
         )
         _record_run(cur, f"import {shown_name}", written)
     return ImportResult(
@@ -627,12 +639,70 @@ def import_file(
     )
 
 
-def _create_staging(cur: Any, schema: pa.Schema) -> None:
-    cur.register("staging_shape", schema.empty_table())
-    try:
-        cur.execute("CREATE TEMP TABLE import_staging AS SELECT * FROM staging_shape")
-    finally:
-        cur.unregister("staging_shape")
+# Rows of one key in a batch are summed (an export by ad or placement has several); a key the
+# API wrote is left alone (the API wins); a key this import wrote in an earlier batch adds up;
+# a key an older import wrote is replaced (the newer import wins). Reach does not add up: it is
+# kept only where one row holds it.
+MERGE_ADS = (
+    """
+INSERT INTO ad_campaigns (campaign_id, ad_account_id, name, updated_at, import_id)
+SELECT campaign_id, any_value(ad_account_id), any_value(campaign_name), now(), $id
+FROM import_batch GROUP BY campaign_id
+ON CONFLICT (campaign_id) DO UPDATE SET
+    ad_account_id = EXCLUDED.ad_account_id, name = EXCLUDED.name, import_id = EXCLUDED.import_id
+WHERE ad_campaigns.import_id IS NOT NULL
+""",
+    """
+INSERT INTO ad_insights_daily (ad_account_id, campaign_id, date, age, gender, spend,
+    impressions, reach, clicks, link_clicks, conversions, conversion_value, import_id)
+SELECT any_value(ad_account_id), campaign_id, date, age, gender, sum(spend), sum(impressions),
+    CASE WHEN count(*) = 1 THEN any_value(reach) END, sum(clicks), sum(link_clicks),
+    sum(conversions), sum(conversion_value), $id
+FROM import_batch GROUP BY campaign_id, date, age, gender
+ON CONFLICT (campaign_id, date, age, gender) DO UPDATE SET
+    ad_account_id = EXCLUDED.ad_account_id,
+    spend = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN ad_insights_daily.spend + EXCLUDED.spend ELSE EXCLUDED.spend END,
+    impressions = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN ad_insights_daily.impressions + EXCLUDED.impressions ELSE EXCLUDED.impressions END,
+    reach = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN NULL ELSE EXCLUDED.reach END,
+    clicks = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN ad_insights_daily.clicks + EXCLUDED.clicks ELSE EXCLUDED.clicks END,
+    link_clicks = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN ad_insights_daily.link_clicks + EXCLUDED.link_clicks ELSE EXCLUDED.link_clicks END,
+    conversions = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN ad_insights_daily.conversions + EXCLUDED.conversions ELSE EXCLUDED.conversions END,
+    conversion_value = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN ad_insights_daily.conversion_value + EXCLUDED.conversion_value
+        ELSE EXCLUDED.conversion_value END,
+    import_id = EXCLUDED.import_id
+WHERE ad_insights_daily.import_id IS NOT NULL
+""",
+)
+
+# A post the API wrote is left alone; otherwise the last row of a post id wins.
+MERGE_POSTS = (
+    """
+INSERT INTO ig_accounts (account_id, username, updated_at, import_id)
+SELECT DISTINCT account_id, account_id, now(), $id FROM import_batch
+ON CONFLICT (account_id) DO NOTHING
+""",
+    """
+INSERT INTO ig_media (media_id, account_id, posted_at, media_type, media_product_type,
+    caption, permalink, like_count, comments_count, reach, views, saved, shares,
+    total_interactions, updated_at, import_id)
+SELECT DISTINCT ON (media_id) *, now(), $id FROM import_batch
+ON CONFLICT (media_id) DO UPDATE SET account_id = EXCLUDED.account_id,
+    posted_at = EXCLUDED.posted_at, media_type = EXCLUDED.media_type,
+    media_product_type = EXCLUDED.media_product_type, caption = EXCLUDED.caption,
+    permalink = EXCLUDED.permalink, like_count = EXCLUDED.like_count,
+    comments_count = EXCLUDED.comments_count, reach = EXCLUDED.reach, views = EXCLUDED.views,
+    saved = EXCLUDED.saved, shares = EXCLUDED.shares,
+    total_interactions = EXCLUDED.total_interactions, import_id = EXCLUDED.import_id
+WHERE ig_media.import_id IS NOT NULL
+""",
+)
 
 
 def _record_run(cur: Any, source: str, rows: int) -> None:
@@ -643,87 +713,6 @@ def _record_run(cur: Any, source: str, rows: int) -> None:
         "VALUES ($source, now(), now(), 'succeeded', $rows)",
         {"source": source, "rows": rows},
     )
-
-
-def _write_ads(store: Store, cur: Any, import_id: int) -> tuple[int, date | None, date | None]:
-    """Rows of one key (campaign, day, age, gender) are summed (an export by ad or placement
-    has several); keys the API wrote are skipped; the rest replace older imports' rows."""
-    params = {"id": import_id}
-    cur.execute(
-        "INSERT INTO ad_campaigns (campaign_id, ad_account_id, name, updated_at, import_id) "
-        "SELECT campaign_id, any_value(ad_account_id), any_value(campaign_name), now(), $id "
-        "FROM import_staging s GROUP BY campaign_id "
-        "ON CONFLICT (campaign_id) DO UPDATE SET name = EXCLUDED.name, "
-        "import_id = EXCLUDED.import_id WHERE ad_campaigns.import_id IS NOT NULL",
-        params,
-    )
-    row = cur.execute("SELECT min(date), max(date) FROM import_staging").fetchone()
-    first_day, last_day = (row[0], row[1]) if row else (None, None)
-    before = _count(cur, "ad_insights_daily", import_id)
-    cur.execute(
-        "INSERT INTO ad_insights_daily (ad_account_id, campaign_id, date, age, gender, spend, "
-        "impressions, reach, clicks, link_clicks, conversions, conversion_value, import_id) "
-        "SELECT any_value(s.ad_account_id), s.campaign_id, s.date, s.age, s.gender, "
-        "sum(s.spend), sum(s.impressions), "
-        "CASE WHEN count(*) = 1 THEN any_value(s.reach) END, "  # reach does not add up
-        "sum(s.clicks), sum(s.link_clicks), sum(s.conversions), sum(s.conversion_value), $id "
-        "FROM import_staging s "
-        "WHERE NOT EXISTS (SELECT 1 FROM ad_insights_daily d WHERE d.import_id IS NULL "
-        "  AND d.campaign_id = s.campaign_id AND d.date = s.date AND d.age = s.age "
-        "  AND d.gender = s.gender) "
-        "GROUP BY s.campaign_id, s.date, s.age, s.gender "
-        "ON CONFLICT (campaign_id, date, age, gender) DO UPDATE SET "
-        "ad_account_id = EXCLUDED.ad_account_id, spend = EXCLUDED.spend, "
-        "impressions = EXCLUDED.impressions, reach = EXCLUDED.reach, "
-        "clicks = EXCLUDED.clicks, link_clicks = EXCLUDED.link_clicks, "
-        "conversions = EXCLUDED.conversions, conversion_value = EXCLUDED.conversion_value, "
-        "import_id = EXCLUDED.import_id",
-        params,
-    )
-    written = _count(cur, "ad_insights_daily", import_id) - before
-    if first_day is not None:
-        store.refresh_rollups(cur, first_day, last_day)
-    return written, first_day, last_day
-
-
-def _write_posts(cur: Any, import_id: int) -> tuple[int, date | None, date | None]:
-    params = {"id": import_id}
-    cur.execute(
-        "INSERT INTO ig_accounts (account_id, username, updated_at, import_id) "
-        "SELECT DISTINCT account_id, account_id, now(), $id FROM import_staging "
-        "ON CONFLICT (account_id) DO NOTHING",
-        params,
-    )
-    cur.execute(
-        "INSERT INTO ig_media (media_id, account_id, posted_at, media_type, media_product_type, "
-        "caption, permalink, like_count, comments_count, reach, views, saved, shares, "
-        "total_interactions, updated_at, import_id) "
-        "SELECT DISTINCT ON (media_id) *, now(), $id FROM import_staging s "
-        "WHERE NOT EXISTS (SELECT 1 FROM ig_media m WHERE m.media_id = s.media_id "
-        "  AND m.import_id IS NULL) "
-        "ON CONFLICT (media_id) DO UPDATE SET account_id = EXCLUDED.account_id, "
-        "posted_at = EXCLUDED.posted_at, media_type = EXCLUDED.media_type, "
-        "media_product_type = EXCLUDED.media_product_type, caption = EXCLUDED.caption, "
-        "permalink = EXCLUDED.permalink, like_count = EXCLUDED.like_count, "
-        "comments_count = EXCLUDED.comments_count, reach = EXCLUDED.reach, "
-        "views = EXCLUDED.views, saved = EXCLUDED.saved, shares = EXCLUDED.shares, "
-        "total_interactions = EXCLUDED.total_interactions, import_id = EXCLUDED.import_id",
-        params,
-    )
-    row = cur.execute(
-        "SELECT count(*), min(posted_at)::DATE, max(posted_at)::DATE FROM ig_media "
-        "WHERE import_id = $id",
-        params,
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), row[1], row[2]
-
-
-def _count(cur: Any, table: str, import_id: int) -> int:
-    row = cur.execute(
-        f"SELECT count(*) FROM {table} WHERE import_id = $id", {"id": import_id}
-    ).fetchone()
-    return int(row[0]) if row else 0
 
 
 def _delete_rows(store: Store, cur: Any, import_id: int) -> None:

@@ -1,0 +1,112 @@
+"""CSV import of a large Ads Manager export: time, rows per second and peak memory.
+
+Writes a synthetic export of about --mb megabytes (default 200: daily rows by age and gender
+for a few hundred campaigns, in Ads Manager's column names) to a temporary folder, then imports
+it into a new store in a fresh process and prints the wall time and that process's peak
+resident memory, which must stay bounded however large the file is (the file is streamed).
+
+Run: .venv/bin/python bench/import_memory.py [--mb 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HEADER = [
+    "Campaign name",
+    "Day",
+    "Age",
+    "Gender",
+    "Amount spent (USD)",
+    "Impressions",
+    "Reach",
+    "Link clicks",
+    "Purchases",
+    "Purchases conversion value",
+]
+AGES = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+GENDERS = ("female", "male", "unknown")
+
+
+def write_export(path: Path, megabytes: int) -> int:
+    rng = random.Random(1)
+    rows = 0
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        day = date(2023, 1, 1)
+        while handle.tell() < megabytes * 1_000_000:
+            for campaign in range(300):
+                for age in AGES:
+                    for gender in GENDERS:
+                        writer.writerow(
+                            [
+                                f"Campaign {campaign}",
+                                day.isoformat(),
+                                age,
+                                gender,
+                                f"{rng.randrange(0, 100_000) / 100:.2f}",
+                                rng.randrange(100, 100_000),
+                                rng.randrange(50, 50_000),
+                                rng.randrange(0, 2_000),
+                                rng.randrange(0, 40),
+                                f"{rng.randrange(0, 400_000) / 100:.2f}",
+                            ]
+                        )
+                        rows += 1
+            day += timedelta(days=1)
+    return rows
+
+
+def child(path: Path, db: Path) -> None:
+    from insights import importer
+    from insights.store import Store
+
+    started = time.perf_counter()
+    with Store(db) as store:
+        result = importer.import_file(store, path)
+    elapsed = time.perf_counter() - started
+    peak = 0.0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) / 1024
+    print(json.dumps({"rows": result.rows_read, "seconds": elapsed, "peak_mb": peak}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=200)
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ads_manager_export.csv"
+        rows = write_export(path, args.mb)
+        size = path.stat().st_size / 1e6
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(path), str(Path(folder) / "s.duckdb")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"file {size:,.0f} MB, {rows:,} rows: imported in {figures['seconds']:.1f} s "
+        f"({figures['rows'] / figures['seconds']:,.0f} rows/s), "
+        f"peak memory of the importing process {figures['peak_mb']:,.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
