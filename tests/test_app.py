@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -194,3 +195,19 @@ def test_the_kpi_download_carries_the_cards_and_their_comparison(app_env, raw, d
     assert Decimal(spend["comparison_value"]).quantize(Decimal("0.01")) == then
     assert float(spend["change"]) == pytest.approx(float((now - then) / then))
     assert _metric(at, "Spend") == f"${now:,.2f}"  # the card shows the same figure
+
+
+def test_the_insight_sentences_quote_the_cards(app_env):
+    at = _app(range="last_90", compare="previous")
+    assert not at.exception
+    assert any(h.value == "In plain words" for h in at.subheader)
+    bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert bullets, "no insight sentences on the demo data"
+    lines = bullets[0].splitlines()
+    assert 1 <= len(lines) <= 7
+    movers = [re.match(r"- (\w+) (?:up|down) \d+% .*?\((.+?) → (.+?)\)", line) for line in lines]
+    checked = 0
+    for found in filter(None, movers):
+        assert _metric(at, found.group(1)) == found.group(3)  # the card shows the same value
+        checked += 1
+    assert checked >= 1

@@ -1,27 +1,6 @@
-"""How numbers are written on the page."""
+"""How numbers are written on the page (defined in insights.formatting, shared with the
+insight sentences so both write a figure the same way)."""
 
-from __future__ import annotations
+from insights.formatting import change, value
 
-import math
-
-from insights.metrics import Unit
-
-
-def value(number: float, unit: Unit) -> str:
-    """A KPI value for a card: '$1,234.56', '1.23%', '3.4x', '12,345'; '–' when empty."""
-    if number is None or (isinstance(number, float) and math.isnan(number)):
-        return "–"
-    if unit == "money":
-        return f"${number:,.2f}"
-    if unit == "percent":
-        return f"{number:.2%}"
-    if unit == "ratio":
-        return f"{number:,.2f}x"
-    return f"{number:,.0f}"
-
-
-def change(delta: float) -> str | None:
-    """A relative change for a card's delta ('+12.3%'), None when there is none."""
-    if delta is None or math.isnan(delta):
-        return None
-    return f"{delta:+.1%}"
+__all__ = ["change", "value"]

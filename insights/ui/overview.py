@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import charts, dashboard, export, metrics
+from insights import charts, dashboard, export, metrics, narratives
 from insights.ui import context, fmt_table
 from insights.ui import format as fmt
 from insights.ui.filters import sidebar_filters
@@ -48,8 +48,21 @@ def render() -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+    _sentences(filters)
     _trend(filters)
     _campaigns(filters)
+
+
+def _sentences(filters: dashboard.Filters) -> None:
+    found = context.frame(narratives.overview_table, filters)
+    st.subheader("In plain words")
+    if found.empty:
+        st.caption(
+            "Nothing stands out with enough evidence in this period (changes smaller than "
+            "chance allows, or too few clicks, conversions, campaigns or posts)."
+        )
+        return
+    st.markdown("\n".join(f"- {text}" for text in found["text"]))
 
 
 def _kpi_export(kpis: pd.DataFrame, filters: dashboard.Filters) -> pd.DataFrame:

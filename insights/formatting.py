@@ -1,0 +1,27 @@
+"""How numbers are written: on the page and in the insight sentences, the same way."""
+
+from __future__ import annotations
+
+import math
+
+from insights.metrics import Unit
+
+
+def value(number: float, unit: Unit) -> str:
+    """A KPI value for a card: '$1,234.56', '1.23%', '3.4x', '12,345'; '–' when empty."""
+    if number is None or (isinstance(number, float) and math.isnan(number)):
+        return "–"
+    if unit == "money":
+        return f"${number:,.2f}"
+    if unit == "percent":
+        return f"{number:.2%}"
+    if unit == "ratio":
+        return f"{number:,.2f}x"
+    return f"{number:,.0f}"
+
+
+def change(delta: float) -> str | None:
+    """A relative change for a card's delta ('+12.3%'), None when there is none."""
+    if delta is None or math.isnan(delta):
+        return None
+    return f"{delta:+.1%}"

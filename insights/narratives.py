@@ -1,0 +1,243 @@
+"""Insights in plain words: ranked sentences a marketer can act on and paste into a report.
+
+Each sentence is computed from the same functions the pages use (so its figures are the
+page's figures, written the same way), states the sample it rests on, and is left out when the
+evidence is too thin:
+
+- movers: a paid KPI that changed against the comparison period by more than chance allows
+  (the change must exceed MIN_CHANGE and three standard errors of a Poisson count on the
+  events behind the KPI in both periods), with the campaign that drove it;
+- campaigns: the best and the weakest return (ROAS) among campaigns that spent enough to matter;
+- content: a format that reaches more accounts per post than another, over enough posts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from insights import content, dashboard, metrics
+from insights.dashboard import Filters
+from insights.formatting import value as fmt
+
+MAX_SENTENCES = 7
+MIN_CHANGE = 0.10  # a relative change below this is not worth a sentence
+Z = 3.0  # a change must exceed Z standard errors of its events (Poisson) to be reported
+MIN_EVENTS = 30  # events (clicks or conversions) behind a KPI in each period
+MIN_SPEND_SHARE = 0.10  # a campaign ranked by ROAS spent at least this share of the total
+MIN_RANKED = 3  # campaigns needed before naming a best and a weakest
+MIN_POSTS = 10  # posts of each format before comparing formats
+MIN_REACH_RATIO = 1.2  # a format must reach this many times more accounts per post
+
+# the events a KPI rests on: its noise shrinks as these grow
+EVENTS = {
+    "ctr": "clicks",
+    "cpc": "clicks",
+    "cpm": "clicks",
+    "cvr": "conversions",
+    "cpa": "conversions",
+    "roas": "conversions",
+    "conversions": "conversions",
+    "clicks": "clicks",
+}
+MOVERS = ("cpa", "roas", "cvr", "ctr", "cpc", "cpm", "conversions", "spend")
+FORMAT_NAMES = {
+    "IMAGE": "image",
+    "VIDEO": "video",
+    "CAROUSEL_ALBUM": "carousel",
+    "REELS": "Reels",
+    "FEED": "feed",
+}
+
+
+@dataclass(frozen=True)
+class Insight:
+    """One sentence, its kind, how much it matters (for ranking) and the sample behind it."""
+
+    text: str
+    kind: str  # mover | campaigns | content
+    score: float
+    sample: int
+
+
+def overview(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
+    """The ranked sentences for the Overview under `filters` (none when nothing is solid)."""
+    found = [*movers(cur, filters), *campaign_returns(cur, filters), *formats(cur, filters)]
+    return sorted(found, key=lambda i: -i.score)[:MAX_SENTENCES]
+
+
+def overview_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """`overview` as a table (text, kind, score, sample), for caching and export."""
+    rows = [vars(i) for i in overview(cur, filters)]
+    return pd.DataFrame(rows, columns=["text", "kind", "score", "sample"])
+
+
+# -- movers -----------------------------------------------------------------------------------
+
+
+def _enough(change: float, events_now: float, events_before: float) -> bool:
+    if not math.isfinite(change) or abs(change) < MIN_CHANGE:
+        return False
+    if min(events_now, events_before) < MIN_EVENTS:
+        return False
+    return abs(change) > Z * math.sqrt(1 / events_now + 1 / events_before)
+
+
+def movers(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
+    compared = filters.comparison_range()
+    if compared is None:
+        return []
+    kpis = dashboard.kpi_table(cur, filters).set_index("metric")
+    now_sums, before_sums = dashboard.paid_period_sums(cur, filters)
+    now_table = dashboard.campaign_table(cur, filters)
+    before_table = dashboard.campaign_table(cur, filters.with_range(*compared))
+    by_key = {m.key: m for m in metrics.PAID_METRICS}
+    out = []
+    for key in MOVERS:
+        row = kpis.loc[key]
+        change = float(row["change"])
+        basis = EVENTS.get(key)
+        events = (
+            (now_sums[basis], before_sums[basis]) if basis else (math.inf, math.inf)
+        )  # spend is set by budgets, not drawn by chance
+        if not _enough(change, *events):
+            continue
+        metric = by_key[key]
+        direction = "up" if change > 0 else "down"
+        text = (
+            f"{metric.label} {direction} {abs(change):.0%} against the comparison period "
+            f"({fmt(row['previous'], metric.unit)} → {fmt(row['value'], metric.unit)})"
+        )
+        driver = _driver(metric, now_table, before_table, change)
+        if driver:
+            text += f", {driver}"
+        if basis:
+            shown, noun = events[0], basis
+        else:  # spend: its sample is the campaigns that spent
+            shown, noun = float((now_table["spend"] > 0).sum()), "campaigns with spend"
+        text += f". Based on {shown:,.0f} {noun} this period."
+        out.append(Insight(text, "mover", min(abs(change), 2.0) + 0.5, int(shown)))
+    return out[:3]
+
+
+def _value(table: pd.DataFrame, metric: metrics.Metric) -> pd.Series:
+    return table[metric.key] if metric.key in table else table[metric.numerator]
+
+
+def _driver(
+    metric: metrics.Metric, now: pd.DataFrame, before: pd.DataFrame, change: float
+) -> str | None:
+    """The campaign whose own numbers explain most of the change: the change with that
+    campaign left out moves least toward the total change."""
+    names = dict(zip(before["campaign_id"], before["campaign_name"], strict=True))
+    names.update(zip(now["campaign_id"], now["campaign_name"], strict=True))
+    columns = [c for c in (metric.numerator, metric.denominator) if c] or [metric.key]
+    a = now.set_index("campaign_id")[columns]
+    b = before.set_index("campaign_id")[columns]
+    both = a.add_suffix("_now").join(b.add_suffix("_before"), how="outer").fillna(0.0)
+    if len(both) < 2:
+        return None
+
+    if metric.numerator is None:
+        contribution = both[f"{metric.key}_now"] - both[f"{metric.key}_before"]
+        total = contribution.sum()
+    else:
+        num_n, den_n = both[f"{metric.numerator}_now"], both[f"{metric.denominator}_now"]
+        num_b, den_b = both[f"{metric.numerator}_before"], both[f"{metric.denominator}_before"]
+        scale = metric.scale
+        total = scale * (num_n.sum() / den_n.sum() - num_b.sum() / den_b.sum())
+        without = scale * (
+            (num_n.sum() - num_n) / (den_n.sum() - den_n)
+            - (num_b.sum() - num_b) / (den_b.sum() - den_b)
+        )
+        contribution = (total - without).replace([math.inf, -math.inf], math.nan).dropna()
+    if contribution.empty or total == 0:
+        return None
+    signed = contribution * math.copysign(1, total)
+    campaign = signed.idxmax()
+    if signed[campaign] < 0.3 * abs(total):
+        return "spread across campaigns"
+    own = _own_change(metric, now, before, campaign)
+    return f"driven by {names.get(campaign, campaign)}{own}"
+
+
+def _own_change(
+    metric: metrics.Metric, now: pd.DataFrame, before: pd.DataFrame, campaign: str
+) -> str:
+    """What moved inside the driving campaign: its conversion or click rate when those
+    explain a cost or a return, else the KPI itself."""
+    a = now.set_index("campaign_id")
+    b = before.set_index("campaign_id")
+    if campaign not in a.index or campaign not in b.index:
+        return " (new in this period)" if campaign in a.index else " (no delivery now)"
+    by_key = {m.key: m for m in metrics.PAID_METRICS}
+    candidates = {"cpa": ("cvr", "cpc"), "roas": ("cvr", "cpc"), "cpc": ("ctr", "cpm")}
+    pick = metric
+    options = candidates.get(metric.key)
+    if options:
+        moves = {
+            k: abs(metrics.change(float(a.at[campaign, k]), float(b.at[campaign, k])))
+            for k in options
+        }
+        moves = {k: v for k, v in moves.items() if math.isfinite(v)}
+        if moves:
+            pick = by_key[max(moves, key=lambda k: moves[k])]
+    then, now_value = float(b.at[campaign, pick.key]), float(a.at[campaign, pick.key])
+    if not (math.isfinite(then) and math.isfinite(now_value)) or then == now_value:
+        return ""
+    verb = "rose" if now_value > then else "fell"
+    return f", whose {pick.label} {verb} from {fmt(then, pick.unit)} to {fmt(now_value, pick.unit)}"
+
+
+# -- campaigns by return ---------------------------------------------------------------------
+
+
+def campaign_returns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
+    table = dashboard.campaign_table(cur, filters)
+    total = float(table["spend"].sum()) if not table.empty else 0.0
+    if total <= 0:
+        return []
+    ranked = table[table["spend"] >= MIN_SPEND_SHARE * total].sort_values("roas")
+    ranked = ranked[ranked["roas"].notna()]
+    if len(ranked) < MIN_RANKED:
+        return []
+    best, worst = ranked.iloc[-1], ranked.iloc[0]
+    if best["roas"] <= worst["roas"]:
+        return []
+    text = (
+        f"Best return: {best['campaign_name']} at {fmt(best['roas'], 'ratio')} ROAS on "
+        f"{fmt(best['spend'], 'money')} of spend; weakest: {worst['campaign_name']} at "
+        f"{fmt(worst['roas'], 'ratio')} on {fmt(worst['spend'], 'money')}. Among the "
+        f"{len(ranked)} campaigns with at least {MIN_SPEND_SHARE:.0%} of the spend."
+    )
+    return [Insight(text, "campaigns", 0.6, len(ranked))]
+
+
+# -- content ----------------------------------------------------------------------------------
+
+
+def formats(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
+    table = content.formats(cur, filters)
+    out = []
+    for dimension in ("product_type", "media_type"):
+        rows = table[(table["dimension"] == dimension) & (table["posts"] >= MIN_POSTS)]
+        if len(rows) < 2:
+            continue
+        per_post = rows["post_reach"] / rows["posts"]
+        top, bottom = rows.loc[per_post.idxmax()], rows.loc[per_post.idxmin()]
+        high, low = per_post.max(), per_post.min()
+        if low <= 0 or high / low < MIN_REACH_RATIO:
+            continue
+        name = FORMAT_NAMES.get(str(top["value"]), str(top["value"]).lower())
+        other = FORMAT_NAMES.get(str(bottom["value"]), str(bottom["value"]).lower())
+        posts = int(top["posts"] + bottom["posts"])
+        text = (
+            f"{name[0].upper() + name[1:]} posts reached {high / low:.1f}x more accounts per "
+            f"post than {other} posts ({high:,.0f} vs {low:,.0f}), over {posts:,} posts "
+            f"({int(top['posts']):,} and {int(bottom['posts']):,})."
+        )
+        out.append(Insight(text, "content", 0.4 + min(high / low - 1, 2.0) / 4, posts))
+    return out[:1]
