@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from insights.formatting import value as fmt_value
 from insights.metrics import ALL_METRICS, Metric
 
 HOVER_FORMAT = {
@@ -71,15 +72,42 @@ def _trend_traces(
     )
 
 
+def _unusual_markers(figure: go.Figure, days: pd.DataFrame, metric: Metric, row: int) -> None:
+    """Red rings on the days a metric left its usual range, with why in the hover."""
+    usual = [fmt_value(v, metric.unit) for v in days["usual"]]
+    notes = [
+        f"Unusual day: usual for this weekday {u} (robust z {z:+.1f})" + (f"<br>{e}" if e else "")
+        for u, z, e in zip(usual, days["z"], days["explanation"], strict=True)
+    ]
+    figure.add_trace(
+        go.Scatter(
+            x=days["date"],
+            y=days["value"],
+            name="Unusual day",
+            mode="markers",
+            marker={"color": "rgba(0,0,0,0)", "size": 13, "line": {"color": "#dc2626", "width": 2}},
+            text=notes,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=row == 1,
+            legendgroup="unusual",
+        ),
+        row=row,
+        col=1,
+    )
+
+
 def trend_figure(
     frame: pd.DataFrame,
     paid_key: str,
     organic_key: str,
     grain: str,
     rolling: pd.DataFrame | None = None,
+    unusual: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None),
+    provisional: tuple[object, object] | None = None,
 ) -> go.Figure:
     """Paid (top) and organic (bottom) metrics per period on one shared time axis, each with
-    an optional rolling average line."""
+    an optional rolling average line, markers on unusual days (paid, organic) and the paid
+    days still settling shaded (`provisional` = first and last day)."""
     paid, organic = ALL_METRICS[paid_key], ALL_METRICS[organic_key]
     figure = make_subplots(
         rows=2,
@@ -90,6 +118,24 @@ def trend_figure(
     )
     _trend_traces(figure, frame, paid, rolling, 1)
     _trend_traces(figure, frame, organic, rolling, 2)
+    for row, (days, metric) in enumerate(zip(unusual, (paid, organic), strict=True), start=1):
+        if days is not None and not days.empty:
+            _unusual_markers(figure, days, metric, row)
+    if provisional is not None:
+        start, end = provisional
+        figure.add_vrect(
+            x0=pd.Timestamp(start) - pd.Timedelta(hours=12),  # type: ignore[arg-type]
+            x1=pd.Timestamp(end) + pd.Timedelta(hours=12),  # type: ignore[arg-type]
+            fillcolor="#94a3b8",
+            opacity=0.15,
+            line_width=0,
+            row=1,
+            col=1,
+            annotation_text="provisional: late conversions may still arrive",
+            annotation_position="top left",
+            annotation_font_size=11,
+            annotation_font_color="#475569",
+        )
     figure.update_layout(
         height=560,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -11,4 +11,5 @@ WITH daily AS (
     FROM ig_media
 )
 SELECT coalesce((SELECT min(first_day) FROM daily), (SELECT first_day FROM posts)) AS first_day,
-       coalesce((SELECT max(last_day) FROM daily), (SELECT last_day FROM posts)) AS last_day
+       coalesce((SELECT max(last_day) FROM daily), (SELECT last_day FROM posts)) AS last_day,
+       (SELECT max(date) FROM ad_campaign_daily) AS last_ad_day

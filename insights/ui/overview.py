@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import charts, dashboard, export, metrics, narratives
+from insights import anomalies, charts, dashboard, export, metrics, narratives
 from insights.ui import context, fmt_table
 from insights.ui import format as fmt
 from insights.ui.filters import sidebar_filters
@@ -62,7 +62,8 @@ def _sentences(filters: dashboard.Filters) -> None:
             "chance allows, or too few clicks, conversions, campaigns or posts)."
         )
         return
-    st.markdown("\n".join(f"- {text}" for text in found["text"]))
+    # a dollar sign starts a formula in Streamlit's markdown: escaped, it stays a dollar
+    st.markdown("\n".join(f"- {text}".replace("$", "\\$") for text in found["text"]))
 
 
 def _kpi_export(kpis: pd.DataFrame, filters: dashboard.Filters) -> pd.DataFrame:
@@ -140,11 +141,38 @@ def _trend(filters: dashboard.Filters) -> None:
     if window:
         rolled = [c for c in series.columns if c.endswith("_avg")]
         averaged = series[["period", *rolled]].rename(columns=lambda c: c.removesuffix("_avg"))
+    unusual: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None)
+    if grain == "day":
+        unusual = (
+            context.frame(anomalies.unusual_days, filters, paid_key),
+            context.frame(anomalies.unusual_days, filters, organic_key),
+        )
+    settling = context.frame(anomalies.provisional, filters)
+    provisional = None if settling.empty else (settling["since"].iloc[0], settling["until"].iloc[0])
     st.plotly_chart(
-        charts.trend_figure(series, paid_key, organic_key, grain, averaged),
+        charts.trend_figure(series, paid_key, organic_key, grain, averaged, unusual, provisional),
         key="trend_chart",
         config={"displaylogo": False},
     )
+    notes = []
+    for days, key in zip(unusual, (paid_key, organic_key), strict=True):
+        if days is None:
+            continue
+        metric = metrics.ALL_METRICS[key]
+        strongest = days.reindex(days["z"].abs().sort_values(ascending=False).index)
+        for row in strongest.head(3).itertuples():
+            why = f"; {row.explanation}" if row.explanation else ""
+            notes.append(
+                f"{row.date:%a %d %b}: {metric.label} {fmt.value(row.value, metric.unit)}, "
+                f"usual {fmt.value(row.usual, metric.unit)}{why}"
+            )
+    if notes:
+        st.caption("Unusual days (red rings): " + " · ".join(notes).replace("$", "\\$"))
+    if provisional:
+        st.caption(
+            f"Ad figures from {provisional[0]:%d %b} on are provisional: conversions are "
+            "attributed up to 28 days late, so they can still rise."
+        )
     shown = series[["period", paid_key, organic_key]].rename(columns={"period": grain})
     if averaged is not None:
         shown[f"{paid_key}_7day_average"] = averaged[paid_key].to_numpy()

@@ -84,7 +84,7 @@ def test_first_start_loads_the_demo_and_shows_figures(page, fresh_app: RunningAp
     _settled(page)
     _no_exception(page)
     assert _kpi(page, "Spend").startswith("$") and _kpi(page, "Spend") != "$0.00"
-    assert page.locator(".js-plotly-plot .main-svg").count() > 0  # the chart is drawn
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)  # the chart is drawn
     assert "range=last_28" in page.url
     page.screenshot(path=str(screenshot_dir(tmp_path) / "overview.png"), full_page=True)
 

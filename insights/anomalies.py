@@ -1,0 +1,144 @@
+"""Unusual days and figures still settling, for the trend chart.
+
+An unusual day is one whose value is far from what the same weekday usually shows: the median
+of the same weekday over the previous HISTORY_WEEKS weeks is the usual level, the median
+absolute deviation (MAD) of the days' residuals from their usual levels over those weeks is
+the spread, and a day is flagged when its robust z-score (0.6745 x residual / MAD) exceeds
+THRESHOLD, with at least MIN_HISTORY earlier weeks behind it, and it is MIN_RELATIVE away
+from the usual level. Medians and MADs are not
+pulled by the outliers they are looking for, and the weekday comparison keeps a quiet Sunday
+from looking like a collapse. A flagged paid day is explained by the campaign whose own value
+that day left its usual level the most.
+
+Ad insights of the last SETTLING_DAYS days can still change (conversions are attributed late),
+so charts mark them as provisional.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from insights import campaigns, dashboard, metrics, queries
+from insights.dashboard import Filters
+
+SETTLING_DAYS = 28
+HISTORY_WEEKS = 8
+MIN_HISTORY = 4
+THRESHOLD = 3.5
+MIN_RELATIVE = 0.25  # and at least this far from the usual value, relatively: it must matter
+MAD_TO_SIGMA = 0.6745
+# organic metrics summed from the posts published that day
+POST_METRICS = frozenset({"posts", "post_reach", "engagement", "engagement_rate"})
+
+
+def robust_z(
+    series: pd.Series,
+    weeks: int = HISTORY_WEEKS,
+    min_history: int = MIN_HISTORY,
+    log: bool = False,
+) -> pd.DataFrame:
+    """For a daily series (indexed by consecutive dates): the usual value (median of the same
+    weekday over the previous `weeks` weeks), the robust z and the number of weeks behind each
+    day. With `log`, z is measured on log(1 + value): counts and money vary by a factor more
+    than by an amount, and a burst of engagement is not judged against a normal's thin tails."""
+    values = series.astype("float64")
+    scale = np.log1p(values.clip(lower=0)) if log else values
+    lagged = pd.concat([scale.shift(7 * k) for k in range(1, weeks + 1)], axis=1)
+    centre = lagged.median(axis=1, skipna=True)
+    # the spread: the median absolute residual (value minus its weekday's usual level) over
+    # the previous weeks, pooled across weekdays: eight values per weekday alone give a MAD
+    # so unsteady that one normal day in twenty-five would look unusual
+    residual = scale - centre
+    mad = residual.abs().shift(1).rolling(7 * weeks, min_periods=7 * min_history).median()
+    history = lagged.notna().sum(axis=1)
+    z = MAD_TO_SIGMA * residual / mad.where(mad > 0)
+    z = z.where(history >= min_history)
+    usual = np.expm1(centre) if log else centre
+    return pd.DataFrame({"value": values, "usual": usual, "z": z, "weeks": history})
+
+
+def flagged(scored: pd.DataFrame) -> pd.Series:
+    """Days far from usual both statistically and in size."""
+    relative = (scored["value"] - scored["usual"]).abs() / scored["usual"].abs()
+    return (scored["z"].abs() > THRESHOLD) & (relative >= MIN_RELATIVE)
+
+
+def unusual_days(cur: duckdb.DuckDBPyConnection, filters: Filters, metric_key: str) -> pd.DataFrame:
+    """The days of the filter range where a paid or organic daily metric left its usual range:
+    date, value, usual, z, and (paid) the campaign that moved most that day."""
+    metric = metrics.ALL_METRICS[metric_key]
+    start = filters.since - timedelta(days=7 * HISTORY_WEEKS)
+    longer = filters.with_range(start, filters.until)
+    series = dashboard.trend(cur, longer, "day")  # every day, zeros where nothing happened
+    empty = pd.DataFrame(columns=["date", "value", "usual", "z", "explanation"])
+    if series.empty or metric_key not in series:
+        return empty
+    by_day = series.set_index("period")
+    daily = by_day[metric_key]
+    if metric_key in POST_METRICS:  # a day without a post has nothing to judge
+        daily = daily.where(by_day["posts"] > 0)
+    scored = robust_z(daily, log=metric.numerator is None)
+    inside = scored.index >= pd.Timestamp(filters.since)
+    found = scored[inside & flagged(scored)].copy()
+    if found.empty:
+        return empty
+    found["explanation"] = ""
+    if metric in metrics.PAID_METRICS:
+        found["explanation"] = _paid_explanations(cur, longer, metric, found.index)
+    found = found.reset_index(names="date")
+    return found[["date", "value", "usual", "z", "explanation"]]
+
+
+def _paid_explanations(
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    metric: metrics.Metric,
+    days: pd.DatetimeIndex,
+) -> list[str]:
+    """For each flagged day, the campaign whose own value of the metric's driving sum (the
+    numerator of a ratio) left its same-weekday usual level the most."""
+    delivering = dashboard.campaign_table(cur, filters)
+    if delivering.empty:
+        return [""] * len(days)
+    names = dict(zip(delivering["campaign_id"], delivering["campaign_name"], strict=True))
+    per_campaign = campaigns.daily(cur, filters, tuple(delivering["campaign_id"]))
+    column = metric.numerator or metric.key
+    wide = per_campaign.pivot(index="date", columns="campaign_id", values=column)
+    out = []
+    for day in days:
+        best, best_gap = "", 0.0
+        for campaign in wide.columns:
+            scored = robust_z(wide[campaign])
+            if day not in scored.index:
+                continue
+            gap = scored.at[day, "value"] - scored.at[day, "usual"]
+            if math.isfinite(gap) and abs(gap) > abs(best_gap):
+                best, best_gap = campaign, gap
+        if best:
+            by_key = {m.key: m for m in metrics.PAID_METRICS}
+            sums = by_key.get(column)
+            label = sums.label if sums else column.replace("_", " ")
+            out.append(f"{names.get(best, best)} moved most ({label} {best_gap:+,.0f} vs usual)")
+        else:
+            out.append("")
+    return out
+
+
+def provisional(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The part of the filter range whose ad figures are still provisional: one row (since,
+    until) or none. The window is the last SETTLING_DAYS days up to the latest day of ad data."""
+    bounds = queries.run(cur, "data_bounds")
+    latest = bounds.iloc[0]["last_ad_day"] if not bounds.empty else None
+    if latest is None or pd.isna(latest):
+        return pd.DataFrame(columns=["since", "until"])
+    last = pd.Timestamp(latest).date()
+    since = max(last - timedelta(days=SETTLING_DAYS - 1), filters.since)
+    until = min(last, filters.until)
+    if since > until:
+        return pd.DataFrame(columns=["since", "until"])
+    return pd.DataFrame({"since": [since], "until": [until]})

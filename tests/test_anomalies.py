@@ -1,0 +1,75 @@
+"""Unusual days: a planted spike is found and explained; noise is (almost) never flagged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from insights import anomalies
+from insights.dashboard import Filters
+from tests.test_narratives import CAMPAIGNS, FILTERS, SINCE, UNTIL, _ads, _store
+
+
+def _seasonal(rng: np.random.Generator, days: int = 120, noise: float = 0.05) -> pd.Series:
+    """Daily spend around $300 on weekdays and $180 at weekends, with `noise` (relative)."""
+    index = pd.date_range("2026-01-05", periods=days, freq="D")  # a Monday
+    base = np.where(index.day_of_week >= 5, 180.0, 300.0)
+    return pd.Series(base * np.exp(rng.normal(0.0, noise, days)), index=index)
+
+
+def test_a_planted_spike_is_the_only_unusual_day():
+    series = _seasonal(np.random.default_rng(1))
+    spike = series.index[100]
+    series[spike] *= 1.8
+    scored = anomalies.robust_z(series, log=True)
+    assert list(scored.index[anomalies.flagged(scored)]) == [spike]
+    # a quiet Saturday is usual for a Saturday: weekends are compared with weekends
+    saturday = series.index[103]
+    assert saturday.day_of_week == 5 and not anomalies.flagged(scored)[saturday]
+
+
+def test_noise_is_rarely_flagged():
+    """Pure noise over 40 series of 120 days, 20% from day to day (so a quarter of the days
+    are 25% off their usual level): the robust z alone must keep them unflagged."""
+    flags = days = 0
+    for seed in range(40):
+        scored = anomalies.robust_z(_seasonal(np.random.default_rng(seed), noise=0.2), log=True)
+        judged = scored["z"].notna()
+        flags += int((anomalies.flagged(scored) & judged).sum())
+        days += int(judged.sum())
+    assert days > 3000
+    assert flags / days < 0.002
+
+
+def test_too_little_history_judges_nothing():
+    scored = anomalies.robust_z(_seasonal(np.random.default_rng(3), days=27))
+    assert scored["z"].isna().all()  # fewer than four earlier weeks of each weekday
+
+
+def test_a_campaign_spike_is_flagged_and_explained(tmp_path):
+    rng = np.random.default_rng(7)
+    cvr = {(c, now): 0.05 for c in CAMPAIGNS for now in (False, True)}
+    ads = _ads(rng, 300, cvr)
+    # 8 more weeks of history before the comparison period, the same way
+    history = _ads(rng, 300, cvr)
+    history["date"] = history["date"] - timedelta(days=56)
+    ads = pd.concat([history, ads], ignore_index=True)
+    day = UNTIL - timedelta(days=5)
+    hit = (ads["campaign_id"] == "c3") & (ads["date"] == day)
+    ads.loc[hit, ["spend", "clicks", "impressions"]] *= 4
+    with _store(tmp_path / "s.duckdb", ads) as store, store.cursor() as cur:
+        found = anomalies.unusual_days(cur, FILTERS, "spend")
+        window = anomalies.provisional(cur, FILTERS)
+        earlier = anomalies.provisional(
+            cur, Filters(since=SINCE - timedelta(days=90), until=SINCE - timedelta(days=60))
+        )
+    assert [d.date() for d in found["date"]] == [day]
+    total = ads[ads["date"] == day]["spend"].sum()
+    assert found["value"].iloc[0] == pytest.approx(total)
+    assert found["explanation"].iloc[0].startswith("Catalog moved most")
+    # the last 28 days of ad data are provisional; a range before them has none
+    assert window.iloc[0].tolist() == [ads["date"].max() - timedelta(days=27), UNTIL]
+    assert earlier.empty
