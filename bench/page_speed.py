@@ -33,7 +33,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from insights import campaigns, content, dashboard, metrics, queries, scale_data
+from insights import (
+    anomalies,
+    campaigns,
+    content,
+    dashboard,
+    metrics,
+    narratives,
+    queries,
+    scale_data,
+)
 from insights.dashboard import Filters
 from insights.store import Store
 
@@ -78,6 +87,14 @@ def overview(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     dashboard.campaign_table(cur, f)
 
 
+def overview_insights(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    """What the Overview adds to its figures: the sentences, unusual days, settling days."""
+    narratives.overview_table(cur, f)
+    anomalies.unusual_days(cur, f, "spend")
+    anomalies.unusual_days(cur, f, "engagement")
+    anomalies.provisional(cur, f)
+
+
 def campaigns_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     table = dashboard.campaign_table(cur, f)
     campaigns.totals(table)
@@ -101,6 +118,7 @@ def data_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
 
 PAGES: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], None]] = {
     "Overview": overview,
+    "Overview insights": overview_insights,
     "Campaigns": campaigns_page,
     "Content": content_page,
     "Data": data_page,
@@ -307,10 +325,12 @@ def main() -> None:
         ours = _child("ours", rows, args.runs)
         naive = _child("naive", rows, args.runs)
         for page in PAGES:
-            mine, floor, peer = ours[f"{page}.page"], ours[f"{page}.floor"], naive[f"{page}.naive"]
+            mine, floor = ours[f"{page}.page"], ours[f"{page}.floor"]
+            peer = naive.get(f"{page}.naive")
             peer_ms, ratio = (
-                f"{peer:,.{1 if peer >= 1 else 3}f}",
-                f"{peer / mine:,.{1 if peer >= 1 else 3}f}x",
+                (f"{peer:,.{1 if peer >= 1 else 3}f}", f"{peer / mine:,.{1 if peer >= 1 else 3}f}x")
+                if peer is not None
+                else ("– (no peer)", "–")
             )
             lines.append(
                 f"| {rows:,} | {page} | {ours[f'{page}.first']:,.0f} | {mine:,.1f} | {floor:,.1f} "

@@ -16,7 +16,6 @@ so charts mark them as provisional.
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
 import duckdb
@@ -108,24 +107,29 @@ def _paid_explanations(
     names = dict(zip(delivering["campaign_id"], delivering["campaign_name"], strict=True))
     per_campaign = campaigns.daily(cur, filters, tuple(delivering["campaign_id"]))
     column = metric.numerator or metric.key
-    wide = per_campaign.pivot(index="date", columns="campaign_id", values=column)
+    wide = per_campaign.pivot(index="date", columns="campaign_id", values=column).sort_index()
+    values = wide.to_numpy(dtype="float64")
+    position = {day: i for i, day in enumerate(wide.index)}
+    by_key = {m.key: m for m in metrics.PAID_METRICS}
+    label = by_key[column].label if column in by_key else column.replace("_", " ")
     out = []
     for day in days:
-        best, best_gap = "", 0.0
-        for campaign in wide.columns:
-            scored = robust_z(wide[campaign])
-            if day not in scored.index:
-                continue
-            gap = scored.at[day, "value"] - scored.at[day, "usual"]
-            if math.isfinite(gap) and abs(gap) > abs(best_gap):
-                best, best_gap = campaign, gap
-        if best:
-            by_key = {m.key: m for m in metrics.PAID_METRICS}
-            sums = by_key.get(column)
-            label = sums.label if sums else column.replace("_", " ")
-            out.append(f"{names.get(best, best)} moved most ({label} {best_gap:+,.0f} vs usual)")
-        else:
+        i = position.get(day)
+        earlier = [i - 7 * k for k in range(1, HISTORY_WEEKS + 1)] if i is not None else []
+        earlier = [j for j in earlier if j >= 0]
+        if i is None or len(earlier) < MIN_HISTORY:
             out.append("")
+            continue
+        # every campaign at once: that day's value against its same-weekday median
+        gaps = values[i] - np.nanmedian(values[earlier], axis=0)
+        if not np.isfinite(gaps).any():
+            out.append("")
+            continue
+        best = int(np.nanargmax(np.abs(gaps)))
+        campaign = wide.columns[best]
+        out.append(
+            f"{names.get(campaign, campaign)} moved most ({label} {gaps[best]:+,.0f} vs usual)"
+        )
     return out
 
 

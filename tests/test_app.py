@@ -211,3 +211,14 @@ def test_the_insight_sentences_quote_the_cards(app_env):
         assert _metric(at, found.group(1)) == found.group(3)  # the card shows the same value
         checked += 1
     assert checked >= 1
+
+
+def test_the_report_download_is_the_view_as_html(app_env, raw, demo_range, downloads):
+    at = _app(range="last_28")
+    assert not at.exception
+    button = next(b for b in at.get("download_button") if "report" in b.label)
+    page = downloads(button).decode("utf-8")
+    assert page.startswith("<!doctype html>")
+    until = demo_range[1]
+    assert f"${_spend(raw, until - timedelta(days=27), until):,.2f}" in page
+    assert _metric(at, "Spend") in page  # the card's figure, written the same way

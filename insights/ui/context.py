@@ -103,3 +103,17 @@ def last_success() -> Any:
     if pd.isna(value):
         return None
     return pd.Timestamp(value).tz_convert("UTC").to_pydatetime()
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner="Writing the report…")
+def _report(version: int, filters: dashboard.Filters) -> bytes:
+    from insights import report
+
+    store, _ = store_and_job()
+    with store.cursor() as cur:
+        return report.html_report(cur, filters, "Marketing report").encode("utf-8")
+
+
+def report_html(filters: dashboard.Filters) -> bytes:
+    """The stakeholder report of the view, cached like the page's figures."""
+    return _report(data_version(), filters)

@@ -39,7 +39,8 @@ def render() -> None:
     kpis = context.frame(dashboard.kpi_table, filters)
     _kpi_cards(kpis, "paid", "Paid (Meta ads)")
     _kpi_cards(kpis, "organic", "Organic (Instagram)")
-    st.download_button(
+    kpi_col, report_col = st.columns([1, 1])
+    kpi_col.download_button(
         "Download KPIs (CSV)",
         export.to_csv_bytes(_kpi_export(kpis, filters)),
         file_name=f"kpis_{filters.since}_{filters.until}.csv",
@@ -47,6 +48,17 @@ def render() -> None:
         key="kpis_csv",
         on_click="ignore",
         icon=":material/download:",
+    )
+    report_col.download_button(
+        "Download report for stakeholders (HTML)",
+        context.report_html(filters),
+        file_name=f"report_{filters.since}_{filters.until}.html",
+        mime="text/html",
+        key="report_html",
+        on_click="ignore",
+        icon=":material/description:",
+        help="KPIs, the sentences below, the trend chart and the campaign table in one file "
+        "that opens in any browser, offline.",
     )
     _sentences(filters)
     _trend(filters)

@@ -1,0 +1,129 @@
+"""A stakeholder report of the current view: one self-contained HTML file.
+
+KPI cards with their change, the insight sentences, the trend chart (plotly.js inlined, so the
+file opens in any browser without a network) and the campaign table. Every text that comes from
+the data (campaign names, sentences) is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from insights import charts, dashboard, metrics, narratives
+from insights.dashboard import Filters
+from insights.formatting import change as fmt_change
+from insights.formatting import value as fmt_value
+from insights.metrics import Unit
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
+       max-width: 1100px; color: #1e293b; padding: 0 1rem; }
+h1 { margin-bottom: 0.2rem; } .period { color: #64748b; margin-top: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr));
+         gap: 0.6rem; }
+.card { border: 1px solid #e2e8f0; border-radius: 8px; padding: 0.6rem 0.8rem; }
+.label { color: #475569; font-size: 0.85rem; } .value { font-size: 1.5rem; }
+.good { color: #15803d; } .bad { color: #b91c1c; } .flat { color: #64748b; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+th, td { border-bottom: 1px solid #e2e8f0; padding: 0.3rem 0.5rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+"""
+
+TABLE_COLUMNS: list[tuple[str, str, Unit | None]] = [
+    ("campaign_name", "Campaign", None),
+    ("spend", "Spend", "money"),
+    ("conversions", "Conversions", "count"),
+    ("cpa", "CPA", "money"),
+    ("conversion_value", "Conversion value", "money"),
+    ("roas", "ROAS", "ratio"),
+    ("impressions", "Impressions", "count"),
+    ("clicks", "Clicks", "count"),
+    ("ctr", "CTR", "percent"),
+    ("cpc", "CPC", "money"),
+]
+
+
+def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) -> str:
+    """The report of the view under `filters` as one HTML document."""
+    kpis = dashboard.kpi_table(cur, filters)
+    sentences = narratives.overview_table(cur, filters)
+    series = dashboard.trend_view(cur, filters, "day", 7)
+    table = dashboard.campaign_table(cur, filters)
+    compared = filters.comparison_range()
+    period = f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}" + (
+        f", changes against {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}" if compared else ""
+    )
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="period">{html.escape(period)} · made {datetime.now(UTC):%d %b %Y %H:%M} '
+        "UTC</p>",
+    ]
+    for group, heading in (("paid", "Paid (Meta ads)"), ("organic", "Organic (Instagram)")):
+        parts.append(f"<h2>{heading}</h2><div class='cards'>")
+        for row in kpis[kpis["group"] == group].itertuples():
+            parts.append(_card(row))
+        parts.append("</div>")
+    parts.append("<h2>In plain words</h2>")
+    if sentences.empty:
+        parts.append("<p>Nothing stands out with enough evidence in this period.</p>")
+    else:
+        items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences["text"])
+        parts.append(f"<ul>{items}</ul>")
+    if not series.empty:
+        rolled = [c for c in series.columns if c.endswith("_avg")]
+        averaged = series[["period", *rolled]].rename(columns=lambda c: c.removesuffix("_avg"))
+        figure = charts.trend_figure(series, "spend", "engagement", "day", averaged)
+        parts.append("<h2>Trend</h2>")
+        parts.append(figure.to_html(full_html=False, include_plotlyjs=True))
+    parts.append(f"<h2>Campaigns ({len(table)})</h2>")
+    parts.append(_table(table))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _card(row: object) -> str:
+    label, unit = getattr(row, "label"), getattr(row, "unit")  # noqa: B009
+    delta, good = getattr(row, "change"), getattr(row, "good")  # noqa: B009
+    shown = fmt_change(delta)
+    tone = (
+        "flat"
+        if good is None or (isinstance(good, float) and math.isnan(good))
+        else ("good" if good else "bad")
+    )
+    change_html = f'<div class="{tone}">{html.escape(shown)}</div>' if shown else ""
+    return (
+        f'<div class="card"><div class="label">{html.escape(str(label))}</div>'
+        f'<div class="value">{html.escape(fmt_value(getattr(row, "value"), unit))}</div>'  # noqa: B009
+        f"{change_html}</div>"
+    )
+
+
+def _table(table: pd.DataFrame) -> str:
+    if table.empty:
+        return "<p>No campaign delivered in this period.</p>"
+    head = "".join(f"<th>{label}</th>" for _, label, _ in TABLE_COLUMNS)
+    rows = []
+    for record in table.sort_values("spend", ascending=False).to_dict("records"):
+        cells = []
+        for key, _, unit in TABLE_COLUMNS:
+            raw = record.get(key)
+            text = str(raw) if unit is None else fmt_value(raw, unit)  # type: ignore[arg-type]
+            cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    totals = metrics.kpis(metrics.totals(table, dashboard.PAID_SUMS), metrics.PAID_METRICS)
+    total_cells = "".join(
+        f"<td>{html.escape(fmt_value(totals[key], unit)) if unit else 'Total'}</td>"
+        for key, _, unit in TABLE_COLUMNS
+    )
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        f"<tfoot><tr>{total_cells}</tr></tfoot></table>"
+    )
