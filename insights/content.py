@@ -7,6 +7,7 @@ ratio of the sums (all engagement / all reach), a post's own rate is its engagem
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -84,3 +85,71 @@ def hashtags(cur: duckdb.DuckDBPyConnection, filters: Filters, min_posts: int = 
     return frame.sort_values(
         ["engagement_rate", "posts", "hashtag"], ascending=[False, False, True]
     ).reset_index(drop=True)
+
+
+PRIOR_POSTS = 10  # shrinkage: an option's rate counts as much as this many posts at the account's
+MIN_ACCOUNT_POSTS = 30  # fewer posts in the range: too short a history to recommend anything
+Z90 = 1.645
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def recommendations(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC", top: int = 3
+) -> pd.DataFrame:
+    """What to post next, per account: the `top` formats, weekday x 3-hour slots (in `tz`) and
+    hashtags by expected engagement rate.
+
+    The expected rate is the option's pooled rate (engagement / reach over its posts) shrunk
+    toward the account's rate as if the account's rate had been seen on PRIOR_POSTS more
+    posts: (n x option + k x account) / (n + k). A slot with two lucky posts stays near the
+    account's rate; one with forty good posts keeps most of its lead. The 90% interval is the
+    expected rate +/- 1.645 x the per-post spread / sqrt(n + k). Accounts with fewer than
+    MIN_ACCOUNT_POSTS posts get one row saying so (dimension 'too short')."""
+    if tz not in time_zones():
+        raise QueryError(f"unknown time zone {tz!r}")
+    found = queries.run(cur, "content_recommend", tz=tz, **filters.organic_params())
+    columns = ["account_id", "dimension", "option", "posts", "rate", "expected", "low", "high"]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    accounts = found[found["dimension"] == "account"].set_index("account_id")
+    out = []
+    for account, base in accounts.iterrows():
+        mean = base["engagement"] / base["post_reach"]
+        spread = math.sqrt(base["rate_variance"])
+        if base["posts"] < MIN_ACCOUNT_POSTS:
+            out.append(
+                {"account_id": account, "dimension": "too short", "option": "",
+                 "posts": int(base["posts"]), "rate": mean, "expected": math.nan,
+                 "low": math.nan, "high": math.nan}
+            )  # fmt: skip
+            continue
+        mine = found[(found["account_id"] == account) & (found["dimension"] != "account")].copy()
+        n = mine["posts"].astype("float64")
+        mine["rate"] = mine["engagement"] / mine["post_reach"]
+        mine["expected"] = (n * mine["rate"] + PRIOR_POSTS * mean) / (n + PRIOR_POSTS)
+        half = Z90 * spread / (n + PRIOR_POSTS).pow(0.5)
+        mine["low"], mine["high"] = mine["expected"] - half, mine["expected"] + half
+        for dimension in ("format", "time", "hashtag"):
+            best = mine[mine["dimension"] == dimension].sort_values(
+                ["expected", "posts"], ascending=[False, False]
+            )
+            out.extend(best.head(top)[columns].to_dict("records"))
+    frame = pd.DataFrame(out, columns=columns)
+    frame["option"] = [
+        _option_label(d, o) for d, o in zip(frame["dimension"], frame["option"], strict=True)
+    ]
+    return frame
+
+
+def _option_label(dimension: str, option: str) -> str:
+    if dimension == "time" and ":" in option:
+        weekday, block = (int(x) for x in option.split(":"))
+        return f"{WEEKDAY_NAMES[weekday]} {block:02d}:00–{block + 3:02d}:00"
+    if dimension == "format":
+        product, _, media = option.partition(" ")
+        if product == "REELS":
+            return "Reel"
+        return {"CAROUSEL_ALBUM": "Carousel", "IMAGE": "Image", "VIDEO": "Video"}.get(
+            media, media.title()
+        )
+    return option

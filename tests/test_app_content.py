@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from insights import content
+
 
 @pytest.fixture
 def app_env(monkeypatch, demo_store_copy):
@@ -77,3 +79,19 @@ def test_media_type_filter_and_hostile_links(app_env, raw, demo_range):
     empty = _open(range="custom", since="2001-01-01", until="2001-01-31")
     assert not empty.exception
     assert any("No post was published" in i.value for i in empty.info)
+
+
+def test_what_to_post_next_per_account(app_env, raw, demo_range):
+    at = _open(range="last_90")
+    assert not at.exception
+    assert any(h.value == "What to post next" for h in at.subheader)
+    table = next(d.value for d in at.dataframe if "Expected rate (%)" in d.value.columns)
+    media = _posts(raw, demo_range, 90)
+    media = media[media["reach"] > 0]
+    accounts = raw["ig_accounts"].set_index("account_id")["username"]
+    per_account = media.groupby("account_id").size()
+    enough = per_account[per_account >= content.MIN_ACCOUNT_POSTS].index
+    assert sorted(table["Account"].unique()) == sorted("@" + accounts[a] for a in enough)
+    assert set(table["What"]) == {"Format", "Day and time", "Hashtag"}
+    assert (table["90% low (%)"] <= table["Expected rate (%)"]).all()
+    assert (table["Expected rate (%)"] <= table["90% high (%)"]).all()

@@ -119,3 +119,73 @@ def test_a_range_without_posts_is_empty_not_an_error(store):
         assert content.hashtags(cur, nothing, 1).empty
         cells = content.best_time(cur, nothing, "Europe/Paris")
     assert len(cells) == 168 and cells["posts"].sum() == 0
+
+
+def _posts_store(path, posts: list[dict]) -> Store:
+    store = Store(path)
+    with store.transaction() as cur:
+        cur.register("rows", pd.DataFrame(posts))
+        cur.execute(
+            "INSERT INTO ig_media (media_id, account_id, posted_at, media_type, "
+            "media_product_type, caption, reach, like_count, comments_count, saved, shares) "
+            "SELECT media_id, account_id, posted_at, media_type, 'FEED', caption, reach, "
+            "likes, 0, 0, 0 FROM rows"
+        )
+    return store
+
+
+def test_recommendations_shrink_lucky_slots_and_find_the_truly_better_one(tmp_path):
+    """60 posts at 5% engagement; Tuesdays 18-21h hold 10 posts at 12% (truly better); one
+    Sunday 06-09h slot has 2 lucky posts at 15%. By raw rate the lucky slot comes first;
+    shrunk toward the account's rate, Tuesday must."""
+    from datetime import UTC, datetime
+
+    monday = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    posts = []
+    for i in range(60):
+        when = monday + timedelta(days=i % 28, hours=(i * 5) % 7)
+        posts.append({"when": when, "rate": 0.05})
+    posts += [
+        {"when": monday + timedelta(days=1 + 7 * (i % 4), hours=9), "rate": 0.12} for i in range(10)
+    ]  # fmt: skip  (Tuesday 19:00 UTC)
+    posts += [{"when": monday + timedelta(days=6, hours=-3 + i), "rate": 0.15} for i in range(2)]
+    rows = [
+        {"media_id": f"m{i}", "account_id": "acc", "posted_at": p["when"], "media_type": "IMAGE",
+         "caption": "#spring" if p["rate"] == 0.12 else "#daily", "reach": 1000,
+         "likes": round(1000 * p["rate"])}
+        for i, p in enumerate(posts)
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows)
+    filters = Filters(since=date(2026, 3, 1), until=date(2026, 4, 30), compare="none")
+    with _posts_store(tmp_path / "s.duckdb", rows) as store, store.cursor() as cur:
+        found = content.recommendations(cur, filters, "UTC")
+    times = found[found["dimension"] == "time"]
+    assert times["option"].iloc[0] == "Tue 18:00–21:00"
+    mean = frame["likes"].sum() / frame["reach"].sum()
+    tue = frame[(frame["posted_at"].dt.day_of_week == 1) & (frame["posted_at"].dt.hour // 3 == 6)]
+    n = len(tue)
+    rate = tue["likes"].sum() / tue["reach"].sum()
+    k = content.PRIOR_POSTS
+    assert times["expected"].iloc[0] == pytest.approx((n * rate + k * mean) / (n + k))
+    lucky = found[(found["dimension"] == "time") & found["option"].str.startswith("Sun 06")]
+    assert lucky.empty or lucky["expected"].iloc[0] < times["expected"].iloc[0]
+    sunday = frame[(frame["posted_at"].dt.day_of_week == 6) & (frame["posted_at"].dt.hour < 9)]
+    assert sunday["likes"].sum() / sunday["reach"].sum() > rate  # raw rates rank it first
+    assert found[found["dimension"] == "hashtag"]["option"].iloc[0] == "#spring"
+    low, high = times["low"].iloc[0], times["high"].iloc[0]
+    assert low < times["expected"].iloc[0] < high
+
+
+def test_a_short_history_recommends_nothing(tmp_path):
+    from datetime import UTC, datetime
+
+    rows = [
+        {"media_id": f"m{i}", "account_id": "acc", "posted_at": datetime(2026, 3, 2, tzinfo=UTC)
+         + timedelta(days=i), "media_type": "IMAGE", "caption": "", "reach": 100, "likes": 5}
+        for i in range(content.MIN_ACCOUNT_POSTS - 1)
+    ]  # fmt: skip
+    filters = Filters(since=date(2026, 3, 1), until=date(2026, 4, 30), compare="none")
+    with _posts_store(tmp_path / "s.duckdb", rows) as store, store.cursor() as cur:
+        found = content.recommendations(cur, filters, "UTC")
+    assert found["dimension"].tolist() == ["too short"]
+    assert found["posts"].iloc[0] == content.MIN_ACCOUNT_POSTS - 1

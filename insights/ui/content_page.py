@@ -52,8 +52,9 @@ def render() -> None:
         return
     _top_posts(filters)
     _formats(formats)
-    _best_time(filters)
+    tz = _best_time(filters)
     _hashtags(filters)
+    _next_posts(filters, tz)
 
 
 def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
@@ -177,7 +178,7 @@ def _time_zone() -> str:
     return str(tz)
 
 
-def _best_time(filters: dashboard.Filters) -> None:
+def _best_time(filters: dashboard.Filters) -> str:
     st.subheader("Best time to post")
     left, right = st.columns([3, 1])
     with left:
@@ -202,6 +203,7 @@ def _best_time(filters: dashboard.Filters) -> None:
         ["weekday", "hour", "posts", "post_reach", "engagement", "engagement_rate"]
     ]
     _download("Download best-time cells (CSV)", shown, "best_time.csv", "content_heatmap_csv")
+    return tz
 
 
 def _hashtags(filters: dashboard.Filters) -> None:
@@ -244,3 +246,48 @@ def _hashtags(filters: dashboard.Filters) -> None:
         },
     )
     _download("Download hashtags (CSV)", shown, "hashtags.csv", "content_hashtag_csv")
+
+
+def _next_posts(filters: dashboard.Filters, tz: str) -> None:
+    st.subheader("What to post next")
+    st.caption(
+        f"Per account, the formats, days and 3-hour slots ({tz}) and hashtags with the highest "
+        f"expected engagement rate. Each option's rate is pulled toward the account's own rate "
+        f"as if the account had been seen on {content.PRIOR_POSTS} more posts, so an option "
+        "with a few lucky posts does not win; the range is a 90% interval."
+    )
+    found = context.frame(content.recommendations, filters, tz)
+    if found.empty:
+        st.info("No post with reach in this period under the current filters.")
+        return
+    accounts = context.options()["accounts"]
+    names = dict(zip(accounts["account_id"], accounts["label"], strict=True))
+    short = found[found["dimension"] == "too short"]
+    for row in short.itertuples():
+        st.info(
+            f"{names.get(row.account_id, row.account_id)}: only {row.posts} posts with reach in "
+            f"this period; at least {content.MIN_ACCOUNT_POSTS} are needed to recommend "
+            "anything. Widen the date range."
+        )
+    shown = found[found["dimension"] != "too short"].copy()
+    if shown.empty:
+        return
+    shown.insert(0, "Account", shown.pop("account_id").map(lambda a: names.get(a, a)))
+    shown["dimension"] = shown["dimension"].map(
+        {"format": "Format", "time": "Day and time", "hashtag": "Hashtag"}
+    )
+    for column in ("rate", "expected", "low", "high"):
+        shown[column] = (shown[column] * 100).round(2)
+    shown = shown.rename(
+        columns={
+            "dimension": "What",
+            "option": "Option",
+            "posts": "Posts",
+            "rate": "Its rate (%)",
+            "expected": "Expected rate (%)",
+            "low": "90% low (%)",
+            "high": "90% high (%)",
+        }
+    )
+    st.dataframe(shown, hide_index=True, key="content_next")
+    _download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
