@@ -109,6 +109,7 @@ def content_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     content.top_posts(cur, f, "engagement_rate", 10)
     content.best_time(cur, f, "Europe/Paris")
     content.hashtags(cur, f, 5)
+    content.recommendations(cur, f, "Europe/Paris")
 
 
 def data_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
