@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights import api_rows as rows_
+from insights import restatements
 from insights.errors import ApiError, IngestError, InsightsError
 from insights.graph import (
     TOO_MUCH_DATA_SUBCODES,
@@ -288,6 +289,15 @@ def _write(store: Store, run_id: int, fetched: _Fetched, source: Source) -> Inge
                     ),
                 ),
             )
+        span = (
+            (
+                min(since for since, _, _ in fetched.ad_insights.values()),
+                max(until for _, until, _ in fetched.ad_insights.values()),
+            )
+            if fetched.ad_insights
+            else None
+        )
+        stored_before = restatements.paid_days(cur, *span) if span else None
         counts["ad_insights_daily"] = _replace_windows(
             store,
             cur,
@@ -296,12 +306,9 @@ def _write(store: Store, run_id: int, fetched: _Fetched, source: Source) -> Inge
             fetched.ad_insights,
             rows_.AD_INSIGHTS_SCHEMA,
         )
-        if fetched.ad_insights:
-            store.refresh_rollups(
-                cur,
-                min(since for since, _, _ in fetched.ad_insights.values()),
-                max(until for _, until, _ in fetched.ad_insights.values()),
-            )
+        if span and stored_before is not None:
+            store.refresh_rollups(cur, *span)
+            restatements.record(cur, run_id, stored_before, restatements.paid_days(cur, *span))
         if fetched.sync_state:
             store.upsert(
                 cur,

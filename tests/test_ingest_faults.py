@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -291,3 +291,44 @@ def test_the_rollup_is_built_for_an_existing_store_and_kept_in_step(demo_store_c
         cur.execute("DROP TABLE ad_campaign_daily")
     with Store(demo_store_copy) as store, store.cursor() as cur:  # migrated again on open
         assert _rollup_mismatches(cur) == 0
+
+
+def test_a_refresh_lists_the_past_figures_it_changed(tmp_path, demo_range):
+    from insights import restatements
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        with DemoApi(access_token=TOKEN) as api:
+            start = demo_range[1] - timedelta(days=60)
+            run_ingest(store, _settings(api), retry=FAST, options=IngestOptions(since=start))
+            before = api.dataset.ad_insights_daily
+        with DemoApi(access_token=TOKEN, restatement_epoch=1) as api:
+            result = run_ingest(store, _settings(api), retry=FAST)
+            after = api.dataset.ad_insights_daily
+        with store.cursor() as cur:
+            stored = cur.execute(
+                "SELECT date, before, after FROM figure_changes WHERE run_id = $r "
+                "AND metric = 'conversions' ORDER BY date",
+                {"r": result.run_id},
+            ).fetchall()
+            listed = restatements.last_changes(cur)
+
+    def per_day(frame):
+        frame = frame[frame["date"] >= start.isoformat()]
+        return (
+            frame.assign(purchases=frame["purchases"].astype(int))
+            .groupby("date")["purchases"]
+            .sum()
+        )
+
+    old, new = per_day(before), per_day(after)
+    moved = new[(new != old.reindex(new.index))].index
+    assert len(moved) > 0  # the demo API restates the last weeks
+    assert [(d.isoformat(), b, a) for d, b, a in stored] == [
+        (day, float(old[day]), float(new[day])) for day in sorted(moved)
+    ]
+    assert (listed["run_id"] == result.run_id).all()
+    day = date.fromisoformat(sorted(moved)[-1])
+    assert f"Conversions of {day:%d %b %Y} moved from {old[day.isoformat()]:,} to " in " ".join(
+        listed["sentence"]
+    )

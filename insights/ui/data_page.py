@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from insights import export, importer, queries
+from insights import export, importer, queries, restatements
 from insights.store import Store
 from insights.ui import context
 from insights.ui.refresh import refresh_panel
@@ -52,6 +52,7 @@ def render() -> None:
         icon=":material/download:",
     )
     _imports(store)
+    _restated(store)
     st.subheader("Last refreshes")
     if runs.empty:
         st.info("No refresh has run yet.")
@@ -153,3 +154,30 @@ def _imports(store: Store) -> None:
 def _import_label(imports: pd.DataFrame, import_id: int) -> str:
     row = imports[imports["import_id"] == import_id].iloc[0]
     return f"{import_id}: {row['file_name']} ({row['rows_written']:,} rows)"
+
+
+def _restated(store: Store) -> None:
+    """Past figures the latest refresh changed (late conversions, corrections)."""
+    with store.cursor() as cur:
+        changes = restatements.last_changes(cur)
+    st.subheader("Past figures the last refresh changed")
+    if changes.empty:
+        st.caption(
+            "No refresh has changed a day already stored yet. Ad figures of the last 28 days "
+            "can still move (conversions are attributed late); changes will be listed here."
+        )
+        return
+    lines = "\n".join(f"- {text}" for text in changes["sentence"].head(8))
+    st.markdown(lines.replace("$", "\\$"))
+    shown = changes[["date", "metric", "before", "after"]]
+    with st.expander(f"All {len(changes)} changes"):
+        st.dataframe(shown, hide_index=True, key="restated_table")
+    st.download_button(
+        "Download changed figures (CSV)",
+        export.to_csv_bytes(shown),
+        file_name="changed_figures.csv",
+        mime="text/csv",
+        key="restated_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )

@@ -1,0 +1,91 @@
+"""What a refresh changed in days already stored: ad figures keep moving for weeks (late
+conversions, corrections), and a marketer who reported last week's ROAS needs to know.
+
+Before an ingest rewrites ad days it already holds, the per-day sums of those days are read;
+after, read again; every metric that moved is kept in `figure_changes` with the run."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from insights import queries
+from insights.formatting import value as fmt
+from insights.metrics import Unit
+
+METRICS: dict[str, tuple[str, Unit]] = {  # metric: (label, unit) compared per day
+    "spend": ("Spend", "money"),
+    "conversions": ("Conversions", "count"),
+    "conversion_value": ("Conversion value", "money"),
+    "roas": ("ROAS", "ratio"),
+    "cpa": ("CPA", "money"),
+}
+
+
+def paid_days(cur: duckdb.DuckDBPyConnection, since: date, until: date) -> pd.DataFrame:
+    """Per-day sums and ratios of the stored ad figures in [since, until]."""
+    frame = cur.execute(
+        "SELECT date, sum(spend)::DOUBLE AS spend, sum(conversions)::DOUBLE AS conversions, "
+        "sum(conversion_value)::DOUBLE AS conversion_value FROM ad_campaign_daily "
+        "WHERE date BETWEEN $since AND $until GROUP BY date",
+        {"since": since, "until": until},
+    ).df()
+    frame["roas"] = frame["conversion_value"] / frame["spend"].where(frame["spend"] > 0)
+    frame["cpa"] = frame["spend"] / frame["conversions"].where(frame["conversions"] > 0)
+    return frame.set_index("date")
+
+
+def record(
+    cur: duckdb.DuckDBPyConnection, run_id: int, before: pd.DataFrame, after: pd.DataFrame
+) -> int:
+    """Keep every metric of a day present before and after whose value moved. Returns rows."""
+    both = before.add_suffix("_before").join(after.add_suffix("_after"), how="inner")
+    rows = []
+    for day, row in both.iterrows():
+        for metric in METRICS:
+            old, new = row[f"{metric}_before"], row[f"{metric}_after"]
+            if _moved(old, new):
+                rows.append((run_id, day, metric, _none(old), _none(new)))
+    if rows:
+        cur.executemany(
+            "INSERT INTO figure_changes (run_id, date, metric, before, after) "
+            "VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
+
+
+def _none(value: float) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _moved(old: float, new: float) -> bool:
+    was, now = _none(old), _none(new)
+    if was is None or now is None:
+        return (was is None) != (now is None)
+    return abs(now - was) > 1e-9 * max(1.0, abs(was))
+
+
+def last_changes(cur: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    """The changes of the latest refresh that changed anything: one sentence per row, the
+    largest relative moves first."""
+    frame = queries.run(cur, "figure_changes_last")
+    if frame.empty:
+        return pd.DataFrame(columns=["run_id", "date", "metric", "before", "after", "sentence"])
+    relative = (frame["after"] - frame["before"]).abs() / frame["before"].abs().where(
+        frame["before"] != 0
+    )
+    frame = frame.assign(order=relative.fillna(math.inf)).sort_values(
+        ["order", "date"], ascending=[False, False]
+    )
+    frame["sentence"] = [
+        f"{METRICS[m][0]} of {pd.Timestamp(d):%d %b %Y} moved from "
+        f"{fmt(b, METRICS[m][1])} to {fmt(a, METRICS[m][1])}"
+        for m, d, b, a in zip(
+            frame["metric"], frame["date"], frame["before"], frame["after"], strict=True
+        )
+    ]
+    return frame.drop(columns="order").head(limit).reset_index(drop=True)
