@@ -111,30 +111,36 @@ def recommendations(
     columns = ["account_id", "dimension", "option", "posts", "rate", "expected", "low", "high"]
     if found.empty:
         return pd.DataFrame(columns=columns)
-    accounts = found[found["dimension"] == "account"].set_index("account_id")
-    out = []
-    for account, base in accounts.iterrows():
-        mean = base["engagement"] / base["post_reach"]
-        spread = math.sqrt(base["rate_variance"])
-        if base["posts"] < MIN_ACCOUNT_POSTS:
-            out.append(
-                {"account_id": account, "dimension": "too short", "option": "",
-                 "posts": int(base["posts"]), "rate": mean, "expected": math.nan,
-                 "low": math.nan, "high": math.nan}
-            )  # fmt: skip
-            continue
-        mine = found[(found["account_id"] == account) & (found["dimension"] != "account")].copy()
-        n = mine["posts"].astype("float64")
-        mine["rate"] = mine["engagement"] / mine["post_reach"]
-        mine["expected"] = (n * mine["rate"] + PRIOR_POSTS * mean) / (n + PRIOR_POSTS)
-        half = Z90 * spread / (n + PRIOR_POSTS).pow(0.5)
-        mine["low"], mine["high"] = mine["expected"] - half, mine["expected"] + half
-        for dimension in ("format", "time", "hashtag"):
-            best = mine[mine["dimension"] == dimension].sort_values(
-                ["expected", "posts"], ascending=[False, False]
-            )
-            out.extend(best.head(top)[columns].to_dict("records"))
-    frame = pd.DataFrame(out, columns=columns)
+    base = found[found["dimension"] == "account"].set_index("account_id")
+    mean = base["engagement"] / base["post_reach"]
+    spread = base["rate_variance"].pow(0.5)
+    enough = base["posts"] >= MIN_ACCOUNT_POSTS
+    short = pd.DataFrame(
+        {
+            "account_id": base.index[~enough],
+            "dimension": "too short",
+            "option": "",
+            "posts": base.loc[~enough, "posts"].astype("int64").to_numpy(),
+            "rate": mean[~enough].to_numpy(),
+            "expected": math.nan,
+            "low": math.nan,
+            "high": math.nan,
+        }
+    )
+    mine = found[(found["dimension"] != "account") & found["account_id"].map(enough)].copy()
+    n = mine["posts"].astype("float64")
+    prior = mine["account_id"].map(mean).astype("float64")
+    mine["rate"] = mine["engagement"] / mine["post_reach"]
+    mine["expected"] = (n * mine["rate"] + PRIOR_POSTS * prior) / (n + PRIOR_POSTS)
+    half = Z90 * mine["account_id"].map(spread).astype("float64") / (n + PRIOR_POSTS).pow(0.5)
+    mine["low"], mine["high"] = mine["expected"] - half, mine["expected"] + half
+    order = {"format": 0, "time": 1, "hashtag": 2}
+    mine = mine.assign(order=mine["dimension"].map(order)).sort_values(
+        ["account_id", "order", "expected", "posts"], ascending=[True, True, False, False]
+    )
+    best = mine.groupby(["account_id", "dimension"], sort=False).head(top)[columns]
+    frame = pd.concat([best, short[columns]], ignore_index=True) if len(short) else best
+    frame = frame.reset_index(drop=True)
     frame["option"] = [
         _option_label(d, o) for d, o in zip(frame["dimension"], frame["option"], strict=True)
     ]

@@ -495,3 +495,40 @@ def test_the_data_page_imports_uploaded_files_and_removes_them(monkeypatch, tmp_
     assert not at.exception
     with Store(db) as store:
         assert store.query("SELECT count(*) AS n FROM ad_insights_daily")["n"].iloc[0] == 0
+
+
+def test_an_instagram_post_export_imports_with_the_figures_pandas_gives(store, tmp_path):
+    header = ["Post ID", "Account username", "Description", "Permalink", "Publish time",
+              "Post type", "Reach", "Views", "Likes", "Comments", "Saves", "Shares",
+              "Follows"]  # fmt: skip
+    rng = random.Random(4)
+    rows = []
+    for i in range(40):
+        kind = ("IG reel", "IG carousel", "IG image")[i % 3]
+        rows.append(
+            [f"1790{i:06d}", "shop.north", f"Post {i} #spring, \"quoted\"",
+             f"https://www.instagram.com/p/x{i}/", f"05/{1 + i % 28:02d}/2025 {8 + i % 12}:15",
+             kind, f"{rng.randrange(100, 90_000):,}", rng.randrange(100, 200_000),
+             rng.randrange(0, 900), rng.randrange(0, 90), rng.randrange(0, 50),
+             rng.randrange(0, 40), 0]
+        )  # fmt: skip
+    path = tmp_path / "posts.csv"
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    result = importer.import_file(store, path)
+    assert result.kind == "instagram-posts" and result.rows_written == 40
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, thousands=",")
+    got = store.query(
+        "SELECT media_id, account_id, media_type, media_product_type, reach, like_count, "
+        "permalink, epoch(posted_at) AS t FROM ig_media"
+    ).set_index("media_id")
+    for row in frame.itertuples():
+        post = got.loc[row[1]]
+        assert post["account_id"] == "shop.north"
+        assert post["reach"] == int(row.Reach.replace(",", ""))
+        assert post["like_count"] == int(row.Likes)
+        assert post["permalink"] == row.Permalink
+        when = pd.to_datetime(row[5], format="%m/%d/%Y %H:%M", utc=True)
+        assert post["t"] == when.timestamp()
+    types = got.groupby(["media_type", "media_product_type"]).size().to_dict()
+    assert types == {("VIDEO", "REELS"): 14, ("CAROUSEL_ALBUM", "FEED"): 13, ("IMAGE", "FEED"): 13}
