@@ -109,6 +109,10 @@ def content_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     content.top_posts(cur, f, "engagement_rate", 10)
     content.best_time(cur, f, "Europe/Paris")
     content.hashtags(cur, f, 5)
+
+
+def content_recommendations(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    """What the Content page adds to its figures: what to post next, per account."""
     content.recommendations(cur, f, "Europe/Paris")
 
 
@@ -122,6 +126,7 @@ PAGES: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], None]] = {
     "Overview insights": overview_insights,
     "Campaigns": campaigns_page,
     "Content": content_page,
+    "Content recommendations": content_recommendations,
     "Data": data_page,
 }
 
