@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 import pyarrow as pa
 
+from insights.api_rows import AD_INSIGHTS_SCHEMA, IG_MEDIA_SCHEMA
 from insights.errors import InsightsError
 from insights.store import Store
 
@@ -512,41 +513,10 @@ def _post_type(text: Any) -> tuple[str | None, str | None]:
 
 # -- writing -----------------------------------------------------------------------------------
 
-AD_COLUMNS = pa.schema(
-    [
-        ("ad_account_id", pa.string()),
-        ("campaign_id", pa.string()),
-        ("campaign_name", pa.string()),
-        ("date", pa.date32()),
-        ("age", pa.string()),
-        ("gender", pa.string()),
-        ("spend", pa.decimal128(18, 2)),
-        ("impressions", pa.int64()),
-        ("reach", pa.int64()),
-        ("clicks", pa.int64()),
-        ("link_clicks", pa.int64()),
-        ("conversions", pa.int64()),
-        ("conversion_value", pa.decimal128(18, 2)),
-    ]
-)
-POST_COLUMNS = pa.schema(
-    [
-        ("media_id", pa.string()),
-        ("account_id", pa.string()),
-        ("posted_at", pa.timestamp("us", tz="UTC")),
-        ("media_type", pa.string()),
-        ("media_product_type", pa.string()),
-        ("caption", pa.string()),
-        ("permalink", pa.string()),
-        ("like_count", pa.int64()),
-        ("comments_count", pa.int64()),
-        ("reach", pa.int64()),
-        ("views", pa.int64()),
-        ("saved", pa.int64()),
-        ("shares", pa.int64()),
-        ("total_interactions", pa.int64()),
-    ]
-)
+# the staging shapes: the data model's columns (as the API ingest writes them), plus the
+# campaign's name on ad rows and without the update time on posts
+AD_COLUMNS = AD_INSIGHTS_SCHEMA.insert(2, pa.field("campaign_name", pa.string()))
+POST_COLUMNS = IG_MEDIA_SCHEMA.remove(IG_MEDIA_SCHEMA.get_field_index("updated_at"))
 
 
 def file_sha256(path: Path) -> str:

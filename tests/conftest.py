@@ -90,3 +90,11 @@ def downloads(monkeypatch) -> Callable[[Any], bytes]:
         raise AssertionError(f"no file behind the download button {button.label!r}")
 
     return read
+
+
+@pytest.fixture
+def app_env(monkeypatch, demo_store_copy):
+    """The app's settings pointing at a copy of the demo store (for AppTest)."""
+    monkeypatch.setenv("INSIGHTS_DB", str(demo_store_copy))
+    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
+    return demo_store_copy

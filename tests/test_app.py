@@ -16,13 +16,6 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture
-def app_env(monkeypatch, demo_store_copy):
-    monkeypatch.setenv("INSIGHTS_DB", str(demo_store_copy))
-    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
-    return demo_store_copy
-
-
 def _app(**query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():

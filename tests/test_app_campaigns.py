@@ -5,15 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from streamlit.testing.v1 import AppTest
-
-
-@pytest.fixture
-def app_env(monkeypatch, demo_store_copy):
-    monkeypatch.setenv("INSIGHTS_DB", str(demo_store_copy))
-    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
-    return demo_store_copy
 
 
 def _page() -> None:

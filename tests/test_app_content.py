@@ -11,13 +11,6 @@ from streamlit.testing.v1 import AppTest
 from insights import content
 
 
-@pytest.fixture
-def app_env(monkeypatch, demo_store_copy):
-    monkeypatch.setenv("INSIGHTS_DB", str(demo_store_copy))
-    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
-    return demo_store_copy
-
-
 def _page() -> None:
     from insights.ui import content_page
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import random
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +20,19 @@ from insights import importer
 from insights.cli import main
 from insights.store import DATA_TABLES, Store
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+def _datasets() -> Path:
+    """The public data sets: $INSIGHTS_DATASETS, else a shared/datasets folder beside the
+    project or beside one of its parent folders (a checkout may be cloned anywhere)."""
+    if os.environ.get("INSIGHTS_DATASETS"):
+        return Path(os.environ["INSIGHTS_DATASETS"])
+    for folder in Path(__file__).resolve().parents[1:]:
+        if (folder / "shared" / "datasets").is_dir():
+            return folder / "shared" / "datasets"
+    return Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+DATASETS = _datasets()
 KAG = DATASETS / "kag_conversion_data.csv"
 POSTS = DATASETS / "instagram_posts.csv"
 CENT = Decimal("0.01")

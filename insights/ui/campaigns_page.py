@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import campaign_charts, campaigns, dashboard, export, metrics
+from insights import campaign_charts, campaigns, dashboard, metrics
 from insights.ui import context, fmt_table
 from insights.ui.filters import sidebar_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.widgets import csv_download
 
 PICK_URL_KEY = "pick"
 TREND_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "conversions", "cpa", "roas")
@@ -48,18 +49,6 @@ def render() -> None:
     _breakdown(filters, picked)
 
 
-def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    st.download_button(
-        label,
-        export.to_csv_bytes(frame),
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        on_click="ignore",
-        icon=":material/download:",
-    )
-
-
 def _table(table: pd.DataFrame, filters: dashboard.Filters) -> None:
     st.subheader(f"All campaigns ({len(table)})")
     shown = fmt_table.campaign_display(table, budgets=True)
@@ -71,7 +60,7 @@ def _table(table: pd.DataFrame, filters: dashboard.Filters) -> None:
         "Click a column header to sort. The total row's ratios are ratios of the sums "
         "(total CTR = all clicks / all impressions)."
     )
-    _download(
+    csv_download(
         "Download campaign table (CSV)",
         pd.concat([shown, total], ignore_index=True),
         f"campaigns_{filters.since}_{filters.until}.csv",
@@ -114,7 +103,7 @@ def _bars(chosen: pd.DataFrame, colours: dict[str, str]) -> None:
         config={"displaylogo": False},
     )
     shown = chosen[["campaign_id", "campaign_name", *campaign_charts.BAR_METRICS]]
-    _download("Download bar chart data (CSV)", shown, "campaigns_compared.csv", "cmp_bars_csv")
+    csv_download("Download bar chart data (CSV)", shown, "campaigns_compared.csv", "cmp_bars_csv")
 
 
 def _trends(
@@ -146,7 +135,9 @@ def _trends(
     )
     columns = ["campaign_id", "date", "day", metric_key] + (["index"] if indexed else [])
     out = shown[columns].assign(campaign_name=shown["campaign_id"].map(names))
-    _download("Download trend data (CSV)", out, f"campaign_trend_{metric_key}.csv", "cmp_trend_csv")
+    csv_download(
+        "Download trend data (CSV)", out, f"campaign_trend_{metric_key}.csv", "cmp_trend_csv"
+    )
 
 
 def _gaps(table: pd.DataFrame, picked: tuple[str, ...]) -> None:
@@ -181,7 +172,7 @@ def _gaps(table: pd.DataFrame, picked: tuple[str, ...]) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, key="cmp_gaps")
-    _download("Download gaps (CSV)", shown, "campaign_rate_gaps.csv", "cmp_gaps_csv")
+    csv_download("Download gaps (CSV)", shown, "campaign_rate_gaps.csv", "cmp_gaps_csv")
 
 
 def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
@@ -203,7 +194,7 @@ def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
     )
     st.caption(f"Over the {len(picked)} picked campaigns together.")
     shown = frame[["age", "gender", *dashboard.PAID_SUMS, metric_key]]
-    _download(
+    csv_download(
         "Download breakdown (CSV)",
         shown.loc[:, ~shown.columns.duplicated()],
         "campaign_breakdown.csv",

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import content, content_charts, dashboard, export
+from insights import content, content_charts, dashboard
 from insights.ui import context, fmt_table
 from insights.ui.filters import sidebar_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.widgets import csv_download
 
 COMMON_ZONES = (
     "UTC",
@@ -57,18 +58,6 @@ def render() -> None:
     _next_posts(filters, tz)
 
 
-def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    st.download_button(
-        label,
-        export.to_csv_bytes(frame),
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        on_click="ignore",
-        icon=":material/download:",
-    )
-
-
 def _top_posts(filters: dashboard.Filters) -> None:
     st.subheader("Top posts")
     left, right = st.columns([3, 1])
@@ -112,7 +101,7 @@ def _top_posts(filters: dashboard.Filters) -> None:
             "Link": st.column_config.LinkColumn(display_text="Open"),
         },
     )
-    _download("Download top posts (CSV)", shown, "top_posts.csv", "content_top_csv")
+    csv_download("Download top posts (CSV)", shown, "top_posts.csv", "content_top_csv")
 
 
 def _formats(formats: pd.DataFrame) -> None:
@@ -157,7 +146,7 @@ def _formats(formats: pd.DataFrame) -> None:
         key="content_formats_table",
         column_config={"Reach per post": st.column_config.NumberColumn(format="localized")},
     )
-    _download("Download formats (CSV)", shown, "formats.csv", "content_formats_csv")
+    csv_download("Download formats (CSV)", shown, "formats.csv", "content_formats_csv")
 
 
 def _time_zone() -> str:
@@ -202,7 +191,7 @@ def _best_time(filters: dashboard.Filters) -> str:
     shown = shown[shown["posts"] > 0][
         ["weekday", "hour", "posts", "post_reach", "engagement", "engagement_rate"]
     ]
-    _download("Download best-time cells (CSV)", shown, "best_time.csv", "content_heatmap_csv")
+    csv_download("Download best-time cells (CSV)", shown, "best_time.csv", "content_heatmap_csv")
     return tz
 
 
@@ -245,7 +234,7 @@ def _hashtags(filters: dashboard.Filters) -> None:
             "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
         },
     )
-    _download("Download hashtags (CSV)", shown, "hashtags.csv", "content_hashtag_csv")
+    csv_download("Download hashtags (CSV)", shown, "hashtags.csv", "content_hashtag_csv")
 
 
 def _next_posts(filters: dashboard.Filters, tz: str) -> None:
@@ -290,4 +279,4 @@ def _next_posts(filters: dashboard.Filters, tz: str) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, key="content_next")
-    _download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
+    csv_download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")

@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from insights import export, importer, queries, restatements
+from insights import importer, queries, restatements
 from insights.store import Store
 from insights.ui import context
 from insights.ui.refresh import refresh_panel
+from insights.ui.widgets import csv_download
 
 
 def render() -> None:
@@ -42,15 +43,7 @@ def render() -> None:
             "last_updated": "Latest data / update",
         },
     )
-    st.download_button(
-        "Download table summary (CSV)",
-        export.to_csv_bytes(freshness),
-        file_name="tables.csv",
-        mime="text/csv",
-        key="freshness_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    csv_download("Download table summary (CSV)", freshness, "tables.csv", "freshness_csv")
     _imports(store)
     _restated(store)
     st.subheader("Last refreshes")
@@ -71,15 +64,7 @@ def render() -> None:
             "error": st.column_config.TextColumn("Error", width="large"),
         },
     )
-    st.download_button(
-        "Download refresh log (CSV)",
-        export.to_csv_bytes(runs),
-        file_name="ingest_runs.csv",
-        mime="text/csv",
-        key="runs_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    csv_download("Download refresh log (CSV)", runs, "ingest_runs.csv", "runs_csv")
 
 
 def _imports(store: Store) -> None:
@@ -172,12 +157,4 @@ def _restated(store: Store) -> None:
     shown = changes[["date", "metric", "before", "after"]]
     with st.expander(f"All {len(changes)} changes"):
         st.dataframe(shown, hide_index=True, key="restated_table")
-    st.download_button(
-        "Download changed figures (CSV)",
-        export.to_csv_bytes(shown),
-        file_name="changed_figures.csv",
-        mime="text/csv",
-        key="restated_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    csv_download("Download changed figures (CSV)", shown, "changed_figures.csv", "restated_csv")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import anomalies, charts, dashboard, export, metrics, narratives
+from insights import anomalies, charts, dashboard, metrics, narratives
 from insights.ui import context, fmt_table
 from insights.ui import format as fmt
 from insights.ui.filters import sidebar_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.widgets import csv_download
 
 
 def render() -> None:
@@ -40,15 +41,13 @@ def render() -> None:
     _kpi_cards(kpis, "paid", "Paid (Meta ads)")
     _kpi_cards(kpis, "organic", "Organic (Instagram)")
     kpi_col, report_col = st.columns([1, 1])
-    kpi_col.download_button(
-        "Download KPIs (CSV)",
-        export.to_csv_bytes(_kpi_export(kpis, filters)),
-        file_name=f"kpis_{filters.since}_{filters.until}.csv",
-        mime="text/csv",
-        key="kpis_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    with kpi_col:
+        csv_download(
+            "Download KPIs (CSV)",
+            _kpi_export(kpis, filters),
+            f"kpis_{filters.since}_{filters.until}.csv",
+            "kpis_csv",
+        )
     report_col.download_button(
         "Download report for stakeholders (HTML)",
         context.report_html(filters),
@@ -189,14 +188,11 @@ def _trend(filters: dashboard.Filters) -> None:
     if averaged is not None:
         shown[f"{paid_key}_7day_average"] = averaged[paid_key].to_numpy()
         shown[f"{organic_key}_7day_average"] = averaged[organic_key].to_numpy()
-    st.download_button(
+    csv_download(
         "Download chart data (CSV)",
-        export.to_csv_bytes(shown),
-        file_name=f"trend_{paid_key}_{organic_key}_{grain}.csv",
-        mime="text/csv",
-        key="trend_csv",
-        on_click="ignore",
-        icon=":material/download:",
+        shown,
+        f"trend_{paid_key}_{organic_key}_{grain}.csv",
+        "trend_csv",
     )
 
 
@@ -213,12 +209,9 @@ def _campaigns(filters: dashboard.Filters) -> None:
         key="campaign_table",
         column_config=fmt_table.campaign_column_config(),
     )
-    st.download_button(
+    csv_download(
         "Download campaign table (CSV)",
-        export.to_csv_bytes(shown),
-        file_name=f"campaigns_{filters.since}_{filters.until}.csv",
-        mime="text/csv",
-        key="campaigns_csv",
-        on_click="ignore",
-        icon=":material/download:",
+        shown,
+        f"campaigns_{filters.since}_{filters.until}.csv",
+        "campaigns_csv",
     )
