@@ -89,6 +89,11 @@ def unusual_days(cur: duckdb.DuckDBPyConnection, filters: Filters, metric_key: s
     found["explanation"] = ""
     if metric in metrics.PAID_METRICS:
         found["explanation"] = _paid_explanations(cur, longer, metric, found.index)
+    elif metric_key in POST_METRICS:
+        found["explanation"] = [
+            _post_explanation(cur, filters, day, above=value > usual)
+            for day, value, usual in zip(found.index, found["value"], found["usual"], strict=True)
+        ]
     found = found.reset_index(names="date")
     return found[["date", "value", "usual", "z", "explanation"]]
 
@@ -131,6 +136,25 @@ def _paid_explanations(
             f"{names.get(campaign, campaign)} moved most ({label} {gaps[best]:+,.0f} vs usual)"
         )
     return out
+
+
+def _post_explanation(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, day: pd.Timestamp, above: bool
+) -> str:
+    """The post that carried an unusually high day, or how many posts a low day had."""
+    posts = queries.run(
+        cur, "posts_list", **filters.with_range(day.date(), day.date()).organic_params()
+    )
+    if posts.empty:
+        return ""
+    if not above:
+        return f"{len(posts)} post{'s' if len(posts) > 1 else ''} that day, all below usual"
+    engagement = posts[["likes", "comments", "saves", "shares"]].sum(axis=1)
+    top = posts.loc[engagement.idxmax()]
+    return (
+        f"carried by a {str(top['media_type']).replace('_', ' ').lower()} post with "
+        f"{int(engagement.max()):,} engagements and {int(top['reach']):,} reach"
+    )
 
 
 def provisional(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pytest
 
 from insights import anomalies
 from insights.dashboard import Filters
+from insights.store import Store
 from tests.test_narratives import CAMPAIGNS, FILTERS, SINCE, UNTIL, _ads, _store
 
 
@@ -73,3 +74,32 @@ def test_a_campaign_spike_is_flagged_and_explained(tmp_path):
     # the last 28 days of ad data are provisional; a range before them has none
     assert window.iloc[0].tolist() == [ads["date"].max() - timedelta(days=27), UNTIL]
     assert earlier.empty
+
+
+def test_an_organic_spike_is_explained_by_its_post(tmp_path):
+    from datetime import UTC, datetime
+
+    rng = np.random.default_rng(5)
+    start = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    rows = []
+    for d in range(90):
+        likes = int(rng.normal(60, 6))
+        rows.append((f"m{d}", start + timedelta(days=d), "IMAGE", 1000, likes))
+    spike_day = start + timedelta(days=85)
+    rows.append(("viral", spike_day + timedelta(hours=2), "VIDEO", 9000, 2400))
+    store = Store(tmp_path / "s.duckdb")
+    with store.transaction() as cur:
+        cur.executemany(
+            "INSERT INTO ig_media (media_id, account_id, posted_at, media_type, reach, "
+            "like_count) VALUES (?, 'a1', ?, ?, ?, ?)",
+            rows,
+        )
+    until = (start + timedelta(days=89)).date()
+    filters = Filters(since=until - timedelta(days=27), until=until, compare="previous")
+    with store, store.cursor() as cur:
+        found = anomalies.unusual_days(cur, filters, "engagement")
+    assert [d.date() for d in found["date"]] == [spike_day.date()]
+    assert found["value"].iloc[0] == 2400 + rows[85][4]
+    assert found["explanation"].iloc[0] == (
+        "carried by a video post with 2,400 engagements and 9,000 reach"
+    )
