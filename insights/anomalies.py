@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from insights import campaigns, dashboard, metrics, queries
+from insights import dashboard, metrics, queries
 from insights.dashboard import Filters
 
 SETTLING_DAYS = 28
@@ -105,35 +105,37 @@ def _paid_explanations(
     days: pd.DatetimeIndex,
 ) -> list[str]:
     """For each flagged day, the campaign whose own value of the metric's driving sum (the
-    numerator of a ratio) left its same-weekday usual level the most."""
-    delivering = dashboard.campaign_table(cur, filters)
-    if delivering.empty:
+    numerator of a ratio) left its same-weekday usual level the most. Reads only the flagged
+    days and their same weekdays before them."""
+    wanted = sorted(
+        {(day - pd.Timedelta(days=7 * k)).date() for day in days for k in range(HISTORY_WEEKS + 1)}
+    )
+    found = queries.run(cur, "campaign_days", days=wanted, **filters.paid_params())
+    if found.empty:
         return [""] * len(days)
-    names = dict(zip(delivering["campaign_id"], delivering["campaign_name"], strict=True))
-    per_campaign = campaigns.daily(cur, filters, tuple(delivering["campaign_id"]))
     column = metric.numerator or metric.key
-    wide = per_campaign.pivot(index="date", columns="campaign_id", values=column).sort_index()
-    values = wide.to_numpy(dtype="float64")
-    position = {day: i for i, day in enumerate(wide.index)}
+    found["date"] = pd.to_datetime(found["date"])
+    wide = found.pivot(index="date", columns="campaign_id", values=column)
+    wide = wide.reindex(pd.to_datetime(wanted)).fillna(0.0)  # no delivery that day: zero
+    options = queries.run(cur, "campaign_options")
+    names = dict(zip(options["campaign_id"], options["campaign_name"], strict=True))
     by_key = {m.key: m for m in metrics.PAID_METRICS}
     label = by_key[column].label if column in by_key else column.replace("_", " ")
     out = []
     for day in days:
-        i = position.get(day)
-        earlier = [i - 7 * k for k in range(1, HISTORY_WEEKS + 1)] if i is not None else []
-        earlier = [j for j in earlier if j >= 0]
-        if i is None or len(earlier) < MIN_HISTORY:
+        earlier = [day - pd.Timedelta(days=7 * k) for k in range(1, HISTORY_WEEKS + 1)]
+        earlier = [d for d in earlier if d >= pd.Timestamp(filters.since)]
+        if len(earlier) < MIN_HISTORY:
             out.append("")
             continue
         # every campaign at once: that day's value against its same-weekday median
-        gaps = values[i] - np.nanmedian(values[earlier], axis=0)
-        if not np.isfinite(gaps).any():
+        gaps = wide.loc[day] - wide.loc[earlier].median()
+        if gaps.abs().max() <= 0:
             out.append("")
             continue
-        best = int(np.nanargmax(np.abs(gaps)))
-        campaign = wide.columns[best]
+        campaign = gaps.abs().idxmax()
         out.append(
-            f"{names.get(campaign, campaign)} moved most ({label} {gaps[best]:+,.0f} vs usual)"
+            f"{names.get(campaign, campaign)} moved most ({label} {gaps[campaign]:+,.0f} vs usual)"
         )
     return out
 

@@ -161,13 +161,6 @@ def _paid_sums(
     return _split(frame, PAID_SUMS)
 
 
-def paid_period_sums(
-    cur: duckdb.DuckDBPyConnection, filters: Filters
-) -> tuple[dict[str, float], dict[str, float]]:
-    """The paid sums of the period and of its comparison period (zeros when there is none)."""
-    return _paid_sums(cur, filters)
-
-
 def _organic_sums(
     cur: duckdb.DuckDBPyConnection, filters: Filters
 ) -> tuple[dict[str, float], dict[str, float]]:

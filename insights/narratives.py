@@ -91,7 +91,8 @@ def movers(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
     if compared is None:
         return []
     kpis = dashboard.kpi_table(cur, filters).set_index("metric")
-    now_sums, before_sums = dashboard.paid_period_sums(cur, filters)
+    # the events behind each KPI are KPIs themselves (clicks, conversions): no second query
+    now_sums, before_sums = kpis["value"].to_dict(), kpis["previous"].to_dict()
     now_table = dashboard.campaign_table(cur, filters)
     before_table = dashboard.campaign_table(cur, filters.with_range(*compared))
     by_key = {m.key: m for m in metrics.PAID_METRICS}
