@@ -176,7 +176,7 @@ def detect_kind(header: Sequence[str]) -> str | None:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def _text_stream(raw: BinaryIO, name: str) -> io.TextIOBase:
+def _text_stream(raw: BinaryIO) -> io.TextIOBase:
     head = raw.read(4)
     raw.seek(0)
     if head.startswith(codecs.BOM_UTF8):
@@ -283,7 +283,7 @@ def read_batches(
     name), line and column at the first bad value."""
     name = file_name or path.name
     with open(path, "rb") as raw:
-        text = _text_stream(raw, name)
+        text = _text_stream(raw)
         try:
             first = text.readline()
             if not first.strip():

@@ -8,8 +8,8 @@ the data (campaign names, sentences) is escaped.
 from __future__ import annotations
 
 import html
-import math
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -68,7 +68,7 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
     ]
     for group, heading in (("paid", "Paid (Meta ads)"), ("organic", "Organic (Instagram)")):
         parts.append(f"<h2>{heading}</h2><div class='cards'>")
-        for row in kpis[kpis["group"] == group].itertuples():
+        for row in kpis[kpis["group"] == group].to_dict("records"):
             parts.append(_card(row))
         parts.append("</div>")
     parts.append("<h2>In plain words</h2>")
@@ -89,19 +89,14 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
     return "\n".join(parts)
 
 
-def _card(row: object) -> str:
-    label, unit = getattr(row, "label"), getattr(row, "unit")  # noqa: B009
-    delta, good = getattr(row, "change"), getattr(row, "good")  # noqa: B009
-    shown = fmt_change(delta)
-    tone = (
-        "flat"
-        if good is None or (isinstance(good, float) and math.isnan(good))
-        else ("good" if good else "bad")
-    )
+def _card(row: dict[str, Any]) -> str:
+    shown = fmt_change(row["change"])
+    good = row["good"]
+    tone = "flat" if good is None or good != good else ("good" if good else "bad")  # NaN: flat
     change_html = f'<div class="{tone}">{html.escape(shown)}</div>' if shown else ""
     return (
-        f'<div class="card"><div class="label">{html.escape(str(label))}</div>'
-        f'<div class="value">{html.escape(fmt_value(getattr(row, "value"), unit))}</div>'  # noqa: B009
+        f'<div class="card"><div class="label">{html.escape(str(row["label"]))}</div>'
+        f'<div class="value">{html.escape(fmt_value(row["value"], row["unit"]))}</div>'
         f"{change_html}</div>"
     )
 
