@@ -43,7 +43,7 @@ from insights import (
     queries,
     scale_data,
 )
-from insights.dashboard import Filters
+from insights.dashboard import Filters, Frames
 from insights.store import Store
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -81,18 +81,29 @@ def filter_changes(runs: int, campaign_ids: list[str]) -> list[Filters]:
 # -- our pages ------------------------------------------------------------------------------
 
 
+def _overview_figures(frames: Frames, f: Filters) -> None:
+    frames(dashboard.kpi_table, f)
+    frames(dashboard.trend_view, f, "day", 7)
+    frames(dashboard.campaign_table, f)
+
+
 def overview(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
-    dashboard.kpi_table(cur, f)
-    dashboard.trend_view(cur, f, "day", 7)
-    dashboard.campaign_table(cur, f)
+    """The Overview's figures: KPI cards, trend chart, campaign table."""
+    _overview_figures(Frames(cur), f)
 
 
-def overview_insights(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
-    """What the Overview adds to its figures: the sentences, unusual days, settling days."""
-    narratives.overview_table(cur, f)
-    anomalies.unusual_days(cur, f, "spend")
-    anomalies.unusual_days(cur, f, "engagement")
-    anomalies.provisional(cur, f)
+def overview_with_insights(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    """The whole Overview as the app computes it: the figures, then the sentences, unusual
+    days and settling days built on them (sharing the figures, as the app's cache does)."""
+    frames = Frames(cur)
+    frames(dashboard.kpi_table, f)
+    history = frames(dashboard.trend, anomalies.with_history(f), "day")
+    dashboard.daily_view(history, f.since, 7)
+    frames(dashboard.campaign_table, f)
+    narratives.overview_table(frames, f)
+    anomalies.unusual_days(frames, f, "spend")
+    anomalies.unusual_days(frames, f, "engagement")
+    frames(anomalies.provisional, f)
 
 
 def campaigns_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
@@ -105,14 +116,16 @@ def campaigns_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
 
 
 def content_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    """The Content page's figures: formats, top posts, best time, hashtags."""
     content.formats(cur, f)
     content.top_posts(cur, f, "engagement_rate", 10)
     content.best_time(cur, f, "Europe/Paris")
     content.hashtags(cur, f, 5)
 
 
-def content_recommendations(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
-    """What the Content page adds to its figures: what to post next, per account."""
+def content_with_recommendations(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
+    """The whole Content page: its figures and what to post next, per account."""
+    content_page(cur, f)
     content.recommendations(cur, f, "Europe/Paris")
 
 
@@ -123,10 +136,10 @@ def data_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
 
 PAGES: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], None]] = {
     "Overview": overview,
-    "Overview insights": overview_insights,
+    "Overview with insights": overview_with_insights,
     "Campaigns": campaigns_page,
     "Content": content_page,
-    "Content recommendations": content_recommendations,
+    "Content with recommendations": content_with_recommendations,
     "Data": data_page,
 }
 

@@ -16,14 +16,14 @@ so charts mark them as provisional.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from insights import dashboard, metrics, queries
-from insights.dashboard import Filters
+from insights.dashboard import Filters, FrameSource
 
 SETTLING_DAYS = 28
 HISTORY_WEEKS = 8
@@ -67,13 +67,19 @@ def flagged(scored: pd.DataFrame) -> pd.Series:
     return (scored["z"].abs() > THRESHOLD) & (relative >= MIN_RELATIVE)
 
 
-def unusual_days(cur: duckdb.DuckDBPyConnection, filters: Filters, metric_key: str) -> pd.DataFrame:
+def with_history(filters: Filters) -> Filters:
+    """The filters over the range with the HISTORY_WEEKS weeks before it, which the unusual
+    days of the range are judged against (the Overview draws its daily trend from it too)."""
+    return filters.with_range(filters.since - timedelta(days=7 * HISTORY_WEEKS), filters.until)
+
+
+def unusual_days(frames: FrameSource, filters: Filters, metric_key: str) -> pd.DataFrame:
     """The days of the filter range where a paid or organic daily metric left its usual range:
-    date, value, usual, z, and (paid) the campaign that moved most that day."""
+    date, value, usual, z, and (paid) the campaign that moved most that day. The daily series
+    with its history comes from `frames`, so the paid and the organic metric share it."""
     metric = metrics.ALL_METRICS[metric_key]
-    start = filters.since - timedelta(days=7 * HISTORY_WEEKS)
-    longer = filters.with_range(start, filters.until)
-    series = dashboard.trend(cur, longer, "day")  # every day, zeros where nothing happened
+    longer = with_history(filters)
+    series = frames(dashboard.trend, longer, "day")  # every day, zeros where nothing happened
     empty = pd.DataFrame(columns=["date", "value", "usual", "z", "explanation"])
     if series.empty or metric_key not in series:
         return empty
@@ -88,18 +94,25 @@ def unusual_days(cur: duckdb.DuckDBPyConnection, filters: Filters, metric_key: s
         return empty
     found["explanation"] = ""
     if metric in metrics.PAID_METRICS:
-        found["explanation"] = _paid_explanations(cur, longer, metric, found.index)
+        found["explanation"] = _paid_explanations(frames, longer, metric, found.index)
     elif metric_key in POST_METRICS:
         found["explanation"] = [
-            _post_explanation(cur, filters, day, above=value > usual)
+            _post_explanation(frames, filters, day, above=value > usual)
             for day, value, usual in zip(found.index, found["value"], found["usual"], strict=True)
         ]
     found = found.reset_index(names="date")
     return found[["date", "value", "usual", "z", "explanation"]]
 
 
+def campaign_days(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, days: tuple[date, ...]
+) -> pd.DataFrame:
+    """Paid sums per campaign (with its name) on the listed days of the range only."""
+    return queries.run(cur, "campaign_days", days=list(days), **filters.paid_params())
+
+
 def _paid_explanations(
-    cur: duckdb.DuckDBPyConnection,
+    frames: FrameSource,
     filters: Filters,
     metric: metrics.Metric,
     days: pd.DatetimeIndex,
@@ -110,15 +123,17 @@ def _paid_explanations(
     wanted = sorted(
         {(day - pd.Timedelta(days=7 * k)).date() for day in days for k in range(HISTORY_WEEKS + 1)}
     )
-    found = queries.run(cur, "campaign_days", days=wanted, **filters.paid_params())
+    found = frames(campaign_days, filters, tuple(wanted))
     if found.empty:
         return [""] * len(days)
     column = metric.numerator or metric.key
-    found["date"] = pd.to_datetime(found["date"])
-    wide = found.pivot(index="date", columns="campaign_id", values=column)
-    wide = wide.reindex(pd.to_datetime(wanted)).fillna(0.0)  # no delivery that day: zero
-    options = queries.run(cur, "campaign_options")
-    names = dict(zip(options["campaign_id"], options["campaign_name"], strict=True))
+    # a days x campaigns grid of the sum (zero where a campaign did not deliver that day)
+    codes, campaigns = pd.factorize(found["campaign_id"], sort=True)
+    first_rows = np.unique(codes, return_index=True)[1]
+    names = found["campaign_name"].to_numpy()[first_rows]
+    axis = pd.DatetimeIndex(pd.to_datetime(wanted))
+    grid = np.zeros((len(axis), len(campaigns)))
+    grid[axis.get_indexer(pd.to_datetime(found["date"])), codes] = found[column].to_numpy(float)
     by_key = {m.key: m for m in metrics.PAID_METRICS}
     label = by_key[column].label if column in by_key else column.replace("_", " ")
     out = []
@@ -129,24 +144,23 @@ def _paid_explanations(
             out.append("")
             continue
         # every campaign at once: that day's value against its same-weekday median
-        gaps = wide.loc[day] - wide.loc[earlier].median()
-        if gaps.abs().max() <= 0:
+        gaps = grid[axis.get_loc(day)] - np.median(grid[axis.get_indexer(earlier)], axis=0)
+        strongest = int(np.abs(gaps).argmax())
+        if abs(gaps[strongest]) <= 0:
             out.append("")
             continue
-        campaign = gaps.abs().idxmax()
-        out.append(
-            f"{names.get(campaign, campaign)} moved most ({label} {gaps[campaign]:+,.0f} vs usual)"
-        )
+        out.append(f"{names[strongest]} moved most ({label} {gaps[strongest]:+,.0f} vs usual)")
     return out
 
 
-def _post_explanation(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, day: pd.Timestamp, above: bool
-) -> str:
+def posts_published(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The posts published in the range under the organic filters, newest first."""
+    return queries.run(cur, "posts_list", **filters.organic_params())
+
+
+def _post_explanation(frames: FrameSource, filters: Filters, day: pd.Timestamp, above: bool) -> str:
     """The post that carried an unusually high day, or how many posts a low day had."""
-    posts = queries.run(
-        cur, "posts_list", **filters.with_range(day.date(), day.date()).organic_params()
-    )
+    posts = frames(posts_published, filters.with_range(day.date(), day.date()))
     if posts.empty:
         return ""
     if not above:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 import duckdb
 import pandas as pd
@@ -222,6 +223,36 @@ def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# -- shared computations -------------------------------------------------------------------------
+
+Compute = Callable[..., pd.DataFrame]  # compute(cur, filters, *extra) -> a page's frame
+
+
+class FrameSource(Protocol):
+    """Where insights get the page computations they build on: `source(compute, filters,
+    *extra)` is `compute(cur, filters, *extra)`, possibly from a cache. Insights take a source
+    rather than a cursor so that they reuse the figures the page has already computed."""
+
+    def __call__(self, compute: Compute, filters: Filters, /, *extra: Any) -> pd.DataFrame: ...
+
+
+class Frames:
+    """A FrameSource over one cursor that runs each (computation, filters, arguments) once:
+    what a report, the CLI or a test shares between figures and the insights on them. (The app
+    passes its cache instead, which has the same call shape.) The frames it returns are shared,
+    so callers must not change them in place."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self.cur = cur
+        self._done: dict[tuple[Hashable, ...], pd.DataFrame] = {}
+
+    def __call__(self, compute: Compute, filters: Filters, /, *extra: Any) -> pd.DataFrame:
+        key = (compute, filters, *extra)
+        if key not in self._done:
+            self._done[key] = compute(self.cur, filters, *extra)
+        return self._done[key]
+
+
 # -- trend -------------------------------------------------------------------------------------
 
 
@@ -293,14 +324,23 @@ def trend_view(
 ) -> pd.DataFrame:
     """What the trend chart shows: `trend` per period, and with a `window` (day grain only)
     the rolling average of every metric too, as `<metric>_avg` columns, from one query."""
-    if not window or grain != "day":
+    if grain != "day":
         return trend(cur, filters, grain)
-    lead = timedelta(days=window - 1)
-    extended = trend(cur, filters.with_range(filters.since - lead, filters.until), "day")
-    averaged = rolling(extended, window)
-    shown = extended["period"] >= pd.Timestamp(filters.since)
+    lead = timedelta(days=max(window - 1, 0))
+    history = trend(cur, filters.with_range(filters.since - lead, filters.until), "day")
+    return daily_view(history, filters.since, window)
+
+
+def daily_view(history: pd.DataFrame, since: date, window: int = 0) -> pd.DataFrame:
+    """The days from `since` on of a daily `trend` that starts at least `window - 1` days
+    earlier, with (given a window) the rolling average of every metric as `<metric>_avg`
+    columns: `trend_view` of the day grain, from a longer history a page already has."""
+    shown = (history["period"] >= pd.Timestamp(since)).to_numpy()
+    if not window:
+        return history.loc[shown].reset_index(drop=True)
+    averaged = rolling(history, window)
     values = averaged.loc[shown].drop(columns="period").add_suffix("_avg")
-    return pd.concat([extended.loc[shown], values], axis=1).reset_index(drop=True)
+    return pd.concat([history.loc[shown], values], axis=1).reset_index(drop=True)
 
 
 # -- campaigns ----------------------------------------------------------------------------------

@@ -16,11 +16,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from insights import content, dashboard, metrics
-from insights.dashboard import Filters
+from insights.dashboard import Filters, FrameSource
 from insights.formatting import value as fmt
 
 MAX_SENTENCES = 7
@@ -63,15 +62,20 @@ class Insight:
     sample: int
 
 
-def overview(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
-    """The ranked sentences for the Overview under `filters` (none when nothing is solid)."""
-    found = [*movers(cur, filters), *campaign_returns(cur, filters), *formats(cur, filters)]
+def overview(frames: FrameSource, filters: Filters) -> list[Insight]:
+    """The ranked sentences for the Overview under `filters` (none when nothing is solid),
+    from the page's own computations (`frames`: the app's cache, or `dashboard.Frames`)."""
+    found = [
+        *movers(frames, filters),
+        *campaign_returns(frames, filters),
+        *formats(frames, filters),
+    ]
     return sorted(found, key=lambda i: -i.score)[:MAX_SENTENCES]
 
 
-def overview_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """`overview` as a table (text, kind, score, sample), for caching and export."""
-    rows = [vars(i) for i in overview(cur, filters)]
+def overview_table(frames: FrameSource, filters: Filters) -> pd.DataFrame:
+    """`overview` as a table (text, kind, score, sample), for display and export."""
+    rows = [vars(i) for i in overview(frames, filters)]
     return pd.DataFrame(rows, columns=["text", "kind", "score", "sample"])
 
 
@@ -86,15 +90,15 @@ def _enough(change: float, events_now: float, events_before: float) -> bool:
     return abs(change) > Z * math.sqrt(1 / events_now + 1 / events_before)
 
 
-def movers(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
+def movers(frames: FrameSource, filters: Filters) -> list[Insight]:
     compared = filters.comparison_range()
     if compared is None:
         return []
-    kpis = dashboard.kpi_table(cur, filters).set_index("metric")
+    kpis = frames(dashboard.kpi_table, filters).set_index("metric")
     # the events behind each KPI are KPIs themselves (clicks, conversions): no second query
     now_sums, before_sums = kpis["value"].to_dict(), kpis["previous"].to_dict()
-    now_table = dashboard.campaign_table(cur, filters)
-    before_table = dashboard.campaign_table(cur, filters.with_range(*compared))
+    now_table = frames(dashboard.campaign_table, filters)
+    before_table = frames(dashboard.campaign_table, filters.with_range(*compared))
     by_key = {m.key: m for m in metrics.PAID_METRICS}
     out = []
     for key in MOVERS:
@@ -196,8 +200,8 @@ def _own_change(
 # -- campaigns by return ---------------------------------------------------------------------
 
 
-def campaign_returns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
-    table = dashboard.campaign_table(cur, filters)
+def campaign_returns(frames: FrameSource, filters: Filters) -> list[Insight]:
+    table = frames(dashboard.campaign_table, filters)
     total = float(table["spend"].sum()) if not table.empty else 0.0
     if total <= 0:
         return []
@@ -220,8 +224,8 @@ def campaign_returns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[I
 # -- content ----------------------------------------------------------------------------------
 
 
-def formats(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[Insight]:
-    table = content.formats(cur, filters)
+def formats(frames: FrameSource, filters: Filters) -> list[Insight]:
+    table = frames(content.formats, filters)
     out = []
     for dimension in ("product_type", "media_type"):
         rows = table[(table["dimension"] == dimension) & (table["posts"] >= MIN_POSTS)]

@@ -50,10 +50,11 @@ TABLE_COLUMNS: list[tuple[str, str, Unit | None]] = [
 
 def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) -> str:
     """The report of the view under `filters` as one HTML document."""
-    kpis = dashboard.kpi_table(cur, filters)
-    sentences = narratives.overview_table(cur, filters)
-    series = dashboard.trend_view(cur, filters, "day", 7)
-    table = dashboard.campaign_table(cur, filters)
+    frames = dashboard.Frames(cur)
+    kpis = frames(dashboard.kpi_table, filters)
+    sentences = narratives.overview_table(frames, filters)
+    series = frames(dashboard.trend_view, filters, "day", 7)
+    table = frames(dashboard.campaign_table, filters)
     compared = filters.comparison_range()
     period = f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}" + (
         f", changes against {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}" if compared else ""

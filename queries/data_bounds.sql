@@ -6,8 +6,10 @@ WITH daily AS (
     UNION ALL
     SELECT min(date), max(date) FROM ig_account_daily
 ), posts AS (
-    SELECT min(timezone('UTC', posted_at)::DATE) AS first_day,
-           max(timezone('UTC', posted_at)::DATE) AS last_day
+    -- the UTC day of the first and last instant (taken on the column itself, so DuckDB answers
+    -- from the table's statistics instead of converting every row)
+    SELECT timezone('UTC', min(posted_at))::DATE AS first_day,
+           timezone('UTC', max(posted_at))::DATE AS last_day
     FROM ig_media
 )
 SELECT coalesce((SELECT min(first_day) FROM daily), (SELECT first_day FROM posts)) AS first_day,

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
@@ -74,14 +75,38 @@ class _KeptMediaStorage(MemoryMediaFileStorage):
         _KeptMediaStorage.made.append(self)
 
 
+class _KeptMediaManager(MediaFileManager):
+    """AppTest's media file manager, kept so a test can click a deferred download (one whose
+    file is written by a callable when the user clicks)."""
+
+    made: list[MediaFileManager] = []
+
+    def __init__(self, storage: Any) -> None:
+        super().__init__(storage)
+        _KeptMediaManager.made.append(self)
+
+
 @pytest.fixture
 def downloads(monkeypatch) -> Callable[[Any], bytes]:
-    """Read the bytes an AppTest download button would send to the browser."""
+    """Read the bytes an AppTest download button would send to the browser (for a deferred
+    one: what its callable writes when clicked)."""
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptMediaStorage)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", _KeptMediaManager)
     _KeptMediaStorage.made.clear()
+    _KeptMediaManager.made.clear()
 
     def read(button: Any) -> bytes:
-        name = button.proto.url.rsplit("/", 1)[-1]
+        url = button.proto.url
+        if button.proto.HasField("deferred_file_id"):
+            for manager in reversed(_KeptMediaManager.made):
+                try:
+                    url = manager.execute_deferred(button.proto.deferred_file_id)
+                    break
+                except MediaFileStorageError:
+                    continue
+            else:
+                raise AssertionError(f"no callable behind the download button {button.label!r}")
+        name = url.rsplit("/", 1)[-1]
         for storage in reversed(_KeptMediaStorage.made):
             try:
                 return bytes(storage.get_file(name).content)

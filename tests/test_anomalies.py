@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from insights import anomalies
-from insights.dashboard import Filters
+from insights.dashboard import Filters, Frames
 from insights.store import Store
 from tests.test_narratives import CAMPAIGNS, FILTERS, SINCE, UNTIL, _ads, _store
 
@@ -62,7 +62,7 @@ def test_a_campaign_spike_is_flagged_and_explained(tmp_path):
     hit = (ads["campaign_id"] == "c3") & (ads["date"] == day)
     ads.loc[hit, ["spend", "clicks", "impressions"]] *= 4
     with _store(tmp_path / "s.duckdb", ads) as store, store.cursor() as cur:
-        found = anomalies.unusual_days(cur, FILTERS, "spend")
+        found = anomalies.unusual_days(Frames(cur), FILTERS, "spend")
         window = anomalies.provisional(cur, FILTERS)
         earlier = anomalies.provisional(
             cur, Filters(since=SINCE - timedelta(days=90), until=SINCE - timedelta(days=60))
@@ -97,7 +97,7 @@ def test_an_organic_spike_is_explained_by_its_post(tmp_path):
     until = (start + timedelta(days=89)).date()
     filters = Filters(since=until - timedelta(days=27), until=until, compare="previous")
     with store, store.cursor() as cur:
-        found = anomalies.unusual_days(cur, filters, "engagement")
+        found = anomalies.unusual_days(Frames(cur), filters, "engagement")
     assert [d.date() for d in found["date"]] == [spike_day.date()]
     assert found["value"].iloc[0] == 2400 + rows[85][4]
     assert found["explanation"].iloc[0] == (

@@ -188,4 +188,13 @@ def test_trend_view_is_the_trend_and_its_rolling_average_in_one_frame(store, dem
         )
     with store.cursor() as cur:
         weekly = dashboard.trend_view(cur, filters, "week", 7)
+        # the Overview draws the same view from the longer history its unusual days need
+        history = dashboard.trend(
+            cur, filters.with_range(filters.since - timedelta(56), until), "day"
+        )
     assert not any(c.endswith("_avg") for c in weekly.columns)
+    for window in (7, 0):
+        drawn = dashboard.daily_view(history, filters.since, window)
+        with store.cursor() as cur:
+            expected = dashboard.trend_view(cur, filters, "day", window)
+        pd.testing.assert_frame_equal(drawn, expected)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from insights import narratives
-from insights.dashboard import Filters
+from insights.dashboard import Filters, Frames
 from insights.store import Store
 
 UNTIL = date(2026, 6, 30)
@@ -89,7 +89,7 @@ def test_a_campaign_whose_cpa_doubled_is_named_with_the_page_figures(tmp_path):
     cvr[("c2", True)] = 0.02  # Retargeting converts far less this period
     ads = _ads(rng, 400, cvr)
     with _store(tmp_path / "s.duckdb", ads) as store, store.cursor() as cur:
-        found = narratives.movers(cur, FILTERS)
+        found = narratives.movers(Frames(cur), FILTERS)
     now, before = ads[ads["current"]], ads[~ads["current"]]
     cpa_now, cpa_before = _cpa(now), _cpa(before)
     change = cpa_now / cpa_before - 1
@@ -113,7 +113,8 @@ def test_noise_makes_no_claim_about_a_mover(tmp_path, seed):
     cvr = {(c, now): 0.02 for c in CAMPAIGNS for now in (False, True)}
     ads = _ads(rng, 3, cvr)
     with _store(tmp_path / "s.duckdb", ads) as store, store.cursor() as cur:
-        found = [i for i in narratives.movers(cur, FILTERS) if not i.text.startswith("Spend")]
+        moved = narratives.movers(Frames(cur), FILTERS)
+    found = [i for i in moved if not i.text.startswith("Spend")]
     assert found == []
 
 
@@ -123,7 +124,7 @@ def test_best_and_weakest_return_need_enough_spend(tmp_path):
     cvr = {(c, now): rates[c] for c in CAMPAIGNS for now in (False, True)}
     ads = _ads(rng, 200, cvr)
     with _store(tmp_path / "s.duckdb", ads) as store, store.cursor() as cur:
-        found = narratives.campaign_returns(cur, FILTERS)
+        found = narratives.campaign_returns(Frames(cur), FILTERS)
     now = ads[ads["current"]]
     roas = now.groupby("campaign_id").apply(
         lambda f: f["conversion_value"].sum() / f["spend"].sum(), include_groups=False
@@ -155,7 +156,7 @@ def _posts(video_reach: int, image_reach: int, each: int) -> pd.DataFrame:
 def test_a_format_that_reaches_more_is_reported_over_enough_posts(tmp_path):
     posts = _posts(3000, 1000, 12)
     with _store(tmp_path / "s.duckdb", posts=posts) as store, store.cursor() as cur:
-        found = narratives.formats(cur, FILTERS)
+        found = narratives.formats(Frames(cur), FILTERS)
     per_post = posts.groupby("media_type")["reach"].mean()
     ratio = per_post["VIDEO"] / per_post["IMAGE"]
     assert found[0].text == (
@@ -166,4 +167,4 @@ def test_a_format_that_reaches_more_is_reported_over_enough_posts(tmp_path):
 
 def test_too_few_posts_say_nothing(tmp_path):
     with _store(tmp_path / "s.duckdb", posts=_posts(3000, 1000, 4)) as store, store.cursor() as cur:
-        assert narratives.formats(cur, FILTERS) == []
+        assert narratives.formats(Frames(cur), FILTERS) == []

@@ -50,7 +50,7 @@ def render() -> None:
         )
     report_col.download_button(
         "Download report for stakeholders (HTML)",
-        context.report_html(filters),
+        lambda: context.report_html(filters),  # written on click, not on every rerun
         file_name=f"report_{filters.since}_{filters.until}.html",
         mime="text/html",
         key="report_html",
@@ -65,7 +65,8 @@ def render() -> None:
 
 
 def _sentences(filters: dashboard.Filters) -> None:
-    found = context.frame(narratives.overview_table, filters)
+    # built on the page's cached figures (the KPIs, the campaign tables, the formats)
+    found = narratives.overview_table(context.frame, filters)
     st.subheader("In plain words")
     if found.empty:
         st.caption(
@@ -144,7 +145,11 @@ def _trend(filters: dashboard.Filters) -> None:
         "7-day average", key="trend_rolling", value=True, disabled=grain != "day"
     )
     window = 7 if smooth and grain == "day" else 0
-    series = context.frame(dashboard.trend_view, filters, grain, window)
+    if grain == "day":  # one daily history for the chart and its unusual days
+        history = context.frame(dashboard.trend, anomalies.with_history(filters), "day")
+        series = dashboard.daily_view(history, filters.since, window)
+    else:
+        series = context.frame(dashboard.trend_view, filters, grain, window)
     if series.empty:
         st.info("No data in this period under the current filters.")
         return
@@ -155,8 +160,8 @@ def _trend(filters: dashboard.Filters) -> None:
     unusual: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None)
     if grain == "day":
         unusual = (
-            context.frame(anomalies.unusual_days, filters, paid_key),
-            context.frame(anomalies.unusual_days, filters, organic_key),
+            anomalies.unusual_days(context.frame, filters, paid_key),
+            anomalies.unusual_days(context.frame, filters, organic_key),
         )
     settling = context.frame(anomalies.provisional, filters)
     provisional = None if settling.empty else (settling["since"].iloc[0], settling["until"].iloc[0])
