@@ -1,25 +1,38 @@
 -- name: campaign_comparison
 -- One row per campaign with delivery in the range: its settings and the sums of its insights.
+-- The insights are summed per campaign first and joined with the campaigns after, so the
+-- join and the grouping touch one row per campaign, not one per day.
+WITH sums AS (
+    SELECT
+        campaign_id,
+        sum(spend)::DECIMAL(18, 2)            AS spend,
+        sum(impressions)::BIGINT              AS impressions,
+        sum(clicks)::BIGINT                   AS clicks,
+        sum(link_clicks)::BIGINT              AS link_clicks,
+        sum(conversions)::BIGINT              AS conversions,
+        sum(conversion_value)::DECIMAL(18, 2) AS conversion_value
+    FROM {{paid_source}}
+    WHERE date BETWEEN $since AND $until
+      AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
+      AND ($objectives IS NULL OR campaign_id IN (
+            SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))
+      AND ($ages IS NULL OR list_contains($ages, age))
+      AND ($genders IS NULL OR list_contains($genders, gender))
+    GROUP BY campaign_id
+)
 SELECT
-    i.campaign_id,
-    coalesce(c.name, i.campaign_id)       AS campaign_name,
+    s.campaign_id,
+    coalesce(c.name, s.campaign_id) AS campaign_name,
     c.objective,
     c.status,
     c.daily_budget,
     c.lifetime_budget,
-    sum(i.spend)::DECIMAL(18, 2)          AS spend,
-    sum(i.impressions)::BIGINT            AS impressions,
-    sum(i.clicks)::BIGINT                 AS clicks,
-    sum(i.link_clicks)::BIGINT            AS link_clicks,
-    sum(i.conversions)::BIGINT            AS conversions,
-    sum(i.conversion_value)::DECIMAL(18, 2) AS conversion_value
-FROM {{paid_source}} AS i
+    s.spend,
+    s.impressions,
+    s.clicks,
+    s.link_clicks,
+    s.conversions,
+    s.conversion_value
+FROM sums AS s
 LEFT JOIN ad_campaigns AS c USING (campaign_id)
-WHERE i.date BETWEEN $since AND $until
-  AND ($campaign_ids IS NULL OR list_contains($campaign_ids, i.campaign_id))
-  AND ($objectives IS NULL OR i.campaign_id IN (
-        SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))
-  AND ($ages IS NULL OR list_contains($ages, i.age))
-  AND ($genders IS NULL OR list_contains($genders, i.gender))
-GROUP BY ALL
-ORDER BY spend DESC, campaign_id
+ORDER BY s.spend DESC, s.campaign_id
