@@ -1,11 +1,12 @@
 """CSV import of a large Ads Manager export: time, rows per second and peak memory.
 
-Writes a synthetic export of about --mb megabytes (default 200: daily rows by age and gender
-for a few hundred campaigns, in Ads Manager's column names) to a temporary folder, then imports
-it into a new store in a fresh process and prints the wall time and that process's peak
-resident memory, which must stay bounded however large the file is (the file is streamed).
+For each size in --mb (megabytes, comma-separated; default 200: daily rows by age and gender
+for a few hundred campaigns, in Ads Manager's column names) writes a synthetic export to a
+temporary folder, imports it into a new store in a fresh process and prints the wall time and
+that process's peak resident memory. The file is streamed, so the reader's memory does not grow
+with it; the peak grows only with DuckDB's primary-key index of the rows the import adds.
 
-Run: .venv/bin/python bench/import_memory.py [--mb 200]
+Run: .venv/bin/python bench/import_memory.py [--mb 50,100,200]
 """
 
 from __future__ import annotations
@@ -82,17 +83,11 @@ def child(path: Path, db: Path) -> None:
     print(json.dumps({"rows": result.rows_read, "seconds": elapsed, "peak_mb": peak}))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=int, default=200)
-    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(*args.child)
-        return
+def measure(megabytes: int) -> str:
+    """Import a new export of `megabytes` in a fresh process; one line of figures."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ads_manager_export.csv"
-        rows = write_export(path, args.mb)
+        rows = write_export(path, megabytes)
         size = path.stat().st_size / 1e6
         done = subprocess.run(
             [sys.executable, __file__, "--child", str(path), str(Path(folder) / "s.duckdb")],
@@ -101,11 +96,23 @@ def main() -> None:
             check=True,
         )
         figures = json.loads(done.stdout.strip().splitlines()[-1])
-    print(
+    return (
         f"file {size:,.0f} MB, {rows:,} rows: imported in {figures['seconds']:.1f} s "
         f"({figures['rows'] / figures['seconds']:,.0f} rows/s), "
         f"peak memory of the importing process {figures['peak_mb']:,.0f} MB"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", default="200", help="file sizes in MB, e.g. 50,100,200")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    for megabytes in (int(part) for part in args.mb.split(",")):
+        print(measure(megabytes), flush=True)
 
 
 if __name__ == "__main__":

@@ -558,20 +558,17 @@ def import_file(
         ).fetchone()
         assert row is not None
         import_id = int(row[0])
-        # each batch is merged as it is read (memory stays bounded by the batch); a bad value
-        # in a later batch rolls the whole transaction back
+        # each batch is merged as it is read; a bad value in a later batch rolls the whole
+        # transaction back. The batch is named for one call only (`query`), not registered: a
+        # view registered and dropped inside a transaction keeps its Arrow table alive until
+        # the commit, so every batch read would stay in memory.
         for batch in read_batches(
             path, kind, on_day=on_day, account=account, out=state, file_name=shown_name
         ):
             ads = state.kind == "ads-manager"
-            cur.register(
-                "import_batch", pa.Table.from_pylist(batch, AD_COLUMNS if ads else POST_COLUMNS)
-            )
-            try:
-                for statement in MERGE_ADS if ads else MERGE_POSTS:
-                    cur.execute(statement, {"id": import_id})
-            finally:
-                cur.unregister("import_batch")
+            rows = cur.from_arrow(pa.Table.from_pylist(batch, AD_COLUMNS if ads else POST_COLUMNS))
+            for statement in MERGE_ADS if ads else MERGE_POSTS:
+                rows.query("import_batch", statement.format(import_id=import_id))
         table = "ad_insights_daily" if state.kind == "ads-manager" else "ig_media"
         day = "date" if state.kind == "ads-manager" else "posted_at::DATE"
         span = cur.execute(
@@ -612,11 +609,12 @@ def import_file(
 # Rows of one key in a batch are summed (an export by ad or placement has several); a key the
 # API wrote is left alone (the API wins); a key this import wrote in an earlier batch adds up;
 # a key an older import wrote is replaced (the newer import wins). Reach does not add up: it is
-# kept only where one row holds it.
+# kept only where one row holds it. The statements read the batch as `import_batch`; `query`
+# takes no parameters, so the import's id (an integer the store generated) is written in.
 MERGE_ADS = (
     """
 INSERT INTO ad_campaigns (campaign_id, ad_account_id, name, updated_at, import_id)
-SELECT campaign_id, any_value(ad_account_id), any_value(campaign_name), now(), $id
+SELECT campaign_id, any_value(ad_account_id), any_value(campaign_name), now(), {import_id}
 FROM import_batch GROUP BY campaign_id
 ON CONFLICT (campaign_id) DO UPDATE SET
     ad_account_id = EXCLUDED.ad_account_id, name = EXCLUDED.name, import_id = EXCLUDED.import_id
@@ -627,7 +625,7 @@ INSERT INTO ad_insights_daily (ad_account_id, campaign_id, date, age, gender, sp
     impressions, reach, clicks, link_clicks, conversions, conversion_value, import_id)
 SELECT any_value(ad_account_id), campaign_id, date, age, gender, sum(spend), sum(impressions),
     CASE WHEN count(*) = 1 THEN any_value(reach) END, sum(clicks), sum(link_clicks),
-    sum(conversions), sum(conversion_value), $id
+    sum(conversions), sum(conversion_value), {import_id}
 FROM import_batch GROUP BY campaign_id, date, age, gender
 ON CONFLICT (campaign_id, date, age, gender) DO UPDATE SET
     ad_account_id = EXCLUDED.ad_account_id,
@@ -655,14 +653,14 @@ WHERE ad_insights_daily.import_id IS NOT NULL
 MERGE_POSTS = (
     """
 INSERT INTO ig_accounts (account_id, username, updated_at, import_id)
-SELECT DISTINCT account_id, account_id, now(), $id FROM import_batch
+SELECT DISTINCT account_id, account_id, now(), {import_id} FROM import_batch
 ON CONFLICT (account_id) DO NOTHING
 """,
     """
 INSERT INTO ig_media (media_id, account_id, posted_at, media_type, media_product_type,
     caption, permalink, like_count, comments_count, reach, views, saved, shares,
     total_interactions, updated_at, import_id)
-SELECT DISTINCT ON (media_id) *, now(), $id FROM import_batch
+SELECT DISTINCT ON (media_id) *, now(), {import_id} FROM import_batch
 ON CONFLICT (media_id) DO UPDATE SET account_id = EXCLUDED.account_id,
     posted_at = EXCLUDED.posted_at, media_type = EXCLUDED.media_type,
     media_product_type = EXCLUDED.media_product_type, caption = EXCLUDED.caption,

@@ -452,6 +452,80 @@ def test_a_large_file_streams_in_batches(store, tmp_path):
     assert got["i"].iloc[0] == frame["Impressions"].astype(int).sum()
 
 
+def _by_key(store: Store) -> pd.DataFrame:
+    """The stored ad rows by (campaign name, day, age, gender)."""
+    got = store.query(
+        "SELECT c.name AS campaign, a.date AS day, a.age, a.gender, a.spend, a.impressions, "
+        "a.reach, a.link_clicks, a.conversions, a.conversion_value AS value "
+        "FROM ad_insights_daily a JOIN ad_campaigns c USING (campaign_id)"
+    )
+    got["day"] = pd.to_datetime(got["day"]).dt.date
+    return got.set_index(["campaign", "day", "age", "gender"]).sort_index()
+
+
+def test_rows_of_one_key_in_different_batches_add_up_and_a_newer_import_wins(
+    store, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "BATCH_ROWS", 5)
+    # every key twice, 36 rows apart (so in another batch), with other figures
+    rows = _ads_rows(seed=11, days=3) + _ads_rows(seed=12, days=3)
+    importer.import_file(store, _write_ads(tmp_path / "split.csv", rows))
+    keys = ["campaign", "day", "age", "gender"]
+    figures = ["spend", "impressions", "link_clicks", "purchases", "value"]
+    expected = pd.DataFrame(rows).groupby(keys)[figures].sum()
+    assert (pd.DataFrame(rows).groupby(keys).size() == 2).all()
+    got = _by_key(store)
+    assert list(got.index) == list(expected.index)
+    for key, row in expected.iterrows():
+        assert Decimal(str(got.loc[key, "spend"])) == row["spend"], key
+        assert Decimal(str(got.loc[key, "value"])) == row["value"], key
+        assert got.loc[key, "impressions"] == row["impressions"], key
+        assert got.loc[key, "link_clicks"] == row["link_clicks"], key
+        assert got.loc[key, "conversions"] == row["purchases"], key
+        assert pd.isna(got.loc[key, "reach"]), key  # reach of two rows does not add up
+
+    # a newer file with the middle day replaces those keys and leaves the others
+    newer = [r for r in _ads_rows(seed=13, days=3) if r["day"] == date(2025, 5, 2)]
+    importer.import_file(store, _write_ads(tmp_path / "newer.csv", newer))
+    replaced = pd.DataFrame(newer).set_index(keys)
+    got = _by_key(store)
+    assert list(got.index) == list(expected.index)
+    for key in expected.index:
+        source = replaced if key in replaced.index else expected
+        assert Decimal(str(got.loc[key, "spend"])) == source.loc[key, "spend"], key
+        assert got.loc[key, "impressions"] == source.loc[key, "impressions"], key
+        if key in replaced.index:
+            assert got.loc[key, "reach"] == replaced.loc[key, "reach"], key
+
+
+def test_a_bad_value_after_many_batches_writes_nothing_on_the_apps_locked_store(
+    store, tmp_path, monkeypatch
+):
+    importer.import_file(store, _write_ads(tmp_path / "earlier.csv", _ads_rows(seed=9)))
+    store.lock_down()  # as the app opens it
+    before = _snapshot(store)
+    monkeypatch.setattr(importer, "BATCH_ROWS", 7)
+    merged = []
+    read = importer.read_batches
+
+    def counted(*args, **kwargs):
+        for batch in read(*args, **kwargs):
+            merged.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(importer, "read_batches", counted)
+    rows = _ads_rows(seed=5, days=10)  # 120 rows on lines 2 to 121
+    text = _write_ads(tmp_path / "late.csv", rows, totals=False).read_text()
+    path = _bad(tmp_path, "late.csv", _replace_cell(text, 118, "Impressions", "n/a").encode())
+    with pytest.raises(importer.ImportFileError, match="late.csv, line 118, column 'Impressions'"):
+        importer.import_file(store, path)
+    assert sum(merged) == 112  # 16 batches were merged before the bad line was read
+    assert _snapshot(store) == before
+    # and the same file, corrected, imports on that store
+    result = importer.import_file(store, _write_ads(tmp_path / "late.csv", rows, totals=False))
+    assert result.rows_written == len(rows)
+
+
 # -- the command line ------------------------------------------------------------------------
 
 
