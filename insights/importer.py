@@ -22,7 +22,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -266,7 +266,6 @@ class _Parsed:
     currency: str | None
     rows_read: int = 0
     skipped_totals: int = 0
-    days: list[date] = field(default_factory=list)
 
 
 def read_batches(

@@ -105,7 +105,9 @@ def last_success() -> Any:
     return pd.Timestamp(value).tz_convert("UTC").to_pydatetime()
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner="Writing the report…")
+# no spinner: the report is written on the download's own thread when its button is clicked,
+# where Streamlit draws nothing
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _report(version: int, filters: dashboard.Filters) -> bytes:
     from insights import report
 
@@ -115,5 +117,6 @@ def _report(version: int, filters: dashboard.Filters) -> bytes:
 
 
 def report_html(filters: dashboard.Filters) -> bytes:
-    """The stakeholder report of the view, cached like the page's figures."""
+    """The stakeholder report of the view, cached like the page's figures (called when the
+    Overview's report button is clicked)."""
     return _report(data_version(), filters)
