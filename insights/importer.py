@@ -658,15 +658,16 @@ ON CONFLICT (account_id) DO NOTHING
     """
 INSERT INTO ig_media (media_id, account_id, posted_at, media_type, media_product_type,
     caption, permalink, like_count, comments_count, reach, views, saved, shares,
-    total_interactions, updated_at, import_id)
-SELECT DISTINCT ON (media_id) *, now(), {import_id} FROM import_batch
+    total_interactions, updated_at, import_id, hashtags)
+SELECT DISTINCT ON (media_id) *, now(), {import_id}, hashtags_of(caption) FROM import_batch
 ON CONFLICT (media_id) DO UPDATE SET account_id = EXCLUDED.account_id,
     posted_at = EXCLUDED.posted_at, media_type = EXCLUDED.media_type,
     media_product_type = EXCLUDED.media_product_type, caption = EXCLUDED.caption,
     permalink = EXCLUDED.permalink, like_count = EXCLUDED.like_count,
     comments_count = EXCLUDED.comments_count, reach = EXCLUDED.reach, views = EXCLUDED.views,
     saved = EXCLUDED.saved, shares = EXCLUDED.shares,
-    total_interactions = EXCLUDED.total_interactions, import_id = EXCLUDED.import_id
+    total_interactions = EXCLUDED.total_interactions, import_id = EXCLUDED.import_id,
+    hashtags = EXCLUDED.hashtags
 WHERE ig_media.import_id IS NOT NULL
 """,
 )

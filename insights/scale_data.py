@@ -45,10 +45,10 @@ def _u(expr: str, salt: int) -> str:
 
 def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> str:
     """The table's columns in order, without the import mark (generated rows are not
-    imported), for inserts that list their values by position."""
+    imported) and the derived hashtags, for inserts that list their values by position."""
     names = cur.execute(
         "SELECT list(column_name ORDER BY ordinal_position) FROM information_schema.columns "
-        "WHERE table_name = $t AND column_name <> 'import_id'",
+        "WHERE table_name = $t AND column_name NOT IN ('import_id', 'hashtags')",
         {"t": table},
     ).fetchone()
     assert names is not None
@@ -159,7 +159,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
         tags = "[" + ", ".join(f"'{t}'" for t in HASHTAGS) + "]"
         cur.execute(
             f"""
-            INSERT INTO ig_media ({_columns(cur, "ig_media")})
+            INSERT INTO ig_media ({_columns(cur, "ig_media")}, hashtags)
             WITH p AS (
                 SELECT i, i % {accounts} AS a,
                        TIMESTAMPTZ '{first_day - timedelta(days=2 * DAYS)} 00:00:00+00'
@@ -171,18 +171,18 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
                        0.02 + 0.08 * {_u("i", s + 24)} AS rate
                 FROM range({posts}) AS t(i)
             )
-            SELECT
+            SELECT *, hashtags_of(caption) FROM (SELECT
                 (179100000000000000 + i)::VARCHAR, (17841500000000000 + a)::VARCHAR, posted_at,
                 media_type,
                 CASE WHEN media_type = 'VIDEO' THEN 'REELS' ELSE 'FEED' END,
                 'Post ' || i || ' ' || {tags}[1 + (i % {len(HASHTAGS)})] || ' '
-                    || {tags}[1 + ((i // 7) % {len(HASHTAGS)})],
+                    || {tags}[1 + ((i // 7) % {len(HASHTAGS)})] AS caption,
                 'https://www.instagram.com/p/S' || i || '/',
                 CAST(reach * rate * 0.8 AS BIGINT), CAST(reach * rate * 0.05 AS BIGINT),
                 reach, CAST(reach * 1.6 AS BIGINT), CAST(reach * rate * 0.1 AS BIGINT),
                 CAST(reach * rate * 0.05 AS BIGINT), CAST(reach * rate AS BIGINT), now()
             FROM p
-            ORDER BY posted_at
+            ORDER BY posted_at)
             """
         )
         cur.execute(

@@ -33,6 +33,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "ingest_runs": ("run_id",),
     "sync_state": ("resource", "key"),
 }
+# Columns the store derives from others whenever a row is written (see the migrations):
+# table -> (column, the column it is derived from, the expression).
+DERIVED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "ig_media": (("hashtags", "caption", "hashtags_of(caption)"),),
+}
 DATA_TABLES = ("ig_accounts", "ig_media", "ig_account_daily", "ad_campaigns", "ad_insights_daily")
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -195,6 +200,14 @@ class Store:
         staging = f"staging_{table}"
         col_list = ", ".join(_quote(c) for c in columns)
         key_list = ", ".join(_quote(c) for c in key)
+        derived = [
+            (c, expr)
+            for c, source, expr in DERIVED.get(table, ())
+            if source in columns and c not in columns
+        ]
+        select_list = ", ".join([col_list, *(f"{expr} AS {_quote(c)}" for c, expr in derived)])
+        columns += [c for c, _ in derived]
+        col_list = ", ".join(_quote(c) for c in columns)
         updates = ", ".join(f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in columns if c not in key)
         if updates and "import_id" in self.columns(table) and "import_id" not in columns:
             updates += ", import_id = NULL"  # a row the API rewrites is the API's, not an import's
@@ -203,7 +216,7 @@ class Store:
         try:
             # DISTINCT ON: a server that repeats a row across pages must not fail the upsert.
             cur.execute(
-                f"INSERT INTO {table} ({col_list}) SELECT DISTINCT ON ({key_list}) {col_list} "
+                f"INSERT INTO {table} ({col_list}) SELECT DISTINCT ON ({key_list}) {select_list} "
                 f"FROM {staging} ON CONFLICT ({key_list}) {action}"
             )
         finally:

@@ -14,26 +14,21 @@ WITH posts AS (
          AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
   AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
   AND ($media_types IS NULL OR list_contains($media_types, media_type))
-)
-SELECT
-    dimension,
-    value,
-    count(*)::BIGINT                AS posts,
-    sum(reach)::BIGINT              AS post_reach,
-    sum(engagement)::BIGINT         AS engagement,
-    quantile_cont(rate, 0.10)       AS er_p10,
-    quantile_cont(rate, 0.25)       AS er_p25,
-    quantile_cont(rate, 0.50)       AS er_median,
-    quantile_cont(rate, 0.75)       AS er_p75,
-    quantile_cont(rate, 0.90)       AS er_p90
-FROM (
-    SELECT 'media_type' AS dimension, media_type AS value, reach, engagement,
-           CASE WHEN reach > 0 THEN engagement / reach END AS rate
+), grouped AS (
+    -- one pass for both dimensions, and the five quantiles from one sort per group
+    SELECT
+        CASE WHEN grouping(media_type) = 0 THEN 'media_type' ELSE 'product_type' END
+            AS dimension,
+        CASE WHEN grouping(media_type) = 0 THEN media_type ELSE product_type END AS value,
+        count(*)::BIGINT        AS posts,
+        sum(reach)::BIGINT      AS post_reach,
+        sum(engagement)::BIGINT AS engagement,
+        quantile_cont(CASE WHEN reach > 0 THEN engagement / reach END,
+                      [0.10, 0.25, 0.50, 0.75, 0.90]) AS q
     FROM posts
-    UNION ALL
-    SELECT 'product_type', product_type, reach, engagement,
-           CASE WHEN reach > 0 THEN engagement / reach END
-    FROM posts
+    GROUP BY GROUPING SETS ((media_type), (product_type))
 )
-GROUP BY dimension, value
+SELECT dimension, value, posts, post_reach, engagement,
+       q[1] AS er_p10, q[2] AS er_p25, q[3] AS er_median, q[4] AS er_p75, q[5] AS er_p90
+FROM grouped
 ORDER BY dimension, posts DESC, value

@@ -1,9 +1,10 @@
 -- name: content_hashtags
--- Hashtags (lower-cased, once per post) of the posts under the organic filters, with the
--- posts that use them, their reach and engagement; only hashtags on at least $min_posts posts.
+-- Hashtags (lower-cased, once per post; ig_media.hashtags, extracted when the post was
+-- written) of the posts under the organic filters, with the posts that use them, their reach
+-- and engagement; only hashtags on at least $min_posts posts.
 WITH tagged AS (
     SELECT
-        unnest(list_distinct(regexp_extract_all(lower(caption), '#[\p{L}\p{N}_]+'))) AS hashtag,
+        unnest(hashtags) AS hashtag,
         coalesce(reach, 0) AS reach,
         coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
             + coalesce(shares, 0) AS engagement

@@ -11,7 +11,7 @@ WITH posts AS (
         reach,
         (coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
             + coalesce(shares, 0))::DOUBLE AS engagement,
-        list_distinct(regexp_extract_all(lower(caption), '#[\p{L}\p{N}_]+')) AS tags
+        hashtags AS tags
     FROM ig_media
     WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
          AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))

@@ -9,7 +9,10 @@ WITH daily AS (
       AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
     GROUP BY period
 ), posts AS (
-    SELECT date_trunc($grain, timezone('UTC', posted_at)::DATE)::DATE AS period,
+    -- the UTC day by integer arithmetic on the instant: a calendar conversion per post
+    -- (timezone('UTC', posted_at)::DATE) costs three times the rest of the query
+    SELECT date_trunc($grain, DATE '1970-01-01'
+               + CAST(epoch_us(posted_at) // 86400000000 AS INTEGER))::DATE AS period,
            count(*)::BIGINT AS posts,
            coalesce(sum(reach), 0)::BIGINT AS post_reach,
            coalesce(sum(like_count), 0)::BIGINT AS likes,

@@ -127,9 +127,9 @@ def _posts_store(path, posts: list[dict]) -> Store:
         cur.register("rows", pd.DataFrame(posts))
         cur.execute(
             "INSERT INTO ig_media (media_id, account_id, posted_at, media_type, "
-            "media_product_type, caption, reach, like_count, comments_count, saved, shares) "
-            "SELECT media_id, account_id, posted_at, media_type, 'FEED', caption, reach, "
-            "likes, 0, 0, 0 FROM rows"
+            "media_product_type, caption, hashtags, reach, like_count, comments_count, saved, "
+            "shares) SELECT media_id, account_id, posted_at, media_type, 'FEED', caption, "
+            "hashtags_of(caption), reach, likes, 0, 0, 0 FROM rows"
         )
     return store
 

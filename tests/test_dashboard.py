@@ -56,6 +56,21 @@ def test_trend_grains_match_pandas(store, raw, demo_range, grain, freq):
         assert got.loc[period, "clicks"] == row["clicks"]
         assert got.loc[period, "spend"] == pytest.approx(float(row["spend"]), abs=0.005)
     assert got["clicks"].sum() == ads["clicks"].sum()
+    # posts count on the UTC day they were published
+    media = raw["ig_media"].copy()
+    posted = pd.to_datetime(media["timestamp"], utc=True).dt.tz_localize(None)
+    media = media[(posted >= pd.Timestamp(since)) & (posted < pd.Timestamp(until + timedelta(1)))]
+    posted = posted[media.index]
+    media["reach"] = media["reach"].astype(int)
+    by_period = media.groupby(
+        posted.dt.to_period({"day": "D", "week": "W-SUN", "month": "M"}[grain]).dt.start_time
+    )
+    expected_posts = by_period.agg(posts=("media_id", "size"), reach=("reach", "sum"))
+    assert len(expected_posts) > 3
+    for period, row in expected_posts.iterrows():
+        assert got.loc[period, "posts"] == row["posts"], period
+        assert got.loc[period, "post_reach"] == row["reach"], period
+    assert got["posts"].sum() == len(media)
     del freq
 
 

@@ -9,6 +9,7 @@ import csv
 import io
 import os
 import random
+import re
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -607,10 +608,11 @@ def test_an_instagram_post_export_imports_with_the_figures_pandas_gives(store, t
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, thousands=",")
     got = store.query(
         "SELECT media_id, account_id, media_type, media_product_type, reach, like_count, "
-        "permalink, epoch(posted_at) AS t FROM ig_media"
+        "permalink, epoch(posted_at) AS t, hashtags FROM ig_media"
     ).set_index("media_id")
     for row in frame.itertuples():
         post = got.loc[row[1]]
+        assert list(post["hashtags"]) == sorted(set(re.findall(r"#\w+", row.Description.lower())))
         assert post["account_id"] == "shop.north"
         assert post["reach"] == int(row.Reach.replace(",", ""))
         assert post["like_count"] == int(row.Likes)

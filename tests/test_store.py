@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import duckdb
@@ -161,6 +163,70 @@ def test_upsert_survives_a_key_repeated_in_one_batch(tmp_path):
     with Store(tmp_path / "s.duckdb") as store, store.transaction() as cur:
         store.upsert(cur, "ad_campaigns", _campaign_rows(("c1", "A", "1.00"), ("c1", "A", "1.00")))
         assert cur.execute("SELECT count(*) FROM ad_campaigns").fetchone()[0] == 1
+
+
+def _tags(caption: str | None) -> list[str] | None:
+    """A post's hashtags as the Content page counts them: lower-cased, each once, sorted."""
+    return None if caption is None else sorted(set(re.findall(r"#\w+", caption.lower())))
+
+
+def _stored_tags(store: Store) -> dict[str, list[str] | None]:
+    with store.cursor() as cur:
+        return dict(cur.execute("SELECT media_id, hashtags FROM ig_media").fetchall())
+
+
+POSTED = datetime(2026, 3, 2, 10, tzinfo=UTC)
+CAPTIONS = {
+    "m1": "Spring is here #Spring #sale #spring",
+    "m2": "No tags at all",
+    "m3": None,
+    "m4": "Été #Été_2026, #café! #42",
+}
+
+
+def test_a_posts_hashtags_are_written_with_it_and_follow_its_caption(tmp_path):
+    def media(captions: dict[str, str | None]) -> pa.Table:
+        return pa.Table.from_pylist(
+            [{"media_id": m, "account_id": "a1", "posted_at": POSTED, "caption": c}
+             for m, c in captions.items()],
+            pa.schema([("media_id", pa.string()), ("account_id", pa.string()),
+                       ("posted_at", pa.timestamp("us", tz="UTC")), ("caption", pa.string())]),
+        )  # fmt: skip
+
+    with Store(tmp_path / "s.duckdb") as store:
+        with store.transaction() as cur:
+            store.upsert(cur, "ig_media", media(CAPTIONS))
+        got = _stored_tags(store)
+        assert got == {media_id: _tags(caption) for media_id, caption in CAPTIONS.items()}
+        edited = {"m1": "Now #autumn only", "m2": "Tagged later #new"}
+        with store.transaction() as cur:
+            store.upsert(cur, "ig_media", media(edited))
+        got = _stored_tags(store)
+        assert got == {m: _tags(edited.get(m, c)) for m, c in CAPTIONS.items()}
+
+
+def test_the_hashtag_migration_fills_the_posts_already_stored(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
+        "applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    for version, name, sql in migrations():
+        if version < 5:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                        [version, name])  # fmt: skip
+    con.executemany(
+        "INSERT INTO ig_media (media_id, account_id, posted_at, caption) "
+        "VALUES (?, 'a1', TIMESTAMPTZ '2026-03-02 10:00:00+00', ?)",
+        list(CAPTIONS.items()),
+    )
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() >= 5
+        got = _stored_tags(store)
+    assert got == {media_id: _tags(caption) for media_id, caption in CAPTIONS.items()}
 
 
 def test_failed_transaction_leaves_previous_state(tmp_path):
