@@ -300,12 +300,12 @@ def rolling(frame: pd.DataFrame, window: int = 7) -> pd.DataFrame:
     recomputed from the rolling sums (a rolling CTR is rolling clicks / rolling impressions,
     not a mean of daily CTRs). Periods without a full window are empty."""
     sums = [c for c in PAID_SUMS + ORGANIC_SUMS if c in frame]
-    rolled = frame[["period"]].copy()
-    rolled[sums] = frame[sums].rolling(window, min_periods=window).sum()
-    out = with_metrics(rolled)  # ratios of the rolling sums
+    summed = frame[sums].rolling(window, min_periods=window).sum()
+    out = with_metrics(pd.concat([frame[["period"]], summed], axis=1))  # ratios of the sums
     sum_metrics = [c for c in [*sums, "engagement"] if c in out]
-    out[sum_metrics] = out[sum_metrics] / window  # sums become per-period averages
-    return out
+    averaged = out[sum_metrics] / window  # sums become per-period averages
+    # one frame built at once: assigning the columns one by one costs more than the maths
+    return pd.concat([out.drop(columns=sum_metrics), averaged], axis=1)[out.columns]
 
 
 def trend_with_rolling(
