@@ -71,6 +71,14 @@ def test_daily_series_of_picked_campaigns(store, raw, demo_range):
     assert (rows.loc[:2, "spend"] == 0).all() and rows.loc[3, "spend"] > 0
     indexed = campaigns.indexed(launch, "spend")
     assert indexed.loc[indexed["day"] == 0, "index"].tolist() == [100.0, 100.0]
+    # picked but silent in the range (it starts later): every day present, zero, no day 0
+    before = Filters(first_day - timedelta(days=10), first_day - timedelta(days=1))
+    with store.cursor() as cur:
+        quiet = campaigns.daily(cur, before, (late, top[0]))
+        alone = campaigns.daily(cur, before, (late,))
+    for frame in (quiet, alone):
+        rows = frame[frame["campaign_id"] == late]
+        assert len(rows) == 10 and (rows["spend"] == 0).all() and rows["day"].isna().all()
 
 
 def test_breakdown_by_age_and_gender(store, raw, demo_range):
