@@ -569,7 +569,7 @@ def import_file(
             for statement in MERGE_ADS if ads else MERGE_POSTS:
                 rows.query("import_batch", statement.format(import_id=import_id))
         table = "ad_insights_daily" if state.kind == "ads-manager" else "ig_media"
-        day = "date" if state.kind == "ads-manager" else "posted_at::DATE"
+        day = "date" if state.kind == "ads-manager" else "timezone('UTC', posted_at)::DATE"
         span = cur.execute(
             f"SELECT count(*), min({day}), max({day}) FROM {table} WHERE import_id = $id",
             {"id": import_id},

@@ -414,7 +414,8 @@ class _Fetcher:
         self.report.step(f"Instagram {label}: profile", rows=1)
 
         last_post = self._last_date(
-            "SELECT max(posted_at)::DATE FROM ig_media WHERE account_id = $key", account_id
+            "SELECT timezone('UTC', max(posted_at))::DATE FROM ig_media WHERE account_id = $key",
+            account_id,
         )
         cutoff = self._since(last_post)
         media = self._media_list(account_id, cutoff)

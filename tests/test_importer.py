@@ -621,3 +621,26 @@ def test_an_instagram_post_export_imports_with_the_figures_pandas_gives(store, t
         assert post["t"] == when.timestamp()
     types = got.groupby(["media_type", "media_product_type"]).size().to_dict()
     assert types == {("VIDEO", "REELS"): 14, ("CAROUSEL_ALBUM", "FEED"): 13, ("IMAGE", "FEED"): 13}
+
+
+def test_a_post_export_spans_utc_days_on_a_machine_in_another_time_zone(tmp_path, monkeypatch):
+    """A post published at 03:00 UTC belongs to that UTC day even where it is still the day
+    before (Los Angeles): the import's first and last day are UTC days, like the pages'."""
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    path = tmp_path / "posts.csv"
+    path.write_text(
+        "Post ID,Account username,Description,Permalink,Publish time,Post type,Reach,Likes\n"
+        "1790000001,shop.north,Early #one,https://www.instagram.com/p/a/,03/02/2026 03:00,"
+        "IG image,100,5\n"
+        "1790000002,shop.north,Late #two,https://www.instagram.com/p/b/,03/05/2026 23:30,"
+        "IG image,100,5\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.query("SELECT current_setting('TimeZone') AS tz")["tz"][0] == (
+            "America/Los_Angeles"
+        )
+        importer.import_file(store, path)
+        span = store.query("SELECT first_day, last_day FROM imports").iloc[0]
+    got = (pd.Timestamp(span["first_day"]).date(), pd.Timestamp(span["last_day"]).date())
+    assert got == (date(2026, 3, 2), date(2026, 3, 5))
