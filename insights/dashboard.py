@@ -78,9 +78,11 @@ class Filters:
 
     @property
     def paid_source(self) -> str:
-        """The table the paid queries read: the per-campaign rollup unless the filters need
-        the age x gender detail."""
-        return "ad_insights_daily" if self.ages or self.genders else "ad_campaign_daily_all"
+        """The table the paid queries read: the smallest that still has the columns the
+        filters need (the age x gender detail only for an age filter)."""
+        if self.ages:
+            return "ad_insights_daily"
+        return "ad_campaign_gender_daily_all" if self.genders else "ad_campaign_daily_all"
 
     def paid_params(self) -> dict[str, object]:
         """Parameters of the paid queries (with the table they read, from an allow-list)."""

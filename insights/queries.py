@@ -27,8 +27,10 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
 _SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
 IDENTIFIERS: dict[str, frozenset[str]] = {
-    # daily paid figures: the age x gender detail, or the per-campaign rollup of it
-    "paid_source": frozenset({"ad_insights_daily", "ad_campaign_daily_all"}),
+    # daily paid figures: the age x gender detail, or a per-campaign rollup of it
+    "paid_source": frozenset(
+        {"ad_insights_daily", "ad_campaign_gender_daily_all", "ad_campaign_daily_all"}
+    ),
     # the measure top posts are ranked by
     "post_rank": frozenset({"engagement_rate", "reach", "engagement", "views"}),
 }

@@ -38,6 +38,22 @@ TABLES: dict[str, tuple[str, ...]] = {
 DERIVED: dict[str, tuple[tuple[str, str, str], ...]] = {
     "ig_media": (("hashtags", "caption", "hashtags_of(caption)"),),
 }
+# Rollups of ad_insights_daily that the pages read instead of it (see the migrations), kept
+# in step by refresh_rollups: table -> (its period, the columns it keeps besides the period).
+ROLLUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ad_campaign_daily": ("day", ("ad_account_id", "campaign_id")),
+    "ad_campaign_gender_daily": ("day", ("ad_account_id", "campaign_id", "gender")),
+    "ad_breakdown_weekly": ("week", ("campaign_id", "age", "gender")),
+}
+# period -> (its column in a rollup, the period of a day {} as SQL, its length in days)
+_PERIODS: dict[str, tuple[str, str, int]] = {
+    "day": ("date", "{}", 1),
+    "week": ("week", "date_trunc('week', {})::DATE", 7),
+}
+_ROLLUP_SUMS = ", ".join(
+    f"sum({c}) AS {c}"
+    for c in ("spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value")
+)
 DATA_TABLES = ("ig_accounts", "ig_media", "ig_account_daily", "ad_campaigns", "ad_insights_daily")
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -156,20 +172,28 @@ class Store:
     def refresh_rollups(
         self, cur: duckdb.DuckDBPyConnection, since: date | None = None, until: date | None = None
     ) -> None:
-        """Recompute the per-campaign daily rollup for the days [since, until] (every day when
-        both are None) from ad_insights_daily. Call it inside the write transaction that
-        changed those days, so the rollup never disagrees with its detail."""
+        """Recompute the rollups of ad_insights_daily (ROLLUPS) for the days [since, until]
+        (every day when both are None), widened to whole weeks for a weekly rollup. Call it
+        inside the write transaction that changed those days, so no rollup ever disagrees with
+        its detail."""
         params = {"since": since, "until": until}
-        days = "($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)"
-        cur.execute(f"DELETE FROM ad_campaign_daily WHERE {days}", params)
-        cur.execute(
-            "INSERT INTO ad_campaign_daily "
-            "SELECT ad_account_id, campaign_id, date, sum(spend), sum(impressions), sum(clicks), "
-            "sum(link_clicks), sum(conversions), sum(conversion_value) "
-            f"FROM ad_insights_daily WHERE {days} "
-            "GROUP BY ad_account_id, campaign_id, date ORDER BY date, campaign_id",
-            params,
-        )
+        for table, (period, keys) in ROLLUPS.items():
+            column, period_of, days = _PERIODS[period]
+            first, last = period_of.format("$since::DATE"), period_of.format("$until::DATE")
+            cur.execute(
+                f"DELETE FROM {table} WHERE ($since IS NULL OR {column} >= {first}) "
+                f"AND ($until IS NULL OR {column} <= {last})",
+                params,
+            )
+            groups = ", ".join(keys)
+            cur.execute(
+                f"INSERT INTO {table} BY NAME "
+                f"SELECT {groups}, {period_of.format('date')} AS {column}, {_ROLLUP_SUMS} "
+                f"FROM ad_insights_daily WHERE ($since IS NULL OR date >= {first}) "
+                f"AND ($until IS NULL OR date <= {last} + {days - 1}) "
+                f"GROUP BY ALL ORDER BY {column}, campaign_id",
+                params,
+            )
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,6 +1,27 @@
 -- name: campaign_breakdown
 -- Sums per age group and gender over the picked campaigns (all campaigns when $picked is
--- NULL) under the paid filters.
+-- NULL) under the paid filters. The whole weeks (Monday to Sunday) of the range come from the
+-- weekly rollup, the days before the first and after the last whole week from the detail.
+WITH parts AS (
+    SELECT campaign_id, age, gender, spend, impressions, clicks, link_clicks, conversions,
+           conversion_value
+    FROM ad_breakdown_weekly
+    WHERE week >= date_trunc('week', $since::DATE + 6)::DATE   -- first Monday on or after since
+      AND week < date_trunc('week', $until::DATE + 1)::DATE     -- the Monday after the last Sunday
+    UNION ALL
+    SELECT campaign_id, age, gender, spend, impressions, clicks, link_clicks, conversions,
+           conversion_value
+    FROM ad_insights_daily
+    WHERE date >= $since
+      AND date < least(date_trunc('week', $since::DATE + 6)::DATE, $until::DATE + 1)
+    UNION ALL
+    SELECT campaign_id, age, gender, spend, impressions, clicks, link_clicks, conversions,
+           conversion_value
+    FROM ad_insights_daily
+    WHERE date >= greatest(date_trunc('week', $until::DATE + 1)::DATE,
+                           date_trunc('week', $since::DATE + 6)::DATE)
+      AND date <= $until
+)
 SELECT
     age,
     gender,
@@ -10,9 +31,8 @@ SELECT
     sum(link_clicks)::BIGINT              AS link_clicks,
     sum(conversions)::BIGINT              AS conversions,
     sum(conversion_value)::DECIMAL(18, 2) AS conversion_value
-FROM ad_insights_daily
-WHERE date BETWEEN $since AND $until
-  AND ($picked IS NULL OR list_contains($picked, campaign_id))
+FROM parts
+WHERE ($picked IS NULL OR list_contains($picked, campaign_id))
   AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
   AND ($objectives IS NULL OR campaign_id IN (
         SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))

@@ -97,6 +97,73 @@ def test_breakdown_by_age_and_gender(store, raw, demo_range):
         assert got.loc[age, "ctr"] == pytest.approx(row["clicks"] / row["impressions"])
 
 
+@pytest.mark.parametrize("length", [1, 3, 6, 7, 8, 13, 14, 20, 45, 100])
+def test_breakdown_is_exact_whatever_weekdays_the_range_starts_and_ends_on(
+    store, raw, demo_range, length
+):
+    """Whole weeks come from the weekly rollup, the partial weeks at the ends from the detail:
+    every start weekday, with and without filters, must give the detail's own sums."""
+    settings = raw["ad_campaigns"]
+    objective = settings["objective"].value_counts().index[0]
+    of_objective = set(settings.loc[settings["objective"] == objective, "campaign_id"])
+    with store.cursor() as cur:
+        for shift in range(7):  # the range ends on each day of the week in turn
+            until = demo_range[1] - timedelta(days=shift + 3)
+            since = until - timedelta(days=length - 1)
+            window = _window(raw, since, until)
+            picked = tuple(sorted(window["campaign_id"].unique())[:4])
+            cases = [
+                (Filters(since, until), (), window),
+                (Filters(since, until), picked, window[window["campaign_id"].isin(picked)]),
+                (
+                    Filters(since, until, objectives=(objective,), ages=("25-34", "65+")),
+                    (),
+                    window[
+                        window["campaign_id"].isin(of_objective)
+                        & window["age"].isin(["25-34", "65+"])
+                    ],
+                ),
+            ]
+            for filters, pick, rows in cases:
+                frame = campaigns.breakdown(cur, filters, pick).set_index(["age", "gender"])
+                expected = rows.groupby(["age", "gender"])[["spend", "clicks", "purchases"]].sum()
+                assert len(frame) == len(expected), (since, until, filters)
+                for cell, row in expected.iterrows():
+                    got = frame.loc[cell]
+                    assert Decimal(f"{got['spend']:.2f}") == row["spend"], (since, until, cell)
+                    assert got["clicks"] == row["clicks"], (since, until, cell)
+                    assert got["conversions"] == row["purchases"], (since, until, cell)
+
+
+def test_a_gender_filter_alone_gives_the_detail_sums(store, raw, demo_range):
+    """With genders and no age group picked, the pages read the per-gender rollup."""
+    until = demo_range[1]
+    since = until - timedelta(days=40)
+    genders = ("male", "unknown")
+    filters = Filters(since, until, genders=genders)
+    assert filters.paid_source == "ad_campaign_gender_daily_all"
+    window = _window(raw, since, until)
+    rows = window[window["gender"].isin(genders)]
+    top = tuple(rows.groupby("campaign_id")["spend"].sum().sort_values().index[-2:])
+    with store.cursor() as cur:
+        table = dashboard.campaign_table(cur, filters).set_index("campaign_id")
+        kpis = dashboard.kpi_table(cur, filters).set_index("metric")["value"]
+        series = campaigns.daily(cur, filters, top)
+    per_campaign = rows.groupby("campaign_id")[["spend", "impressions", "clicks"]].sum()
+    assert set(table.index) == set(per_campaign.index)
+    for campaign, row in per_campaign.iterrows():
+        assert Decimal(f"{table.loc[campaign, 'spend']:.2f}") == row["spend"]
+        assert table.loc[campaign, "ctr"] == pytest.approx(row["clicks"] / row["impressions"])
+    assert Decimal(f"{kpis['spend']:.2f}") == sum(rows["spend"])
+    assert kpis["impressions"] == rows["impressions"].sum()
+    mine = rows[rows["campaign_id"].isin(top)].groupby(["campaign_id", "date"])["clicks"].sum()
+    got = series.assign(date=series["date"].dt.strftime("%Y-%m-%d")).set_index(
+        ["campaign_id", "date"]
+    )["clicks"]
+    assert got.loc[mine.index].tolist() == mine.tolist()
+    assert got.drop(mine.index).eq(0).all()  # the other days of the range: nothing delivered
+
+
 def _table(**rows: tuple[int, int, int]) -> pd.DataFrame:
     """A campaign table from (impressions, clicks, conversions) per campaign."""
     return pd.DataFrame(

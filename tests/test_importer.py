@@ -19,7 +19,8 @@ import pytest
 
 from insights import importer
 from insights.cli import main
-from insights.store import DATA_TABLES, Store
+from insights.store import DATA_TABLES, ROLLUPS, Store
+from tests import rollups
 
 
 def _datasets() -> Path:
@@ -48,7 +49,7 @@ def _snapshot(store: Store) -> dict[str, list[tuple]]:
     with store.cursor() as cur:
         return {
             t: sorted(map(tuple, cur.execute(f"SELECT * FROM {t}").fetchall()), key=repr)
-            for t in (*DATA_TABLES, "ad_campaign_daily", "imports")
+            for t in (*DATA_TABLES, *ROLLUPS, "imports")
         }
 
 
@@ -277,15 +278,20 @@ def test_importing_the_same_file_twice_doubles_nothing(store, tmp_path):
     assert again.replaced
     _assert_ads_match(store, rows)
     second = _snapshot(store)
-    for table in ("ad_insights_daily", "ad_campaign_daily"):
+    for table in ("ad_insights_daily", *ROLLUPS):
         assert len(second[table]) == len(first[table])
     assert len(importer.list_imports(store)) == 1
+    with store.cursor() as cur:
+        assert rollups.mismatches(cur) == dict.fromkeys(ROLLUPS, 0)
 
 
 def test_an_import_can_be_removed_and_leaves_the_store_as_before(store, tmp_path):
     before = _snapshot(store)
     result = importer.import_file(store, _write_ads(tmp_path / "e.csv", _ads_rows()))
     assert result.rows_written > 0
+    with store.cursor() as cur:
+        assert all(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ROLLUPS)
+        assert rollups.mismatches(cur) == dict.fromkeys(ROLLUPS, 0)
     importer.remove_import(store, result.import_id)
     assert _snapshot(store) == before
 

@@ -20,7 +20,8 @@ from insights.errors import IngestError
 from insights.graph import RetryPolicy
 from insights.ingest import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store import ROLLUPS, Store
+from tests import rollups
 
 TOKEN = "EAAB-fault-test-token"
 FAST = RetryPolicy(
@@ -89,7 +90,7 @@ def test_restated_days_replace_instead_of_adding(tmp_path, demo_range):
                 run_ingest(store, _settings(api), retry=FAST, options=options)
                 with store.cursor() as cur:
                     assert _stored_totals(cur, first) == _served_totals(api, first), epoch
-                    assert _rollup_mismatches(cur) == 0, epoch  # the rollup follows restatements
+                    assert rollups.mismatches(cur) == dict.fromkeys(ROLLUPS, 0), epoch  # restated
         assert (
             store.query("SELECT count(*) AS n FROM ingest_runs WHERE status = 'succeeded'")["n"][0]
             == 3
@@ -261,36 +262,19 @@ def test_backfills_use_async_reports_and_short_runs_do_not(tmp_path, demo_range)
     assert incremental_reports == 0  # the lookback window is read synchronously
 
 
-def _rollup_mismatches(cur) -> int:
-    """Campaign-days where the per-campaign rollup differs from a fresh sum of the detail."""
-    return cur.execute(
-        """
-        WITH fresh AS (
-            SELECT campaign_id, date, sum(spend) AS spend, sum(impressions) AS impressions,
-                   sum(clicks) AS clicks, sum(conversions) AS conversions,
-                   sum(conversion_value) AS conversion_value
-            FROM ad_insights_daily GROUP BY ALL
-        )
-        SELECT count(*) FROM fresh FULL OUTER JOIN ad_campaign_daily AS r USING (campaign_id, date)
-        WHERE fresh.spend IS DISTINCT FROM r.spend
-           OR fresh.impressions IS DISTINCT FROM r.impressions
-           OR fresh.clicks IS DISTINCT FROM r.clicks
-           OR fresh.conversions IS DISTINCT FROM r.conversions
-           OR fresh.conversion_value IS DISTINCT FROM r.conversion_value
-        """
-    ).fetchone()[0]
-
-
-def test_the_rollup_is_built_for_an_existing_store_and_kept_in_step(demo_store_copy):
+def test_the_rollups_are_built_for_an_existing_store_and_kept_in_step(demo_store_copy):
     with Store(demo_store_copy) as store, store.cursor() as cur:
-        assert _rollup_mismatches(cur) == 0
-        assert cur.execute("SELECT count(*) FROM ad_campaign_daily").fetchone()[0] > 0
-        cur.execute("DELETE FROM ad_campaign_daily")  # as a store from before the rollup
-        cur.execute("DELETE FROM schema_migrations WHERE version = 3")
-        cur.execute("DROP VIEW ad_campaign_daily_all")
-        cur.execute("DROP TABLE ad_campaign_daily")
+        assert rollups.mismatches(cur) == dict.fromkeys(ROLLUPS, 0)
+        for table in ROLLUPS:
+            assert cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+        # as a store from before the rollups: their migrations undone
+        cur.execute("DELETE FROM schema_migrations WHERE version IN (3, 6)")
+        for view in ("ad_campaign_daily_all", "ad_campaign_gender_daily_all"):
+            cur.execute(f"DROP VIEW {view}")
+        for table in ROLLUPS:
+            cur.execute(f"DROP TABLE {table}")
     with Store(demo_store_copy) as store, store.cursor() as cur:  # migrated again on open
-        assert _rollup_mismatches(cur) == 0
+        assert rollups.mismatches(cur) == dict.fromkeys(ROLLUPS, 0)
 
 
 def test_a_refresh_lists_the_past_figures_it_changed(tmp_path, demo_range):

@@ -10,6 +10,7 @@ import pytest
 from insights import dashboard, scale_data
 from insights.errors import StoreError
 from insights.store import Store
+from tests import rollups
 
 
 def test_sizes_shapes_and_the_dashboard_on_it(tmp_path):
@@ -31,6 +32,7 @@ def test_sizes_shapes_and_the_dashboard_on_it(tmp_path):
     con.close()
     with Store(path, read_only=True) as store, store.cursor() as cur:
         kpis = dashboard.kpi_table(cur, dashboard.Filters(since, scale_data.LAST_DAY))
+        assert rollups.in_step(cur)
     shown = kpis.set_index("metric")["value"]["spend"]
     assert shown == pytest.approx(float(spend), abs=0.005)
 
