@@ -16,11 +16,13 @@ so charts mark them as provisional.
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, timedelta
 
 import duckdb
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from insights import dashboard, metrics, queries
 from insights.dashboard import Filters, FrameSource
@@ -45,20 +47,39 @@ def robust_z(
     weekday over the previous `weeks` weeks), the robust z and the number of weeks behind each
     day. With `log`, z is measured on log(1 + value): counts and money vary by a factor more
     than by an amount, and a burst of engagement is not judged against a normal's thin tails."""
-    values = series.astype("float64")
-    scale = np.log1p(values.clip(lower=0)) if log else values
-    lagged = pd.concat([scale.shift(7 * k) for k in range(1, weeks + 1)], axis=1)
-    centre = lagged.median(axis=1, skipna=True)
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    scale = np.log1p(np.clip(values, 0, None)) if log else values
+    # lagged[i, k - 1]: the value k weeks before day i (empty before the series starts)
+    lagged = np.full((len(scale), weeks), np.nan)
+    for k in range(1, weeks + 1):
+        lagged[7 * k :, k - 1] = scale[: max(len(scale) - 7 * k, 0)]
+    history = (~np.isnan(lagged)).sum(axis=1)
+    centre = _nanmedian(lagged)
     # the spread: the median absolute residual (value minus its weekday's usual level) over
     # the previous weeks, pooled across weekdays: eight values per weekday alone give a MAD
     # so unsteady that one normal day in twenty-five would look unusual
     residual = scale - centre
-    mad = residual.abs().shift(1).rolling(7 * weeks, min_periods=7 * min_history).median()
-    history = lagged.notna().sum(axis=1)
-    z = MAD_TO_SIGMA * residual / mad.where(mad > 0)
-    z = z.where(history >= min_history)
+    span = 7 * weeks  # the days before each day (the first days have fewer)
+    earlier = np.concatenate([np.full(span, np.nan), np.abs(residual)[:-1]])
+    windows = sliding_window_view(earlier, span)[: len(scale)]
+    counted = (~np.isnan(windows)).sum(axis=1)
+    mad = np.where(counted >= 7 * min_history, _nanmedian(windows), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = MAD_TO_SIGMA * residual / np.where(mad > 0, mad, np.nan)
+    z = np.where(history >= min_history, z, np.nan)
     usual = np.expm1(centre) if log else centre
-    return pd.DataFrame({"value": values, "usual": usual, "z": z, "weeks": history})
+    return pd.DataFrame(
+        {"value": values, "usual": usual, "z": z, "weeks": history}, index=series.index
+    )
+
+
+def _nanmedian(rows: np.ndarray) -> np.ndarray:
+    """The median of each row's non-empty values (empty for a row with none)."""
+    if rows.size == 0:
+        return np.full(len(rows), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-empty rows: empty, as wanted
+        return np.nanmedian(rows, axis=1)
 
 
 def flagged(scored: pd.DataFrame) -> pd.Series:

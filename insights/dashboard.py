@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
 import duckdb
+import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from insights import metrics, queries
 
@@ -302,12 +304,13 @@ def rolling(frame: pd.DataFrame, window: int = 7) -> pd.DataFrame:
     recomputed from the rolling sums (a rolling CTR is rolling clicks / rolling impressions,
     not a mean of daily CTRs). Periods without a full window are empty."""
     sums = [c for c in PAID_SUMS + ORGANIC_SUMS if c in frame]
-    summed = frame[sums].rolling(window, min_periods=window).sum()
-    out = with_metrics(pd.concat([frame[["period"]], summed], axis=1))  # ratios of the sums
-    sum_metrics = [c for c in [*sums, "engagement"] if c in out]
-    averaged = out[sum_metrics] / window  # sums become per-period averages
-    # one frame built at once: assigning the columns one by one costs more than the maths
-    return pd.concat([out.drop(columns=sum_metrics), averaged], axis=1)[out.columns]
+    values = frame[sums].to_numpy(dtype="float64", na_value=np.nan)
+    averages = np.full(values.shape, np.nan)
+    if len(values) >= window:  # each full window's sum, in numpy (pandas' own costs more)
+        averages[window - 1 :] = sliding_window_view(values, window, axis=0).sum(axis=-1)
+    averages /= window  # sums become per-period averages; ratios of averages = of sums
+    columns = {"period": frame["period"].to_numpy(), **dict(zip(sums, averages.T, strict=True))}
+    return with_metrics(pd.DataFrame(columns, index=frame.index))
 
 
 def trend_with_rolling(
@@ -341,8 +344,10 @@ def daily_view(history: pd.DataFrame, since: date, window: int = 0) -> pd.DataFr
     if not window:
         return history.loc[shown].reset_index(drop=True)
     averaged = rolling(history, window)
-    values = averaged.loc[shown].drop(columns="period").add_suffix("_avg")
-    return pd.concat([history.loc[shown], values], axis=1).reset_index(drop=True)
+    columns = {c: history[c].to_numpy()[shown] for c in history.columns}
+    for c in averaged.columns.drop("period"):
+        columns[f"{c}_avg"] = averaged[c].to_numpy()[shown]
+    return pd.DataFrame(columns)  # built at once: a concat of frames costs more than this
 
 
 # -- campaigns ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from insights import content, dashboard, metrics
@@ -137,36 +138,47 @@ def _driver(
 ) -> str | None:
     """The campaign whose own numbers explain most of the change: the change with that
     campaign left out moves least toward the total change."""
-    names = dict(zip(before["campaign_id"], before["campaign_name"], strict=True))
-    names.update(zip(now["campaign_id"], now["campaign_name"], strict=True))
     columns = [c for c in (metric.numerator, metric.denominator) if c] or [metric.key]
-    a = now.set_index("campaign_id")[columns]
-    b = before.set_index("campaign_id")[columns]
-    both = a.add_suffix("_now").join(b.add_suffix("_before"), how="outer").fillna(0.0)
-    if len(both) < 2:
+    ids = pd.Index(now["campaign_id"]).union(pd.Index(before["campaign_id"]))  # sorted
+    if len(ids) < 2:
         return None
 
-    if metric.numerator is None:
-        contribution = both[f"{metric.key}_now"] - both[f"{metric.key}_before"]
-        total = contribution.sum()
-    else:
-        num_n, den_n = both[f"{metric.numerator}_now"], both[f"{metric.denominator}_now"]
-        num_b, den_b = both[f"{metric.numerator}_before"], both[f"{metric.denominator}_before"]
-        scale = metric.scale
-        total = scale * (num_n.sum() / den_n.sum() - num_b.sum() / den_b.sum())
-        without = scale * (
-            (num_n.sum() - num_n) / (den_n.sum() - den_n)
-            - (num_b.sum() - num_b) / (den_b.sum() - den_b)
+    def aligned(table: pd.DataFrame) -> np.ndarray:
+        """The table's columns on the `ids` axis, zero where a campaign is absent."""
+        out = np.zeros((len(ids), len(columns)))
+        out[ids.get_indexer(table["campaign_id"])] = table[columns].to_numpy(
+            dtype="float64", na_value=0.0
         )
-        contribution = (total - without).replace([math.inf, -math.inf], math.nan).dropna()
-    if contribution.empty or total == 0:
+        return out
+
+    a, b = aligned(now), aligned(before)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric.numerator is None:
+            contribution = a[:, 0] - b[:, 0]
+            total = float(contribution.sum())
+        else:
+            (num_n, den_n), (num_b, den_b) = a.T, b.T
+            scale = metric.scale
+            total = float(scale * (num_n.sum() / den_n.sum() - num_b.sum() / den_b.sum()))
+            without = scale * (
+                (num_n.sum() - num_n) / (den_n.sum() - den_n)
+                - (num_b.sum() - num_b) / (den_b.sum() - den_b)
+            )
+            contribution = total - without
+    signed = np.where(np.isfinite(contribution), contribution * math.copysign(1, total), np.nan)
+    if np.isnan(signed).all() or total == 0 or not math.isfinite(total):
         return None
-    signed = contribution * math.copysign(1, total)
-    campaign = signed.idxmax()
-    if signed[campaign] < 0.3 * abs(total):
+    best = int(np.nanargmax(signed))  # the first of equals, in campaign id order
+    if signed[best] < 0.3 * abs(total):
         return "spread across campaigns"
+    campaign = ids[best]
     own = _own_change(metric, now, before, campaign)
-    return f"driven by {names.get(campaign, campaign)}{own}"
+    return f"driven by {_name(now, campaign) or _name(before, campaign) or campaign}{own}"
+
+
+def _name(table: pd.DataFrame, campaign: str) -> str | None:
+    names = table.loc[table["campaign_id"] == campaign, "campaign_name"]
+    return str(names.iloc[0]) if len(names) else None
 
 
 def _own_change(
