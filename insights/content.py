@@ -7,7 +7,6 @@ ratio of the sums (all engagement / all reach), a post's own rate is its engagem
 
 from __future__ import annotations
 
-import math
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -107,44 +106,20 @@ def recommendations(
     MIN_ACCOUNT_POSTS posts get one row saying so (dimension 'too short')."""
     if tz not in time_zones():
         raise QueryError(f"unknown time zone {tz!r}")
-    found = queries.run(cur, "content_recommend", tz=tz, **filters.organic_params())
-    columns = ["account_id", "dimension", "option", "posts", "rate", "expected", "low", "high"]
-    if found.empty:
-        return pd.DataFrame(columns=columns)
-    base = found[found["dimension"] == "account"].set_index("account_id")
-    mean = base["engagement"] / base["post_reach"]
-    spread = base["rate_variance"].pow(0.5)
-    enough = base["posts"] >= MIN_ACCOUNT_POSTS
-    short = pd.DataFrame(
-        {
-            "account_id": base.index[~enough],
-            "dimension": "too short",
-            "option": "",
-            "posts": base.loc[~enough, "posts"].astype("int64").to_numpy(),
-            "rate": mean[~enough].to_numpy(),
-            "expected": math.nan,
-            "low": math.nan,
-            "high": math.nan,
-        }
+    found = queries.run(
+        cur,
+        "content_recommend",
+        tz=tz,
+        prior_posts=PRIOR_POSTS,
+        z=Z90,
+        min_posts=MIN_ACCOUNT_POSTS,
+        top=top,
+        **filters.organic_params(),
     )
-    mine = found[(found["dimension"] != "account") & found["account_id"].map(enough)].copy()
-    n = mine["posts"].astype("float64")
-    prior = mine["account_id"].map(mean).astype("float64")
-    mine["rate"] = mine["engagement"] / mine["post_reach"]
-    mine["expected"] = (n * mine["rate"] + PRIOR_POSTS * prior) / (n + PRIOR_POSTS)
-    half = Z90 * mine["account_id"].map(spread).astype("float64") / (n + PRIOR_POSTS).pow(0.5)
-    mine["low"], mine["high"] = mine["expected"] - half, mine["expected"] + half
-    order = {"format": 0, "time": 1, "hashtag": 2}
-    mine = mine.assign(order=mine["dimension"].map(order)).sort_values(
-        ["account_id", "order", "expected", "posts"], ascending=[True, True, False, False]
-    )
-    best = mine.groupby(["account_id", "dimension"], sort=False).head(top)[columns]
-    frame = pd.concat([best, short[columns]], ignore_index=True) if len(short) else best
-    frame = frame.reset_index(drop=True)
-    frame["option"] = [
-        _option_label(d, o) for d, o in zip(frame["dimension"], frame["option"], strict=True)
+    found["option"] = [
+        _option_label(d, o) for d, o in zip(found["dimension"], found["option"], strict=True)
     ]
-    return frame
+    return found
 
 
 def _option_label(dimension: str, option: str) -> str:

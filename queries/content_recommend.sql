@@ -1,7 +1,10 @@
 -- name: content_recommend
--- Per account and option (a format, a weekday x 3-hour slot in the time zone $tz, a hashtag):
--- the posts with reach under the organic filters, their reach and engagement, and the spread
--- of the per-post engagement rate, for recommendations shrunk toward the account's rate.
+-- What to post next, per account: its $top best options of each kind (a format, a weekday x
+-- 3-hour slot in the time zone $tz, a hashtag) by expected engagement rate, over the posts with
+-- reach under the organic filters. An option's expected rate is its pooled rate (engagement /
+-- reach) shrunk toward the account's as if the account's rate had been seen on $prior_posts
+-- more posts; `half` is $z x the per-post spread of the account's rate / sqrt(posts +
+-- $prior_posts). An account with fewer than $min_posts posts gets one 'too short' row instead.
 WITH posts AS (
     SELECT
         account_id,
@@ -27,14 +30,43 @@ WITH posts AS (
     FROM posts
     UNION ALL
     SELECT account_id, 'hashtag', unnest(tags), reach, engagement FROM posts
+), sums AS (
+    SELECT
+        account_id,
+        dimension,
+        option,
+        count(*)::BIGINT                           AS posts,
+        sum(engagement) / sum(reach)               AS rate,
+        coalesce(var_samp(engagement / reach), 0)  AS rate_variance
+    FROM options
+    GROUP BY account_id, dimension, option
+), accounts AS (
+    SELECT account_id, posts, rate, sqrt(rate_variance) AS spread
+    FROM sums
+    WHERE dimension = 'account'
+), ranked AS (
+    SELECT
+        s.account_id,
+        s.dimension,
+        s.option,
+        s.posts,
+        s.rate,
+        (s.posts * s.rate + $prior_posts * a.rate) / (s.posts + $prior_posts) AS expected,
+        $z * a.spread / sqrt(s.posts + $prior_posts)                          AS half
+    FROM sums AS s
+    JOIN accounts AS a USING (account_id)
+    WHERE s.dimension <> 'account' AND a.posts >= $min_posts
+    QUALIFY row_number() OVER (
+        PARTITION BY s.account_id, s.dimension ORDER BY expected DESC, s.posts DESC, s.option
+    ) <= $top
 )
-SELECT
-    account_id,
-    dimension,
-    option,
-    count(*)::BIGINT                     AS posts,
-    sum(reach)::DOUBLE                   AS post_reach,
-    sum(engagement)::DOUBLE              AS engagement,
-    coalesce(var_samp(engagement / reach), 0) AS rate_variance
-FROM options
-GROUP BY account_id, dimension, option
+SELECT account_id, dimension, option, posts, rate, expected,
+       expected - half AS low, expected + half AS high
+FROM ranked
+UNION ALL
+SELECT account_id, 'too short', '', posts, rate, NULL, NULL, NULL
+FROM accounts
+WHERE posts < $min_posts
+ORDER BY dimension = 'too short', account_id,
+         CASE dimension WHEN 'format' THEN 0 WHEN 'time' THEN 1 ELSE 2 END,
+         expected DESC, posts DESC, option
