@@ -11,6 +11,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from insights import metrics, queries
@@ -61,17 +62,22 @@ def formats(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 
 def best_time(cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC") -> pd.DataFrame:
-    """Every weekday (0 = Monday) x hour cell of the week in time zone `tz`, with the posts
-    published then, their reach and engagement, and the engagement rate over them (cells
-    without posts are present, with zero posts and no rate)."""
+    """Every weekday (0 = Monday) x hour cell of the week in time zone `tz`, in order, with the
+    posts published then, their reach and engagement, and the engagement rate over them
+    (cells without posts are present, with zero posts and no rate)."""
     if tz not in time_zones():
         raise QueryError(f"unknown time zone {tz!r}")
     found = queries.run(cur, "content_best_time", tz=tz, **filters.organic_params())
-    grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
-    frame = found.set_index(["weekday", "hour"]).reindex(grid).reset_index()
+    cell = (found["weekday"] * 24 + found["hour"]).to_numpy()
+    columns: dict[str, np.ndarray] = {
+        "weekday": np.repeat(np.arange(7), 24),
+        "hour": np.tile(np.arange(24), 7),
+    }
     for column in ("posts", "post_reach", "engagement"):
-        frame[column] = frame[column].fillna(0).astype("int64")
-    return _with_rate(frame)
+        values = np.zeros(7 * 24, dtype="int64")
+        values[cell] = found[column].to_numpy(dtype="int64")
+        columns[column] = values
+    return _with_rate(pd.DataFrame(columns))
 
 
 def hashtags(cur: duckdb.DuckDBPyConnection, filters: Filters, min_posts: int = 5) -> pd.DataFrame:

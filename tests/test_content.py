@@ -92,6 +92,30 @@ def test_best_time_moves_with_the_time_zone(store, posts, demo_range):
         content.best_time(cur, Filters(since, until), "Mars/Olympus'; --")
 
 
+@pytest.mark.parametrize(
+    "tz",
+    # +5:45; +5:30; -3:30 with DST; +10:30 whose DST moves the clock by half an hour
+    ["Asia/Kathmandu", "Asia/Kolkata", "America/St_Johns", "Australia/Lord_Howe"],
+)
+def test_best_time_in_zones_off_the_whole_hour(store, posts, demo_range, tz):
+    until = demo_range[1]
+    since = until - timedelta(days=400)  # a range that crosses both of a year's DST changes
+    mine = _window(posts, since, until)
+    with store.cursor() as cur:
+        cells = content.best_time(cur, Filters(since, until), tz)
+    local = mine["at"].dt.tz_convert(tz)
+    expected = mine.groupby([local.dt.day_of_week, local.dt.hour]).agg(
+        posts=("media_id", "size"), reach=("reach", "sum"), engagement=("engagement", "sum")
+    )
+    assert [tuple(x) for x in cells[["weekday", "hour"]].to_numpy()] == [
+        (d, h) for d in range(7) for h in range(24)
+    ]
+    got = cells.set_index(["weekday", "hour"])
+    assert got.loc[got["posts"] > 0, "posts"].to_dict() == expected["posts"].to_dict()
+    assert got.loc[got["posts"] > 0, "engagement"].to_dict() == expected["engagement"].to_dict()
+    assert got.loc[got["posts"] > 0, "post_reach"].to_dict() == expected["reach"].to_dict()
+
+
 def test_hashtags_with_a_threshold(store, posts, demo_range):
     until = demo_range[1]
     since = until - timedelta(days=200)
