@@ -145,22 +145,27 @@ PAGES: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], None]] = {
 
 
 class Recorder:
-    """Records the (query, params) a page runs, to replay them raw as the floor."""
+    """Records the (query, params) a page runs, as frames or as Arrow, to replay them raw as
+    the floor."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self._run = queries.run
+        self._run, self._arrow = queries.run, queries.arrow
 
     def __enter__(self) -> Recorder:
         def run(cur: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
             self.calls.append((name, params))
             return self._run(cur, name, **params)
 
-        queries.run = run  # type: ignore[assignment]
+        def arrow(cur: duckdb.DuckDBPyConnection, name: str, **params: Any) -> Any:
+            self.calls.append((name, params))
+            return self._arrow(cur, name, **params)
+
+        queries.run, queries.arrow = run, arrow  # type: ignore[assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        queries.run = self._run  # type: ignore[assignment]
+        queries.run, queries.arrow = self._run, self._arrow  # type: ignore[assignment]
 
 
 def measure_ours(rows: int, runs: int) -> dict[str, Any]:

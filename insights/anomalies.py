@@ -8,7 +8,9 @@ THRESHOLD, with at least MIN_HISTORY earlier weeks behind it, and it is MIN_RELA
 from the usual level. Medians and MADs are not
 pulled by the outliers they are looking for, and the weekday comparison keeps a quiet Sunday
 from looking like a collapse. A flagged paid day is explained by the campaign whose own value
-that day left its usual level the most.
+that day left its usual level the most. The organic figures of posts (engagement, reach,
+engagement rate) are judged post by post against each post's own account instead (see
+post_outliers): a day is unusual when one of its posts is.
 
 Ad insights of the last SETTLING_DAYS days can still change (conversions are attributed late),
 so charts mark them as provisional.
@@ -24,7 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from insights import dashboard, metrics, queries
+from insights import dashboard, metrics, post_outliers, queries
 from insights.dashboard import Filters, FrameSource
 
 SETTLING_DAYS = 28
@@ -33,8 +35,7 @@ MIN_HISTORY = 4
 THRESHOLD = 3.5
 MIN_RELATIVE = 0.25  # and at least this far from the usual value, relatively: it must matter
 MAD_TO_SIGMA = 0.6745
-# organic metrics summed from the posts published that day
-POST_METRICS = frozenset({"posts", "post_reach", "engagement", "engagement_rate"})
+MEDIA_NOUNS = {"IMAGE": "image", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel"}
 
 
 def robust_z(
@@ -96,8 +97,10 @@ def with_history(filters: Filters) -> Filters:
 
 def unusual_days(frames: FrameSource, filters: Filters, metric_key: str) -> pd.DataFrame:
     """The days of the filter range where a paid or organic daily metric left its usual range:
-    date, value, usual, z, and (paid) the campaign that moved most that day. The daily series
-    with its history comes from `frames`, so the paid and the organic metric share it."""
+    date, value, usual, z, and what explains it (paid: the campaign that moved most that day;
+    post engagement, reach and rate: the post far from its own account's usual level, see
+    post_outliers). The daily series with its history comes from `frames`, so the paid and
+    the organic metric share it."""
     metric = metrics.ALL_METRICS[metric_key]
     longer = with_history(filters)
     series = frames(dashboard.trend, longer, "day")  # every day, zeros where nothing happened
@@ -105,9 +108,11 @@ def unusual_days(frames: FrameSource, filters: Filters, metric_key: str) -> pd.D
     if series.empty or metric_key not in series:
         return empty
     by_day = series.set_index("period")
+    if metric_key in post_outliers.JUDGED:  # judged post by post, each against its account
+        return _post_days(frames, filters, metric_key, by_day)
     daily = by_day[metric_key]
-    if metric_key in POST_METRICS:  # a day without a post has nothing to judge
-        daily = daily.where(by_day["posts"] > 0)
+    if metric_key == "posts":  # a day without a post has nothing to judge
+        daily = daily.where(daily > 0)
     scored = robust_z(daily, log=metric.numerator is None)
     inside = scored.index >= pd.Timestamp(filters.since)
     found = scored[inside & flagged(scored)].copy()
@@ -116,13 +121,56 @@ def unusual_days(frames: FrameSource, filters: Filters, metric_key: str) -> pd.D
     found["explanation"] = ""
     if metric in metrics.PAID_METRICS:
         found["explanation"] = _paid_explanations(frames, longer, metric, found.index)
-    elif metric_key in POST_METRICS:
-        found["explanation"] = [
-            _post_explanation(frames, filters, day, above=value > usual)
-            for day, value, usual in zip(found.index, found["value"], found["usual"], strict=True)
-        ]
     found = found.reset_index(names="date")
     return found[["date", "value", "usual", "z", "explanation"]]
+
+
+def _post_days(
+    frames: FrameSource, filters: Filters, metric_key: str, by_day: pd.DataFrame
+) -> pd.DataFrame:
+    """The days with a post far from its own account's usual level (post_outliers): the
+    day's value, what it would have been had those posts been usual, the strongest post's z,
+    and that post."""
+    posts = frames(post_outliers.unusual_posts, filters, metric_key, HISTORY_WEEKS)
+    rows = []
+    for day, group in posts.groupby("date", sort=True):
+        if day not in by_day.index:
+            continue
+        strongest = group.loc[group["z"].abs().idxmax()]
+        sums = by_day.loc[day]
+        if metric_key == "engagement_rate":  # the day's rate with usual rates for those posts
+            excess = float((group["reach"] * (group["value"] - group["usual"])).sum())
+            usual = metrics.ratio(sums["engagement"] - excess, sums["post_reach"])
+        else:
+            usual = float(sums[metric_key] - (group["value"] - group["usual"]).sum())
+        rows.append(
+            {
+                "date": day,
+                "value": float(sums[metric_key]),
+                "usual": usual,
+                "z": float(strongest["z"]),
+                "explanation": _post_explanation(strongest, metric_key, len(group) - 1),
+            }
+        )
+    return pd.DataFrame(rows, columns=["date", "value", "usual", "z", "explanation"])
+
+
+def _post_explanation(post: pd.Series, metric_key: str, others: int) -> str:
+    """'a video post of @shop: 38,444 engagements, 14.5x its usual 2,652'."""
+    kind = MEDIA_NOUNS.get(str(post["media_type"]), "")
+    what = f"{'an' if kind[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {kind} post".replace(
+        "  ", " "
+    )
+    what = f"{what} of {post['account']}"
+    value, usual = float(post["value"]), float(post["usual"])
+    if metric_key == "engagement_rate":
+        figure = f"engagement rate {value:.2%}, usual {usual:.2%}"
+    else:
+        noun = "engagements" if metric_key == "engagement" else "reach"
+        times = f"{value / usual:.1f}x" if usual > 0 else "far above"
+        figure = f"{value:,.0f} {noun}, {times} its usual {usual:,.0f}"
+    more = f" (and {others} more unusual post{'s' if others > 1 else ''})" if others else ""
+    return f"{what}: {figure}{more}"
 
 
 def campaign_days(
@@ -172,26 +220,6 @@ def _paid_explanations(
             continue
         out.append(f"{names[strongest]} moved most ({label} {gaps[strongest]:+,.0f} vs usual)")
     return out
-
-
-def posts_published(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """The posts published in the range under the organic filters, newest first."""
-    return queries.run(cur, "posts_list", **filters.organic_params())
-
-
-def _post_explanation(frames: FrameSource, filters: Filters, day: pd.Timestamp, above: bool) -> str:
-    """The post that carried an unusually high day, or how many posts a low day had."""
-    posts = frames(posts_published, filters.with_range(day.date(), day.date()))
-    if posts.empty:
-        return ""
-    if not above:
-        return f"{len(posts)} post{'s' if len(posts) > 1 else ''} that day, all below usual"
-    engagement = posts[["likes", "comments", "saves", "shares"]].sum(axis=1)
-    top = posts.loc[engagement.idxmax()]
-    return (
-        f"carried by a {str(top['media_type']).replace('_', ' ').lower()} post with "
-        f"{int(engagement.max()):,} engagements and {int(top['reach']):,} reach"
-    )
 
 
 def provisional(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -100,6 +100,8 @@ def test_an_organic_spike_is_explained_by_its_post(tmp_path):
         found = anomalies.unusual_days(Frames(cur), filters, "engagement")
     assert [d.date() for d in found["date"]] == [spike_day.date()]
     assert found["value"].iloc[0] == 2400 + rows[85][4]
+    # the post against its account's usual level: the median of the 30 posts before it
+    usual = float(np.expm1(np.median(np.log1p([likes for *_, likes in rows[56:86]]))))
     assert found["explanation"].iloc[0] == (
-        "carried by a video post with 2,400 engagements and 9,000 reach"
+        f"a video post of a1: 2,400 engagements, {2400 / usual:.1f}x its usual {usual:,.0f}"
     )
