@@ -18,6 +18,10 @@ class StoreBusyError(StoreError):
     """Another process holds the store's file lock."""
 
 
+class ImportFileError(InsightsError):
+    """A CSV file cannot be imported; nothing was written."""
+
+
 class QueryError(InsightsError):
     """A query file is malformed or was called with the wrong parameters."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from insights import importer
+from insights import import_reader, importer
 from insights.cli import main
 from insights.store import DATA_TABLES, ROLLUPS, Store
 from tests import rollups
@@ -441,7 +441,7 @@ def test_the_api_wins_where_an_import_overlaps_it(demo_store_copy, tmp_path, raw
 def test_a_large_file_streams_in_batches(store, tmp_path):
     rows = _ads_rows(seed=3, days=1)
     path = tmp_path / "large.csv"
-    count = importer.BATCH_ROWS * 2 + 17
+    count = import_reader.BATCH_ROWS * 2 + 17
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
@@ -473,7 +473,7 @@ def _by_key(store: Store) -> pd.DataFrame:
 def test_rows_of_one_key_in_different_batches_add_up_and_a_newer_import_wins(
     store, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(importer, "BATCH_ROWS", 5)
+    monkeypatch.setattr(import_reader, "BATCH_ROWS", 5)
     # every key twice, 36 rows apart (so in another batch), with other figures
     rows = _ads_rows(seed=11, days=3) + _ads_rows(seed=12, days=3)
     importer.import_file(store, _write_ads(tmp_path / "split.csv", rows))
@@ -511,7 +511,7 @@ def test_a_bad_value_after_many_batches_writes_nothing_on_the_apps_locked_store(
     importer.import_file(store, _write_ads(tmp_path / "earlier.csv", _ads_rows(seed=9)))
     store.lock_down()  # as the app opens it
     before = _snapshot(store)
-    monkeypatch.setattr(importer, "BATCH_ROWS", 7)
+    monkeypatch.setattr(import_reader, "BATCH_ROWS", 7)
     merged = []
     read = importer.read_batches
 
