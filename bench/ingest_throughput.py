@@ -35,13 +35,8 @@ import pandas as pd
 
 from insights.demo_api import DEMO_TOKEN, DemoApi
 from insights.demo_data import DemoDataset, load
-from insights.ingest import (
-    AD_INSIGHT_FIELDS,
-    AD_WINDOW_DAYS,
-    IngestOptions,
-    date_windows,
-    run_ingest,
-)
+from insights.fetch import AD_INSIGHT_FIELDS, AD_WINDOW_DAYS, date_windows
+from insights.ingest import IngestOptions, run_ingest
 from insights.settings import Settings
 from insights.store import Store
 

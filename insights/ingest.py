@@ -1,77 +1,46 @@
 """Pull Instagram and ads data from the Graph API into the store, incrementally and atomically.
 
-A run has two phases. The fetch phase talks HTTP and builds Arrow tables in memory; it writes
-nothing. The write phase replaces the fetched date windows and upserts the objects in ONE
-transaction, so a failure or a kill at any instant leaves the previous committed state.
-Ad insights keep changing for weeks (late conversions): each run re-reads `lookback_days`
+A run has two phases. The fetch phase (insights.fetch) talks HTTP and builds Arrow tables in
+memory; it writes nothing. The write phase replaces the fetched date windows and upserts the
+objects in ONE transaction, so a failure or a kill at any instant leaves the previous committed
+state. Ad insights keep changing for weeks (late conversions): each run re-reads `lookback_days`
 before the last stored day and REPLACES those rows, so totals always equal what the API says now.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from insights import api_rows as rows_
 from insights import restatements
-from insights.errors import ApiError, IngestError, InsightsError
-from insights.graph import (
-    TOO_MUCH_DATA_SUBCODES,
-    GraphClient,
-    RetryPolicy,
-    gc_paused,
-    mask_secrets,
+from insights.errors import IngestError, InsightsError
+from insights.fetch import (
+    Fetched,
+    Fetcher,
+    IngestOptions,
+    Progress,
+    ProgressCallback,
+    Reporter,
+    Source,
 )
+from insights.graph import GraphClient, RetryPolicy, mask_secrets
 from insights.settings import Settings
 from insights.store import Store
 
-log = logging.getLogger(__name__)
-
-IG_ACCOUNT_FIELDS = "id,username,name,followers_count,media_count"
-IG_MEDIA_FIELDS = (
-    "id,caption,media_type,media_product_type,timestamp,permalink,like_count,comments_count"
-)
-CAMPAIGN_FIELDS = "id,name,objective,status,start_time,stop_time,daily_budget,lifetime_budget"
-AD_INSIGHT_FIELDS = (
-    "campaign_id,campaign_name,spend,impressions,reach,clicks,inline_link_clicks,actions,"
-    "action_values"
-)
-IG_WINDOW_DAYS = 30  # the API refuses account-insights windows over 30 days
-AD_WINDOW_DAYS = 31  # one synchronous insights call per month keeps each answer small
-SYNC_MAX_DAYS = 62  # longer ranges (backfills) go through async report runs ...
-ASYNC_WINDOW_DAYS = 93  # ... of at most a quarter each
-MAX_HISTORY_DAYS = 37 * 30  # insights reach back at most 37 months
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What the ingest is doing, for a progress bar or a CLI line."""
-
-    fraction: float
-    message: str
-    rows: int = 0
-    waiting_s: float = 0.0
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """Per-run choices (settings hold the defaults)."""
-
-    since: date | None = None
-    until: date | None = None
+__all__ = [  # the run, and what its callers pass and receive
+    "IngestOptions",
+    "IngestResult",
+    "Progress",
+    "ProgressCallback",
+    "open_source",
+    "run_ingest",
+]
 
 
 @dataclass
@@ -85,75 +54,7 @@ class IngestResult:
         return sum(self.rows_written.values())
 
 
-@dataclass
-class _Fetched:
-    """Everything one run fetched, ready to be written in one transaction."""
-
-    ig_accounts: list[dict[str, Any]] = field(default_factory=list)
-    ig_media: list[dict[str, Any]] = field(default_factory=list)
-    ig_daily: dict[str, tuple[date, date, list[dict[str, Any]]]] = field(default_factory=dict)
-    campaigns: list[dict[str, Any]] = field(default_factory=list)
-    campaign_names: dict[str, tuple[str, str]] = field(default_factory=dict)
-    ad_insights: dict[str, tuple[date, date, pa.Table]] = field(default_factory=dict)
-    sync_state: list[dict[str, Any]] = field(default_factory=list)
-
-
-def date_windows(since: date, until: date, days: int) -> list[tuple[date, date]]:
-    """Consecutive inclusive windows of at most `days` days covering since..until."""
-    windows = []
-    start = since
-    while start <= until:
-        end = min(until, start + timedelta(days=days - 1))
-        windows.append((start, end))
-        start = end + timedelta(days=1)
-    return windows
-
-
-def _unix(day: date) -> int:
-    return int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())
-
-
-class _Reporter:
-    """Turns step counts into Progress events; thread-safe (media insights run on a pool)."""
-
-    def __init__(self, callback: ProgressCallback | None, steps: int) -> None:
-        self._callback = callback
-        self._steps = max(steps, 1)
-        self._done = 0.0
-        self.rows = 0
-        self._lock = threading.Lock()
-
-    def step(self, message: str, amount: float = 1.0, rows: int = 0) -> None:
-        with self._lock:
-            self._done = min(self._steps, self._done + amount)
-            self.rows += rows
-            event = Progress(self._done / self._steps * 0.95, message, self.rows)
-        self.emit(event)
-
-    def say(self, message: str, waiting_s: float = 0.0) -> None:
-        with self._lock:
-            event = Progress(self._done / self._steps * 0.95, message, self.rows, waiting_s)
-        self.emit(event)
-
-    def emit(self, event: Progress) -> None:
-        if self._callback:
-            try:
-                self._callback(event)
-            except Exception:  # a broken progress display must not break the ingest
-                log.exception("progress callback failed")
-
-
 # -- sources -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    base_url: str
-    access_token: str
-    ig_user_ids: tuple[str, ...]
-    ad_account_ids: tuple[str, ...]
-    earliest: date | None = None  # first day the source has data for, when known
 
 
 @contextmanager
@@ -217,7 +118,7 @@ def run_ingest(
     try:
         with open_source(settings) as source:
             token = source.access_token
-            reporter = _Reporter(
+            reporter = Reporter(
                 progress, 3 * len(source.ig_user_ids) + 2 * len(source.ad_account_ids)
             )
             client = GraphClient(
@@ -233,7 +134,7 @@ def run_ingest(
                 on_wait=lambda why, s: reporter.say(f"Waiting {s:.0f} s ({why})", s),
             )
             try:
-                fetched = _Fetcher(client, store, settings, options, source, reporter).fetch()
+                fetched = Fetcher(client, store, settings, options, source, reporter).fetch()
                 reporter.say("Saving to the store")
                 result = _write(store, run_id, fetched, source)
                 result.requests_made = client.requests_made
@@ -255,7 +156,7 @@ def _fail(store: Store, run_id: int, message: str) -> None:
         store.finish_run(cur, run_id, "failed", 0, message)
 
 
-def _write(store: Store, run_id: int, fetched: _Fetched, source: Source) -> IngestResult:
+def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> IngestResult:
     counts: dict[str, int] = {}
     with store.transaction() as cur:
         counts["ig_accounts"] = store.upsert(
@@ -352,307 +253,3 @@ def _replace_windows(
         data = rows if isinstance(rows, pa.Table) else rows_.to_table(rows, schema)
         written += store.upsert(cur, table, data)
     return written
-
-
-class _Fetcher:
-    """The fetch phase of one run: HTTP only, no store writes."""
-
-    def __init__(
-        self,
-        client: GraphClient,
-        store: Store,
-        settings: Settings,
-        options: IngestOptions,
-        source: Source,
-        reporter: _Reporter,
-    ) -> None:
-        self.client = client
-        self.store = store
-        self.settings = settings
-        self.options = options
-        self.source = source
-        self.report = reporter
-        self.now = datetime.now(UTC)
-        self.until = options.until or self.now.date()
-        self.out = _Fetched()
-        self._refused_metrics: dict[tuple[str, str], set[str]] = {}
-        self._refused_lock = threading.Lock()
-
-    def fetch(self) -> _Fetched:
-        for account_id in self.source.ig_user_ids:
-            self._instagram(str(account_id))
-        for ad_account_id in self.source.ad_account_ids:
-            self._ads(str(ad_account_id))
-        return self.out
-
-    def _since(self, last_stored: date | None) -> date:
-        """First day to read: the option, else the lookback before the last stored day, else
-        the history setting (or the source's first day), within the API's 37 months."""
-        if self.options.since:
-            return self.options.since
-        floor = self.until - timedelta(days=MAX_HISTORY_DAYS)
-        if last_stored is not None:
-            since = last_stored - timedelta(days=self.settings.lookback_days)
-        elif self.source.earliest is not None:
-            since = self.source.earliest
-        else:
-            since = self.until - timedelta(days=self.settings.history_days)
-        return max(since, floor)
-
-    def _last_date(self, sql: str, key: str) -> date | None:
-        with self.store.cursor() as cur:
-            row = cur.execute(sql, {"key": key}).fetchone()
-        return row[0] if row and row[0] is not None else None
-
-    # -- Instagram ---------------------------------------------------------------------------
-
-    def _instagram(self, account_id: str) -> None:
-        profile = self.client.get(account_id, {"fields": IG_ACCOUNT_FIELDS})
-        account = rows_.ig_account_row({**profile, "id": profile.get("id", account_id)}, self.now)
-        label = f"@{account['username']}" if account.get("username") else account_id
-        self.out.ig_accounts.append(account)
-        self.report.step(f"Instagram {label}: profile", rows=1)
-
-        last_post = self._last_date(
-            "SELECT timezone('UTC', max(posted_at))::DATE FROM ig_media WHERE account_id = $key",
-            account_id,
-        )
-        cutoff = self._since(last_post)
-        media = self._media_list(account_id, cutoff)
-        self._media_insights(media, label)
-        self.out.ig_media.extend(media)
-
-        last_day = self._last_date(
-            "SELECT max(date) FROM ig_account_daily WHERE account_id = $key", account_id
-        )
-        since = self._since(last_day)
-        daily: dict[date, dict[str, Any]] = {}
-        windows = date_windows(since, self.until, IG_WINDOW_DAYS)
-        for start, end in windows:
-            body = self._insights_with_fallback(
-                f"{account_id}/insights",
-                rows_.IG_DAILY_METRICS,
-                ("account", account_id),
-                {"period": "day", "since": _unix(start), "until": _unix(end + timedelta(days=1))},
-            )
-            for day, row in rows_.daily_metric_rows(account_id, body).items():
-                if start <= day <= end:
-                    daily.setdefault(day, {"account_id": account_id, "date": day}).update(row)
-            self.report.step(f"Instagram {label}: daily insights to {end}", 1 / len(windows))
-        self.out.ig_daily[account_id] = (since, self.until, list(daily.values()))
-        self.report.step(f"Instagram {label}: {len(daily)} days", 0, rows=len(daily))
-
-    def _media_list(self, account_id: str, cutoff: date) -> list[dict[str, Any]]:
-        """Posts from `cutoff` on. The API lists newest first, so paging stops at the first
-        page that reaches before the cutoff; if a server lists in any other order, every page
-        is read (stopping early would lose posts)."""
-        media: list[dict[str, Any]] = []
-        params = {"fields": IG_MEDIA_FIELDS, "limit": 100}
-        ascending_seen = descending_seen = False  # stop early only on evidence of the order
-        previous: datetime | None = None
-        for page in self.client.pages(f"{account_id}/media", params):
-            reached_cutoff = False
-            for obj in page:
-                row = rows_.ig_media_row(obj, account_id, self.now)
-                if previous is not None:
-                    ascending_seen |= row["posted_at"] > previous
-                    descending_seen |= row["posted_at"] < previous
-                previous = row["posted_at"]
-                if row["posted_at"].date() < cutoff:
-                    reached_cutoff = True
-                    continue
-                media.append(row)
-            if reached_cutoff and descending_seen and not ascending_seen:
-                break
-        return media
-
-    def _media_insights(self, media: list[dict[str, Any]], label: str) -> None:
-        """Lifetime insights per post, on a small bounded pool of threads."""
-        if not media:
-            self.report.step(f"Instagram {label}: no new posts")
-            return
-        share = 1 / len(media)
-
-        def one(row: dict[str, Any]) -> None:
-            kind = (str(row.get("media_type")), str(row.get("media_product_type")))
-            body = self._insights_with_fallback(
-                f"{row['media_id']}/insights", rows_.IG_MEDIA_METRICS, kind, {}
-            )
-            values = rows_.lifetime_metrics(body)
-            for name in rows_.IG_MEDIA_METRICS:
-                row[name] = values.get(name)
-            self.report.step(f"Instagram {label}: post insights", share)
-
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
-            list(pool.map(one, media))
-        self.report.step(f"Instagram {label}: {len(media)} posts", 0, rows=len(media))
-
-    def _insights_with_fallback(
-        self, path: str, metrics: Sequence[str], kind: tuple[str, str], params: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Ask for all metrics at once; if the API refuses the set (error 100: one metric does
-        not apply to this object, or was deprecated), ask per metric and keep what works.
-        Metrics refused for one kind of object are not asked again for the same kind."""
-        with self._refused_lock:
-            refused = set(self._refused_metrics.get(kind, set()))
-        wanted = [m for m in metrics if m not in refused]
-        if not wanted:
-            return {"data": []}
-        try:
-            return self.client.get(path, {"metric": ",".join(wanted), **params})
-        except ApiError as exc:
-            if exc.code != 100:
-                raise
-        data: list[Any] = []
-        for metric in wanted:
-            try:
-                data.extend(self.client.get(path, {"metric": metric, **params}).get("data") or [])
-            except ApiError as exc:
-                if exc.code != 100:
-                    raise
-                with self._refused_lock:
-                    self._refused_metrics.setdefault(kind, set()).add(metric)
-                log.info("metric %s refused for %s; skipped", metric, kind)
-        return {"data": data}
-
-    # -- Ads -------------------------------------------------------------------------------------
-
-    def _ads(self, ad_account_id: str) -> None:
-        act = f"act_{ad_account_id}"
-        for page in self.client.pages(
-            f"{act}/campaigns", {"fields": CAMPAIGN_FIELDS, "limit": 100}
-        ):
-            self.out.campaigns.extend(
-                rows_.campaign_row(obj, ad_account_id, self.now) for obj in page
-            )
-        self.report.step(f"Ads {act}: campaigns", rows=len(self.out.campaigns))
-
-        last_day = self._last_date(
-            "SELECT max(date) FROM ad_insights_daily WHERE ad_account_id = $key", ad_account_id
-        )
-        since = self._since(last_day)
-        action_type = self.settings.conversion_action_type
-        if (self.until - since).days + 1 > SYNC_MAX_DAYS:
-            # a backfill: async report runs, all submitted at once, then paged in order
-            windows = date_windows(since, self.until, ASYNC_WINDOW_DAYS)
-            answers: Iterable[Iterator[list[dict[str, Any]]]] = self._async_reports(
-                act, [_insights_params(w) for w in windows]
-            )
-        else:
-            windows = date_windows(since, self.until, AD_WINDOW_DAYS)
-            answers = (self._ad_insight_pages(act, _insights_params(w)) for w in windows)
-
-        def window_rows(
-            window: tuple[date, date], pages: Iterable[list[dict[str, Any]]]
-        ) -> tuple[pa.Table, dict[str, str]]:
-            """One window's pages as a table of its days, and the campaign names seen."""
-            tables: list[pa.Table] = []
-            names: dict[str, str] = {}
-            # the pages' objects are freed by reference counting as each page is converted;
-            # the cycle collector would only walk them again and again (see gc_paused)
-            with gc_paused():
-                for page in pages:
-                    tables.append(rows_.ad_insights_table(page, ad_account_id, action_type))
-                    names.update(
-                        {
-                            str(obj.get("campaign_id")): str(obj["campaign_name"])
-                            for obj in page
-                            if obj.get("campaign_name")
-                        }
-                    )
-                page = []  # the last page is freed before the collector is back
-            table = pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
-            start, end = window
-            inside = pc.and_(
-                pc.greater_equal(table["date"], pa.scalar(start, pa.date32())),
-                pc.less_equal(table["date"], pa.scalar(end, pa.date32())),
-            )
-            return table.filter(inside), names
-
-        # windows are fetched and converted in parallel (the API answers while rows convert),
-        # and collected in order
-        tables = []
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
-            done = pool.map(window_rows, windows, answers)
-            for (_, end), (table, names) in zip(windows, done, strict=True):
-                tables.append(table)
-                for campaign_id, name in names.items():
-                    self.out.campaign_names[campaign_id] = (ad_account_id, name)
-                self.report.step(f"Ads {act}: insights to {end}", 1 / len(windows))
-        rows = pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
-        self.out.ad_insights[ad_account_id] = (since, self.until, rows)
-        self.out.sync_state.append(
-            {
-                "resource": "ad_insights",
-                "key": ad_account_id,
-                "value": self.until.isoformat(),
-                "updated_at": self.now,
-            }
-        )
-        self.report.step(f"Ads {act}: {rows.num_rows:,} insight rows", 0, rows=rows.num_rows)
-
-    def _ad_insight_pages(self, act: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
-        """Pages of one insights window: synchronously, or through an async report run when
-        the API says the window holds too much data for one answer."""
-        try:
-            pages = list(self.client.pages(f"{act}/insights", params))
-        except ApiError as exc:
-            if exc.code != 1 or exc.subcode not in TOO_MUCH_DATA_SUBCODES:
-                raise
-            yield from self._async_reports(act, [params])[0]
-            return
-        yield from pages
-
-    def _async_reports(
-        self, act: str, windows: list[dict[str, Any]]
-    ) -> list[Iterator[list[dict[str, Any]]]]:
-        """Start one async report run per window, poll them together until all are
-        'Job Completed', then return each one's pages (fetched lazily, in window order)."""
-        run_ids = []
-        for params in windows:
-            started = self.client.post(f"{act}/insights", params)
-            run_id = started.get("report_run_id")
-            if not run_id:
-                raise IngestError("The API did not return a report_run_id for an insights report.")
-            run_ids.append(str(run_id))
-        policy = self.client.retry
-        delay, waited = policy.poll_initial_s, 0.0
-        pending = list(run_ids)
-        while pending:
-            still, percents = [], []
-            for run_id in pending:
-                status = self.client.get(run_id)
-                state = str(status.get("async_status", ""))
-                if state in ("Job Failed", "Job Skipped"):
-                    raise IngestError(
-                        f"The API's insights report {run_id} ended with '{state}'. Try again later."
-                    )
-                if state != "Job Completed":
-                    still.append(run_id)
-                    percents.append(status.get("async_percent_completion") or 0)
-            pending = still
-            if not pending:
-                break
-            if waited >= policy.report_max_wait_s:
-                raise IngestError(
-                    f"The API's insights reports were not ready after {waited:.0f} s. "
-                    "Try again later."
-                )
-            ready = len(run_ids) - len(pending)
-            self.client.sleep(delay, f"insights reports: {ready} of {len(run_ids)} ready")
-            waited += delay
-            delay = min(delay * 2, policy.poll_max_s)
-        return [self.client.pages(f"{run_id}/insights", {"limit": 500}) for run_id in run_ids]
-
-
-def _insights_params(window: tuple[date, date]) -> dict[str, Any]:
-    """The insights request of one window: campaign level, daily, by age and gender."""
-    start, end = window
-    return {
-        "level": "campaign",
-        "time_increment": 1,
-        "breakdowns": "age,gender",
-        "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
-        "fields": AD_INSIGHT_FIELDS,
-        "limit": 500,
-    }

@@ -15,7 +15,8 @@ import pytest
 
 from insights.demo_api import DemoApi
 from insights.errors import IngestError
-from insights.ingest import IngestOptions, date_windows, run_ingest
+from insights.fetch import date_windows
+from insights.ingest import IngestOptions, run_ingest
 from insights.settings import Settings
 from insights.store import Store
 
