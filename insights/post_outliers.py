@@ -4,15 +4,12 @@ A day's organic sums mix accounts of very different sizes and a handful of posts
 the day's total says little: one post of a small account alone looks like a collapse, and a
 viral post drowns in the noise of busy days. Each post is judged instead against its own
 account: its usual level is the median of the account's previous HISTORY_POSTS posts (at least
-MIN_HISTORY_POSTS of them, from the HISTORY_WEEKS weeks loaded before the range), the spread is
-the median absolute residual of the account's posts, and a post is unusual when its robust z
-(0.6745 x residual / spread) exceeds THRESHOLD and it is MIN_RELATIVE away from usual.
-Engagement and reach are judged on log(1 + value), as posts vary by factors; an engagement
-rate on the rate itself.
-
-The threshold is lower than the daily one because a post's log engagement spreads widely
-(a robust sigma near 0.7 on the demo accounts): at 3.5, a post with 14 times its account's
-usual engagement would pass unflagged; at 3.0, pure noise flags about one post in 700.
+MIN_HISTORY_POSTS of them, from the weeks loaded before the range), its spread the account's
+robust sigma from the median absolute difference between successive posts, and a post is
+unusual when its z (residual / sigma) exceeds THRESHOLD and it is MIN_RELATIVE away from
+usual. Engagement and reach are judged on log(1 + value), as posts vary by factors; an
+engagement rate on the rate itself. On pure noise as wide as real accounts' (log sigma 0.7),
+about one post in a thousand is flagged.
 """
 
 from __future__ import annotations
@@ -28,7 +25,7 @@ from insights.dashboard import Filters
 
 HISTORY_POSTS = 30
 MIN_HISTORY_POSTS = 8
-THRESHOLD = 3.0
+THRESHOLD = 3.5  # as for days
 MIN_RELATIVE = 0.25
 MAD_TO_SIGMA = 0.6745
 MICROSECONDS_PER_DAY = 86_400_000_000

@@ -97,7 +97,7 @@ def test_a_small_account_alone_was_flagged_by_the_day_totals(tmp_path):
 
 def test_noise_is_rarely_flagged():
     """Five accounts of sizes from 30 to 30,000 engagements, 400 posts each, log engagement
-    spread as wide as real accounts' (sigma 0.7): a few flags in a thousand at most."""
+    spread as wide as real accounts' (sigma 0.7): about one flag in a thousand."""
     rng = np.random.default_rng(2)
     groups = np.repeat(np.arange(5), 400)
     levels = np.array([30, 300, 3000, 30000, 800])[groups]
@@ -105,7 +105,7 @@ def test_noise_is_rarely_flagged():
     usual, z = post_outliers.score(values, groups, log=True)
     judged = ~np.isnan(z)
     assert judged.sum() == 5 * (400 - post_outliers.MIN_HISTORY_POSTS)
-    assert (np.abs(z[judged]) > post_outliers.THRESHOLD).mean() < 0.005
+    assert (np.abs(z[judged]) > post_outliers.THRESHOLD).mean() < 0.003
 
 
 def test_the_usual_level_is_the_median_of_the_previous_posts():
