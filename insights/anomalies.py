@@ -157,10 +157,8 @@ def _post_days(
 
 def _post_explanation(post: pd.Series, metric_key: str, others: int) -> str:
     """'a video post of @shop: 38,444 engagements, 14.5x its usual 2,652'."""
-    kind = MEDIA_NOUNS.get(str(post["media_type"]), "")
-    what = f"{'an' if kind[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {kind} post".replace(
-        "  ", " "
-    )
+    kind = MEDIA_NOUNS.get(str(post["media_type"]))
+    what = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} post" if kind else "a post"
     what = f"{what} of {post['account']}"
     value, usual = float(post["value"]), float(post["usual"])
     if metric_key == "engagement_rate":
