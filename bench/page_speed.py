@@ -52,7 +52,9 @@ LAST = scale_data.LAST_DAY
 
 def store_for(rows: int) -> Path:
     path = OUT / f"scale_{rows}.duckdb"
-    if not path.exists():
+    if path.exists():
+        Store(path).close()  # opened for writing once: the migrations it has not seen yet
+    else:
         OUT.mkdir(exist_ok=True)
         started = time.perf_counter()
         counts = scale_data.generate(path, rows, max(1, rows // 10))

@@ -12,11 +12,7 @@ WITH quarters AS (
         sum(coalesce(reach, 0))                           AS post_reach,
         sum(coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
             + coalesce(shares, 0))                        AS engagement
-    FROM ig_media
-    WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
-         AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
-      AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
-      AND ($media_types IS NULL OR list_contains($media_types, media_type))
+    FROM organic_posts($since, $until, $account_ids, $media_types)
     GROUP BY quarter
 ), local_quarters AS (
     SELECT timezone($tz, to_timestamp(quarter * 900)) AS local_at, posts, post_reach, engagement

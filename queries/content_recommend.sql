@@ -15,12 +15,8 @@ WITH posts AS (
         (coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
             + coalesce(shares, 0))::DOUBLE AS engagement,
         hashtags AS tags
-    FROM ig_media
-    WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
-         AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
-      AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
-      AND ($media_types IS NULL OR list_contains($media_types, media_type))
-      AND reach > 0
+    FROM organic_posts($since, $until, $account_ids, $media_types)
+    WHERE reach > 0
 ), options AS (
     SELECT account_id, 'account' AS dimension, '' AS option, reach, engagement FROM posts
     UNION ALL

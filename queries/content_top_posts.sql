@@ -16,11 +16,7 @@ WITH posts AS (
         coalesce(views, 0)::BIGINT AS views,
         (coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
          + coalesce(shares, 0))::BIGINT AS engagement
-    FROM ig_media
-    WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
-         AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
-      AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
-      AND ($media_types IS NULL OR list_contains($media_types, media_type))
+    FROM organic_posts($since, $until, $account_ids, $media_types)
 ), ranked AS (
     SELECT *, CASE WHEN reach > 0 THEN engagement / reach END AS engagement_rate
     FROM posts

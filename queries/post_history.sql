@@ -13,8 +13,4 @@ SELECT
     coalesce(reach, 0)::BIGINT    AS reach,
     (coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
         + coalesce(shares, 0))::BIGINT AS engagement
-FROM ig_media
-WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
-         AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
-  AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
-  AND ($media_types IS NULL OR list_contains($media_types, media_type))
+FROM organic_posts($since, $until, $account_ids, $media_types)

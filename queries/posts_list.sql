@@ -10,9 +10,5 @@ SELECT
     coalesce(comments_count, 0)::BIGINT AS comments,
     coalesce(saved, 0)::BIGINT          AS saves,
     coalesce(shares, 0)::BIGINT         AS shares
-FROM ig_media
-WHERE (posted_at >= timezone('UTC', $since::TIMESTAMP)
-         AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))
-  AND ($account_ids IS NULL OR list_contains($account_ids, account_id))
-  AND ($media_types IS NULL OR list_contains($media_types, media_type))
+FROM organic_posts($since, $until, $account_ids, $media_types)
 ORDER BY posted_at DESC, media_id
