@@ -1,12 +1,11 @@
-"""CSV import: the real public data sets, the export formats and every bad-file case.
+"""CSV import into a store: the real public data sets, re-imports and removal, overlaps with
+the API, batches, the command line and the Data page (files refused: test_import_files).
 
 Expected figures come from pandas over the same files (or over the rows the test wrote)."""
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import os
 import random
 import re
@@ -19,8 +18,18 @@ import pytest
 
 from insights import import_reader, importer
 from insights.cli import main
-from insights.store import DATA_TABLES, ROLLUPS, Store
+from insights.store import ROLLUPS, Store
 from tests import rollups
+from tests.ads_exports import (
+    HEADER,
+    ads_rows,
+    assert_ads_match,
+    bad_file,
+    good_csv_text,
+    replace_cell,
+    snapshot,
+    write_ads,
+)
 
 
 def _datasets() -> Path:
@@ -42,15 +51,6 @@ CENT = Decimal("0.01")
 
 def _cents(text: str) -> Decimal:
     return Decimal(text).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _snapshot(store: Store) -> dict[str, list[tuple]]:
-    """Every data table's rows, sorted: to show that a failed import changed nothing."""
-    with store.cursor() as cur:
-        return {
-            t: sorted(map(tuple, cur.execute(f"SELECT * FROM {t}").fetchall()), key=repr)
-            for t in (*DATA_TABLES, *ROLLUPS, "imports")
-        }
 
 
 @pytest.fixture
@@ -123,161 +123,16 @@ def test_the_instagram_data_set_imports_with_the_figures_pandas_gives(store):
 
 # -- Ads Manager exports, generated ----------------------------------------------------------
 
-HEADER = [
-    "Reporting starts",
-    "Reporting ends",
-    "Campaign name",
-    "Day",
-    "Age",
-    "Gender",
-    "Amount spent (EUR)",
-    "Impressions",
-    "Reach",
-    "Link clicks",
-    "Results",
-    "Result indicator",
-    "Purchases",
-    "Purchases conversion value",
-    "Extra column",
-]
-
-
-def _ads_rows(seed: int = 1, days: int = 5) -> list[dict[str, object]]:
-    rng = random.Random(seed)
-    rows = []
-    for campaign in ("Spring sale", "Retargeting – 30 days", 'Brand, "awareness"'):
-        for d in range(days):
-            for age in ("18-24", "25-34"):
-                for gender in ("female", "male"):
-                    purchases = rng.randrange(0, 30)
-                    rows.append(
-                        {
-                            "campaign": campaign,
-                            "day": date(2025, 5, 1) + timedelta(days=d),
-                            "age": age,
-                            "gender": gender,
-                            "spend": Decimal(rng.randrange(0, 500_000)) / 100,
-                            "impressions": rng.randrange(1000, 2_000_000),
-                            "reach": rng.randrange(500, 900),
-                            "link_clicks": rng.randrange(0, 5000),
-                            "purchases": purchases,
-                            "value": Decimal(rng.randrange(0, 900_000)) / 100,
-                        }
-                    )
-    return rows
-
-
-def _write_ads(
-    path: Path,
-    rows: list[dict[str, object]],
-    *,
-    delimiter: str = ",",
-    decimal_comma: bool = False,
-    thousands: bool = False,
-    encoding: str = "utf-8",
-    totals: bool = True,
-) -> Path:
-    def number(value: object) -> str:
-        if isinstance(value, Decimal):
-            text = f"{value:,.2f}" if thousands else f"{value:.2f}"
-        else:
-            text = f"{value:,}" if thousands else str(value)
-        if decimal_comma:
-            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-        return text
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    first, last = min(r["day"] for r in rows), max(r["day"] for r in rows)
-    if totals:  # Ads Manager puts the account total first, with no campaign
-        spend = sum(r["spend"] for r in rows)
-        writer.writerow([first, last, "", "", "", "", number(spend), *[""] * 8])
-    for r in rows:
-        writer.writerow(
-            [
-                r["day"],
-                r["day"],
-                r["campaign"],
-                r["day"],
-                r["age"],
-                r["gender"],
-                number(r["spend"]),
-                number(r["impressions"]),
-                number(r["reach"]),
-                number(r["link_clicks"]),
-                number(r["purchases"]),
-                "actions:offsite_conversion.fb_pixel_purchase",
-                number(r["purchases"]),
-                number(r["value"]),
-                "ignored",
-            ]
-        )
-    text = buffer.getvalue()
-    if encoding == "utf-16":
-        path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
-    else:
-        path.write_bytes(text.encode(encoding))
-    return path
-
-
-def _assert_ads_match(store: Store, rows: list[dict[str, object]]) -> None:
-    frame = pd.DataFrame(rows)
-    expected = frame.groupby("campaign").agg(
-        spend=("spend", "sum"),
-        impressions=("impressions", "sum"),
-        clicks=("link_clicks", "sum"),
-        conversions=("purchases", "sum"),
-        value=("value", "sum"),
-        days=("day", "nunique"),
-    )
-    got = store.query(
-        "SELECT c.name, sum(a.spend) AS spend, sum(a.impressions) AS impressions, "
-        "sum(a.link_clicks) AS clicks, sum(a.conversions) AS conversions, "
-        "sum(a.conversion_value) AS value, count(DISTINCT a.date) AS days "
-        "FROM ad_insights_daily a JOIN ad_campaigns c USING (campaign_id) GROUP BY c.name"
-    ).set_index("name")
-    assert sorted(got.index) == sorted(expected.index)
-    for name, row in expected.iterrows():
-        assert Decimal(str(got.loc[name, "spend"])) == row["spend"]
-        assert Decimal(str(got.loc[name, "value"])) == row["value"]
-        for column in ("impressions", "clicks", "conversions", "days"):
-            assert got.loc[name, column] == row[column], (name, column)
-
-
-@pytest.mark.parametrize(
-    "variant",
-    [
-        {},
-        {"encoding": "utf-8-sig"},
-        {"encoding": "utf-16", "delimiter": "\t"},
-        {"delimiter": ";", "decimal_comma": True},
-        {"delimiter": ";", "decimal_comma": True, "thousands": True},
-        {"thousands": True},
-        {"delimiter": "\t"},
-        {"totals": False},
-    ],
-    ids=lambda v: "-".join(f"{k}={v[k]}" for k in v) or "plain",
-)
-def test_an_ads_manager_export_imports_in_every_encoding_and_number_style(store, tmp_path, variant):
-    rows = _ads_rows()
-    path = _write_ads(tmp_path / "export.csv", rows, **variant)
-    result = importer.import_file(store, path)
-    assert result.kind == "ads-manager" and result.currency == "EUR"
-    assert result.rows_read == len(rows)
-    assert result.skipped_totals == (0 if variant.get("totals") is False else 1)
-    _assert_ads_match(store, rows)
-
 
 def test_importing_the_same_file_twice_doubles_nothing(store, tmp_path):
-    rows = _ads_rows()
-    path = _write_ads(tmp_path / "export.csv", rows)
+    rows = ads_rows()
+    path = write_ads(tmp_path / "export.csv", rows)
     importer.import_file(store, path)
-    first = _snapshot(store)
+    first = snapshot(store)
     again = importer.import_file(store, path)
     assert again.replaced
-    _assert_ads_match(store, rows)
-    second = _snapshot(store)
+    assert_ads_match(store, rows)
+    second = snapshot(store)
     for table in ("ad_insights_daily", *ROLLUPS):
         assert len(second[table]) == len(first[table])
     assert len(importer.list_imports(store)) == 1
@@ -286,108 +141,14 @@ def test_importing_the_same_file_twice_doubles_nothing(store, tmp_path):
 
 
 def test_an_import_can_be_removed_and_leaves_the_store_as_before(store, tmp_path):
-    before = _snapshot(store)
-    result = importer.import_file(store, _write_ads(tmp_path / "e.csv", _ads_rows()))
+    before = snapshot(store)
+    result = importer.import_file(store, write_ads(tmp_path / "e.csv", ads_rows()))
     assert result.rows_written > 0
     with store.cursor() as cur:
         assert all(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ROLLUPS)
         assert rollups.mismatches(cur) == dict.fromkeys(ROLLUPS, 0)
     importer.remove_import(store, result.import_id)
-    assert _snapshot(store) == before
-
-
-# -- bad files: one message naming file, line and column; nothing written ---------------------
-
-
-def _bad(tmp_path: Path, name: str, content: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(content)
-    return path
-
-
-def _good_csv_text() -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    for r in _ads_rows(days=2):
-        writer.writerow(
-            [r["day"], r["day"], r["campaign"], r["day"], r["age"], r["gender"], r["spend"],
-             r["impressions"], r["reach"], r["link_clicks"], r["purchases"], "", r["purchases"],
-             r["value"], ""]
-        )  # fmt: skip
-    return buffer.getvalue()
-
-
-def _replace_cell(text: str, line: int, column: str, value: str) -> str:
-    lines = text.splitlines()
-    cells = next(csv.reader([lines[line - 1]]))
-    cells[HEADER.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(cells)
-    lines[line - 1] = out.getvalue()
-    return "\n".join(lines) + "\n"
-
-
-BAD_FILES = {
-    "empty": (b"", ["empty.csv", "empty"]),
-    "header only": (",".join(HEADER).encode() + b"\n", ["no data rows"]),
-    "missing column": (
-        _good_csv_text().replace("Amount spent (EUR)", "Budget").encode(),
-        ["missing.csv", "Amount spent", "missing"],
-    ),
-    "not a number": (
-        _replace_cell(_good_csv_text(), 5, "Impressions", "lots").encode(),
-        ["not a number.csv", "line 5", "'Impressions'", "'lots'", "whole number"],
-    ),
-    "fraction of a count": (
-        _replace_cell(_good_csv_text(), 7, "Purchases", "2.5").encode(),
-        ["line 7", "'Purchases'", "whole number"],
-    ),
-    "date in the wrong format": (
-        _replace_cell(_good_csv_text(), 9, "Day", "31/05/2025").encode(),
-        ["line 9", "'Day'", "31/05/2025", "2025-05-31"],
-    ),
-    "empty campaign inside the file": (
-        _replace_cell(_good_csv_text(), 6, "Campaign name", "").encode(),
-        ["line 6", "Campaign name", "empty"],
-    ),
-    "not text": (
-        _good_csv_text().encode()[:200] + b"\xff\xfe\x00\x81" + _good_csv_text().encode()[200:],
-        ["not UTF-8"],
-    ),
-    "another format": (b"name,colour\nsky,blue\n", ["not those of an Ads Manager export"]),
-}
-
-
-@pytest.mark.parametrize("case", list(BAD_FILES))
-def test_a_bad_file_gets_one_clear_message_and_writes_nothing(store, tmp_path, case):
-    importer.import_file(store, _write_ads(tmp_path / "earlier.csv", _ads_rows(seed=9)))
-    before = _snapshot(store)
-    content, expected = BAD_FILES[case]
-    file_name = {"missing column": "missing.csv", "empty": "empty.csv"}.get(case, f"{case}.csv")
-    with pytest.raises(importer.ImportFileError) as caught:
-        importer.import_file(store, _bad(tmp_path, file_name, content))
-    message = str(caught.value)
-    for part in expected:
-        assert part in message, (part, message)
-    assert _snapshot(store) == before
-
-
-def test_a_row_without_a_day_needs_the_day_given(store, tmp_path):
-    text = _good_csv_text()
-    lines = text.splitlines()
-    # a period export: no Day column, starts and ends differ
-    frame = pd.read_csv(io.StringIO(text), dtype=str).drop(columns=["Day"])
-    frame["Reporting ends"] = "2025-05-31"
-    path = tmp_path / "period.csv"
-    frame.to_csv(path, index=False)
-    with pytest.raises(importer.ImportFileError, match="line 2.*--date"):
-        importer.import_file(store, path)
-    result = importer.import_file(store, path, on_day=date(2025, 5, 31))
-    assert result.rows_read == len(lines) - 1
-    assert store.query("SELECT DISTINCT date FROM ad_insights_daily")["date"].tolist() == [
-        pd.Timestamp("2025-05-31")
-    ]
+    assert snapshot(store) == before
 
 
 # -- API and imports together ----------------------------------------------------------------
@@ -439,7 +200,7 @@ def test_the_api_wins_where_an_import_overlaps_it(demo_store_copy, tmp_path, raw
 
 
 def test_a_large_file_streams_in_batches(store, tmp_path):
-    rows = _ads_rows(seed=3, days=1)
+    rows = ads_rows(seed=3, days=1)
     path = tmp_path / "large.csv"
     count = import_reader.BATCH_ROWS * 2 + 17
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -475,8 +236,8 @@ def test_rows_of_one_key_in_different_batches_add_up_and_a_newer_import_wins(
 ):
     monkeypatch.setattr(import_reader, "BATCH_ROWS", 5)
     # every key twice, 36 rows apart (so in another batch), with other figures
-    rows = _ads_rows(seed=11, days=3) + _ads_rows(seed=12, days=3)
-    importer.import_file(store, _write_ads(tmp_path / "split.csv", rows))
+    rows = ads_rows(seed=11, days=3) + ads_rows(seed=12, days=3)
+    importer.import_file(store, write_ads(tmp_path / "split.csv", rows))
     keys = ["campaign", "day", "age", "gender"]
     figures = ["spend", "impressions", "link_clicks", "purchases", "value"]
     expected = pd.DataFrame(rows).groupby(keys)[figures].sum()
@@ -492,8 +253,8 @@ def test_rows_of_one_key_in_different_batches_add_up_and_a_newer_import_wins(
         assert pd.isna(got.loc[key, "reach"]), key  # reach of two rows does not add up
 
     # a newer file with the middle day replaces those keys and leaves the others
-    newer = [r for r in _ads_rows(seed=13, days=3) if r["day"] == date(2025, 5, 2)]
-    importer.import_file(store, _write_ads(tmp_path / "newer.csv", newer))
+    newer = [r for r in ads_rows(seed=13, days=3) if r["day"] == date(2025, 5, 2)]
+    importer.import_file(store, write_ads(tmp_path / "newer.csv", newer))
     replaced = pd.DataFrame(newer).set_index(keys)
     got = _by_key(store)
     assert list(got.index) == list(expected.index)
@@ -508,9 +269,9 @@ def test_rows_of_one_key_in_different_batches_add_up_and_a_newer_import_wins(
 def test_a_bad_value_after_many_batches_writes_nothing_on_the_apps_locked_store(
     store, tmp_path, monkeypatch
 ):
-    importer.import_file(store, _write_ads(tmp_path / "earlier.csv", _ads_rows(seed=9)))
+    importer.import_file(store, write_ads(tmp_path / "earlier.csv", ads_rows(seed=9)))
     store.lock_down()  # as the app opens it
-    before = _snapshot(store)
+    before = snapshot(store)
     monkeypatch.setattr(import_reader, "BATCH_ROWS", 7)
     merged = []
     read = importer.read_batches
@@ -521,15 +282,15 @@ def test_a_bad_value_after_many_batches_writes_nothing_on_the_apps_locked_store(
             yield batch
 
     monkeypatch.setattr(importer, "read_batches", counted)
-    rows = _ads_rows(seed=5, days=10)  # 120 rows on lines 2 to 121
-    text = _write_ads(tmp_path / "late.csv", rows, totals=False).read_text()
-    path = _bad(tmp_path, "late.csv", _replace_cell(text, 118, "Impressions", "n/a").encode())
+    rows = ads_rows(seed=5, days=10)  # 120 rows on lines 2 to 121
+    text = write_ads(tmp_path / "late.csv", rows, totals=False).read_text()
+    path = bad_file(tmp_path, "late.csv", replace_cell(text, 118, "Impressions", "n/a").encode())
     with pytest.raises(importer.ImportFileError, match="late.csv, line 118, column 'Impressions'"):
         importer.import_file(store, path)
     assert sum(merged) == 112  # 16 batches were merged before the bad line was read
-    assert _snapshot(store) == before
+    assert snapshot(store) == before
     # and the same file, corrected, imports on that store
-    result = importer.import_file(store, _write_ads(tmp_path / "late.csv", rows, totals=False))
+    result = importer.import_file(store, write_ads(tmp_path / "late.csv", rows, totals=False))
     assert result.rows_written == len(rows)
 
 
@@ -538,14 +299,14 @@ def test_a_bad_value_after_many_batches_writes_nothing_on_the_apps_locked_store(
 
 def test_the_cli_imports_good_files_and_names_the_bad_one(tmp_path, capsys):
     db = tmp_path / "cli.duckdb"
-    good = _write_ads(tmp_path / "good.csv", _ads_rows())
-    bad = _bad(tmp_path, "bad.csv", _replace_cell(_good_csv_text(), 4, "Reach", "n/a").encode())
+    good = write_ads(tmp_path / "good.csv", ads_rows())
+    bad = bad_file(tmp_path, "bad.csv", replace_cell(good_csv_text(), 4, "Reach", "n/a").encode())
     assert main(["import-csv", str(good), str(bad), "--db", str(db)]) == 1
     out, err = capsys.readouterr()
     assert "Imported good.csv as ads-manager" in out
     assert "bad.csv, line 4, column 'Reach'" in err
     with Store(db) as store:
-        _assert_ads_match(store, _ads_rows())
+        assert_ads_match(store, ads_rows())
         assert len(importer.list_imports(store)) == 1
 
 
@@ -566,9 +327,9 @@ def test_the_data_page_imports_uploaded_files_and_removes_them(monkeypatch, tmp_
     monkeypatch.setenv("INSIGHTS_DB", str(db))
     monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
     monkeypatch.setenv("INSIGHTS_AUTOLOAD", "0")
-    rows = _ads_rows()
-    good = _write_ads(tmp_path / "good.csv", rows).read_bytes()
-    bad = _replace_cell(_good_csv_text(), 3, "Impressions", "x").encode()
+    rows = ads_rows()
+    good = write_ads(tmp_path / "good.csv", rows).read_bytes()
+    bad = replace_cell(good_csv_text(), 3, "Impressions", "x").encode()
     at = AppTest.from_function(_data_page, default_timeout=60).run()
     assert not at.exception
     at.file_uploader(key="csv_files").set_value(
@@ -583,7 +344,7 @@ def test_the_data_page_imports_uploaded_files_and_removes_them(monkeypatch, tmp_
     listed = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
     assert listed["file_name"].tolist() == ["spring.csv"]
     with Store(db) as store:
-        _assert_ads_match(store, rows)
+        assert_ads_match(store, rows)
     at.selectbox(key="csv_remove_choice").set_value(int(listed["import_id"].iloc[0])).run()
     at.button(key="csv_remove").click().run()
     assert not at.exception
