@@ -52,7 +52,15 @@ _PERIODS: dict[str, tuple[str, str, int]] = {
 }
 _ROLLUP_SUMS = ", ".join(
     f"sum({c}) AS {c}"
-    for c in ("spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value")
+    for c in (
+        "spend",
+        "impressions",
+        "clicks",
+        "link_clicks",
+        "conversions",
+        "conversion_value",
+        "results",
+    )
 )
 DATA_TABLES = ("ig_accounts", "ig_media", "ig_account_daily", "ad_campaigns", "ad_insights_daily")
 
