@@ -48,7 +48,8 @@ def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> str:
     imported) and the derived hashtags, for inserts that list their values by position."""
     names = cur.execute(
         "SELECT list(column_name ORDER BY ordinal_position) FROM information_schema.columns "
-        "WHERE table_name = $t AND column_name NOT IN ('import_id', 'hashtags', 'result_type', 'results')",
+        "WHERE table_name = $t "
+        "AND column_name NOT IN ('import_id', 'hashtags', 'result_type', 'results')",
         {"t": table},
     ).fetchone()
     assert names is not None
