@@ -670,8 +670,24 @@ def _only(wanted: set[str]) -> Any:
     return lambda row: {k: v for k, v in row.items() if k in wanted}
 
 
+def list_param(query: Mapping[str, str], name: str) -> list[str]:
+    """A list parameter as Meta reads it: comma-separated (`fields=a,b`) or JSON-encoded
+    (`breakdowns=["age","gender"]`, how Meta's Python SDK sends lists in query strings and
+    POST bodies; GRAPH_API.md, request dialect). Both are the same request."""
+    raw = query.get(name, "").strip()
+    if raw.startswith("["):
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            raise ApiFailure(400, 100, f"(#100) Param {name} must be an array") from None
+        if not isinstance(items, list):
+            raise ApiFailure(400, 100, f"(#100) Param {name} must be an array")
+        return [str(item).strip() for item in items if str(item).strip()]
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
 def _metric_list(query: Mapping[str, str]) -> list[str]:
-    metrics = [m.strip() for m in query.get("metric", "").split(",") if m.strip()]
+    metrics = list_param(query, "metric")
     if not metrics:
         raise ApiFailure(400, 100, "(#100) The parameter metric is required")
     return metrics

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -71,6 +71,19 @@ class Source:
     earliest: date | None = None  # first day the source has data for, when known
 
 
+NoteKind = Literal["skipped", "retried", "incomplete", "warning"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """One thing a run skipped, retried or could not get, in a sentence for the user."""
+
+    source: str  # instagram | ads
+    object_id: str | None
+    kind: NoteKind
+    message: str
+
+
 @dataclass
 class Fetched:
     """Everything one run fetched, ready to be written in one transaction."""
@@ -82,6 +95,19 @@ class Fetched:
     campaign_names: dict[str, tuple[str, str]] = field(default_factory=dict)
     ad_insights: dict[str, tuple[date, date, pa.Table]] = field(default_factory=dict)
     sync_state: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    _notes_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def note(self, source: str, object_id: str | None, kind: NoteKind, message: str) -> None:
+        """Record what was skipped or retried and why (thread-safe: fetches run on pools)."""
+        with self._notes_lock:
+            self.notes.append(Note(source, object_id, kind, message))
+        log.info("%s %s (%s): %s", source, kind, object_id, message)
+
+    @property
+    def incomplete(self) -> bool:
+        """True when a source asked for gave nothing or only part of what was asked."""
+        return any(n.kind == "incomplete" for n in self.notes)
 
 
 def date_windows(since: date, until: date, days: int) -> list[tuple[date, date]]:

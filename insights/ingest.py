@@ -24,6 +24,7 @@ from insights.fetch import (
     Fetched,
     Fetcher,
     IngestOptions,
+    Note,
     Progress,
     ProgressCallback,
     Reporter,
@@ -48,6 +49,8 @@ class IngestResult:
     run_id: int
     rows_written: dict[str, int] = field(default_factory=dict)
     requests_made: int = 0
+    status: str = "succeeded"  # or "partial": see notes
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -226,8 +229,22 @@ def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> Inges
                     ),
                 ),
             )
-        store.finish_run(cur, run_id, "succeeded", sum(counts.values()))
-    return IngestResult(run_id, counts)
+        _write_notes(cur, run_id, fetched)
+        status = "partial" if fetched.incomplete else "succeeded"
+        store.finish_run(cur, run_id, status, sum(counts.values()))
+    return IngestResult(run_id, counts, status=status, notes=list(fetched.notes))
+
+
+def _write_notes(cur: Any, run_id: int, fetched: Fetched) -> None:
+    if not fetched.notes:
+        return
+    cur.executemany(
+        "INSERT INTO ingest_notes VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (run_id, seq, n.source, n.object_id, n.kind, mask_secrets(n.message))
+            for seq, n in enumerate(fetched.notes, start=1)
+        ],
+    )
 
 
 def _media_table(media: list[dict[str, Any]]) -> pa.Table:

@@ -304,7 +304,8 @@ class Store:
         """Changes whenever an ingest or import commits: the key that invalidates caches."""
         with self.cursor() as cur:
             row = cur.execute(
-                "SELECT coalesce(max(run_id), 0) FROM ingest_runs WHERE status = 'succeeded'"
+                "SELECT coalesce(max(run_id), 0) FROM ingest_runs "
+                "WHERE status IN ('succeeded', 'partial')"
             ).fetchone()
         return int(row[0]) if row else 0
 
