@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.errors import IngestError
+from insights.objectives import ResultType, result_type_for
 
 MONEY = pa.decimal128(18, 2)
 CENT = Decimal("0.01")
@@ -60,6 +61,16 @@ IG_DAILY_SCHEMA = pa.schema(
         ("website_clicks", pa.int64()),
     ]
 )
+AD_ACCOUNT_SCHEMA = pa.schema(
+    [
+        ("ad_account_id", pa.string()),
+        ("name", pa.string()),
+        ("currency", pa.string()),
+        ("timezone_name", pa.string()),
+        ("purchase_action_type", pa.string()),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
 CAMPAIGN_SCHEMA = pa.schema(
     [
         ("campaign_id", pa.string()),
@@ -71,6 +82,7 @@ CAMPAIGN_SCHEMA = pa.schema(
         ("stop_time", pa.timestamp("us", tz="UTC")),
         ("daily_budget", MONEY),
         ("lifetime_budget", MONEY),
+        ("result_type", pa.string()),
         ("updated_at", pa.timestamp("us", tz="UTC")),
     ]
 )
@@ -88,6 +100,7 @@ AD_INSIGHTS_SCHEMA = pa.schema(
         ("link_clicks", pa.int64()),
         ("conversions", pa.int64()),
         ("conversion_value", MONEY),
+        ("results", pa.int64()),
     ]
 )
 IG_MEDIA_METRICS = ("reach", "saved", "shares", "views", "total_interactions")
@@ -135,10 +148,23 @@ def parse_money(value: Any, what: str) -> Decimal | None:
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_minor_units(value: Any, what: str) -> Decimal | None:
-    """Budgets come in the currency's minor unit ("5000" = 50.00)."""
-    cents = parse_int(value, what)
-    return None if cents is None else (Decimal(cents) / 100).quantize(CENT)
+# Currencies whose amounts the Marketing API gives in whole units (offset 1): "5000" is 5,000
+# yen, not 50. Every other currency has offset 100 ("5000" = 50.00). Meta, "Currencies".
+OFFSET_ONE_CURRENCIES = frozenset(
+    {"CLP", "COP", "CRC", "HUF", "IDR", "ISK", "JPY", "KRW", "PYG", "TWD"}
+)
+
+
+def currency_offset(currency: str | None) -> int:
+    """How many API budget units make one unit of the currency (1 or 100)."""
+    return 1 if str(currency or "").upper() in OFFSET_ONE_CURRENCIES else 100
+
+
+def parse_minor_units(value: Any, what: str, offset: int = 100) -> Decimal | None:
+    """Budgets and bids come in the currency's minor unit with its offset ("5000" = 50.00
+    with offset 100, 5,000 with offset 1)."""
+    units = parse_int(value, what)
+    return None if units is None else (Decimal(units) / offset).quantize(CENT)
 
 
 def parse_time(value: Any, what: str) -> datetime | None:
@@ -248,17 +274,37 @@ def daily_metric_rows(account_id: str, body: Mapping[str, Any]) -> dict[date, di
 # -- Ads ---------------------------------------------------------------------------------------
 
 
-def campaign_row(obj: Mapping[str, Any], ad_account_id: str, now: datetime) -> dict[str, Any]:
+def ad_account_row(
+    obj: Mapping[str, Any], ad_account_id: str, purchase_action_type: str, now: datetime
+) -> dict[str, Any]:
+    """The ad account object (`GET /act_{id}?fields=name,currency,timezone_name`)."""
+    currency = obj.get("currency")
+    return {
+        "ad_account_id": ad_account_id,
+        "name": obj.get("name"),
+        "currency": str(currency).upper() if currency else None,
+        "timezone_name": obj.get("timezone_name"),
+        "purchase_action_type": purchase_action_type,
+        "updated_at": now,
+    }
+
+
+def campaign_row(
+    obj: Mapping[str, Any], ad_account_id: str, now: datetime, offset: int = 100
+) -> dict[str, Any]:
+    """A campaign object; budgets divided by the account currency's offset."""
+    result = result_type_for(obj.get("objective"))
     return {
         "campaign_id": str(obj["id"]),
         "ad_account_id": ad_account_id,
         "name": obj.get("name"),
         "objective": obj.get("objective"),
-        "status": obj.get("status") or obj.get("effective_status"),
+        "status": obj.get("effective_status") or obj.get("status"),
         "start_time": parse_time(obj.get("start_time"), "campaign start_time"),
         "stop_time": parse_time(obj.get("stop_time"), "campaign stop_time"),
-        "daily_budget": parse_minor_units(obj.get("daily_budget"), "daily_budget"),
-        "lifetime_budget": parse_minor_units(obj.get("lifetime_budget"), "lifetime_budget"),
+        "daily_budget": parse_minor_units(obj.get("daily_budget"), "daily_budget", offset),
+        "lifetime_budget": parse_minor_units(obj.get("lifetime_budget"), "lifetime_budget", offset),
+        "result_type": result.key if result else None,
         "updated_at": now,
     }
 
@@ -274,13 +320,45 @@ def action_value(actions: Any, action_type: str, what: str) -> str | None:
     return None
 
 
-def ad_insight_row(obj: Mapping[str, Any], ad_account_id: str, action_type: str) -> dict[str, Any]:
-    """One campaign x day x age x gender row; absent numbers are zero (the API omits zeros)."""
+ResultTypes = Mapping[str, ResultType | None]
+
+
+def _result_source(
+    obj: Mapping[str, Any], result_types: ResultTypes, action_type: str
+) -> tuple[Any, str] | None:
+    """Where this row's result is: (the value as sent, what to call it), or None when the
+    campaign's objective has no known result."""
+    result = result_types.get(str(obj.get("campaign_id")))
+    if result is None:
+        result = result_type_for(obj.get("objective"))
+    if result is None:
+        return None
+    if result.source == "field":
+        return obj.get(str(result.name)), str(result.name)
+    items = (
+        obj.get("actions")
+        if result.source == "action"
+        else obj.get("video_thruplay_watched_actions")
+    )
+    name = result.name or action_type
+    return action_value(items, name, "actions"), f"actions[{name}]"
+
+
+def ad_insight_row(
+    obj: Mapping[str, Any],
+    ad_account_id: str,
+    action_type: str,
+    result_types: ResultTypes | None = None,
+) -> dict[str, Any]:
+    """One campaign x day x age x gender row; absent numbers are zero (the API omits zeros).
+    `results` counts the campaign's result (its objective's, objectives.py), 0 when absent."""
     campaign = obj.get("campaign_id")
     if not campaign:
         raise IngestError("The API sent an ad insights row without campaign_id.")
     conversions = action_value(obj.get("actions"), action_type, "actions")
     value = action_value(obj.get("action_values"), action_type, "action_values")
+    source = _result_source(obj, result_types or {}, action_type)
+    results = None if source is None else (parse_int(source[0], source[1]) or 0)
     return {
         "ad_account_id": ad_account_id,
         "campaign_id": str(campaign),
@@ -294,6 +372,7 @@ def ad_insight_row(obj: Mapping[str, Any], ad_account_id: str, action_type: str)
         "link_clicks": parse_int(obj.get("inline_link_clicks"), "inline_link_clicks") or 0,
         "conversions": parse_int(conversions, f"actions[{action_type}]") or 0,
         "conversion_value": parse_money(value, f"action_values[{action_type}]") or Decimal("0.00"),
+        "results": results,
     }
 
 
@@ -302,27 +381,49 @@ class _Unusual(Exception):
 
 
 def ad_insights_table(
-    objs: Sequence[Mapping[str, Any]], ad_account_id: str, action_type: str
+    objs: Sequence[Mapping[str, Any]],
+    ad_account_id: str,
+    action_type: str,
+    result_types: ResultTypes | None = None,
 ) -> pa.Table:
     """A page of ad insight rows as an Arrow table: exactly what `ad_insight_row` gives row by
     row, converted column by column in Arrow when every value has the usual shape (numbers as
     decimal strings, ISO dates, lists of actions). Anything else goes through `ad_insight_row`,
-    which accepts the same variants and names the value it refuses."""
+    which accepts the same variants and names the value it refuses. `result_types`: each
+    campaign's result type (else the row's `objective` decides)."""
+    types = result_types or {}
     try:
-        return _ad_insights_columns(objs, ad_account_id, action_type)
+        return _ad_insights_columns(objs, ad_account_id, action_type, types)
     except (_Unusual, pa.ArrowException, TypeError, ValueError, AttributeError, KeyError):
-        rows = [ad_insight_row(obj, ad_account_id, action_type) for obj in objs]
+        rows = [ad_insight_row(obj, ad_account_id, action_type, types) for obj in objs]
         return to_table(rows, AD_INSIGHTS_SCHEMA)
 
 
 def _ad_insights_columns(
-    objs: Sequence[Mapping[str, Any]], ad_account_id: str, action_type: str
+    objs: Sequence[Mapping[str, Any]],
+    ad_account_id: str,
+    action_type: str,
+    result_types: ResultTypes,
 ) -> pa.Table:
-    def picked(items: Any) -> Any:
+    def picked(items: Any, wanted: str = action_type) -> Any:
         for item in items or ():
-            if item.get("action_type") == action_type:
+            if item.get("action_type") == wanted:
                 return item.get("value")
         return None
+
+    unknown = object()  # a campaign whose objective has no known result: results NULL
+
+    def result_of(obj: Mapping[str, Any]) -> Any:
+        result = result_types.get(str(obj.get("campaign_id")))
+        if result is None:
+            result = result_type_for(obj.get("objective"))
+        if result is None:
+            return unknown
+        if result.source == "field":
+            return obj.get(str(result.name))
+        if result.source == "video":
+            return picked(obj.get("video_thruplay_watched_actions"), str(result.name))
+        return picked(obj.get("actions"), result.name or action_type)
 
     # one pass over the objects, then one column per field
     fields = [
@@ -338,14 +439,28 @@ def _ad_insights_columns(
             obj.get("inline_link_clicks"),
             picked(obj.get("actions")),
             picked(obj.get("action_values")),
+            result_of(obj),
         )
         for obj in objs
     ]
     if not fields:
         return AD_INSIGHTS_SCHEMA.empty_table()
-    (campaigns, dates, ages, genders, spend, impressions, reach, clicks, links, conv, value) = (
-        list(column) for column in zip(*fields, strict=True)
-    )
+    (
+        campaigns,
+        dates,
+        ages,
+        genders,
+        spend,
+        impressions,
+        reach,
+        clicks,
+        links,
+        conv,
+        value,
+        results,
+    ) = (list(column) for column in zip(*fields, strict=True))
+    known = pa.array([r is not unknown for r in results], pa.bool_())
+    result_counts = _int_column([None if r is unknown else r for r in results]).fill_null(0)
     if not all(type(c) is str and c for c in campaigns):
         raise _Unusual
     day = pc.utf8_slice_codeunits(pa.array(dates, pa.string()), 0, 10)
@@ -364,6 +479,7 @@ def _ad_insights_columns(
         "link_clicks": _int_column(links).fill_null(0),
         "conversions": _int_column(conv).fill_null(0),
         "conversion_value": _money_column(value).fill_null(Decimal("0.00")),
+        "results": pc.if_else(known, result_counts, pa.scalar(None, pa.int64())),
     }
     return pa.table(columns, schema=AD_INSIGHTS_SCHEMA)
 

@@ -22,15 +22,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from insights import versions
+from insights.demo_ads import AdsEndpoints, AdsFailure, AdsFaults
 from insights.demo_data import DemoDataset, load, restate
+from insights.demo_dialect import ParamError, list_param
+from insights.graph import appsecret_proof
+
+__all__ = ["AdsFaults", "DemoApi", "Faults", "list_param", "serve"]
 
 DEMO_TOKEN = "demo-access-token"
-API_VERSION = "v21.0"
+API_VERSION = versions.DEFAULT_VERSION  # what base_url points at; every live version is served
+DEMO_TOKEN_SCOPES = ("instagram_basic", "instagram_manage_insights", "ads_read")
 LIST_MAX = 100
-INSIGHTS_MAX = 500
 MEDIA_METRICS = {"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}
 ACCOUNT_METRICS = {"reach", "views", "follower_count", "profile_views", "website_clicks"}
-PURCHASE_TYPES = ("purchase", "omni_purchase", "offsite_conversion.fb_pixel_purchase")
 
 
 class ApiFailure(Exception):
@@ -87,72 +92,10 @@ class _Data:
         self.daily: dict[str, dict[date, dict[str, Any]]] = {}
         for row in dataset.ig_account_daily.to_dict("records"):
             self.daily.setdefault(row["account_id"], {})[date.fromisoformat(row["date"])] = row
-        self.ad_accounts = {r["ad_account_id"]: r for r in dataset.ad_accounts.to_dict("records")}
-        names = dict(
-            zip(dataset.ad_campaigns["campaign_id"], dataset.ad_campaigns["name"], strict=True)
-        )
-        self.campaigns: dict[str, list[dict[str, Any]]] = {}
-        for row in dataset.ad_campaigns.to_dict("records"):
-            self.campaigns.setdefault(row["ad_account_id"], []).append(_campaign_json(row))
-        self.insights: dict[str, dict[date, list[dict[str, Any]]]] = {}
-        frame = dataset.ad_insights_daily.sort_values(["date", "campaign_id", "age", "gender"])
-        for row in frame.to_dict("records"):
-            day = date.fromisoformat(row["date"])
-            self.insights.setdefault(row["ad_account_id"], {}).setdefault(day, []).append(
-                _insight_json(row, names.get(row["campaign_id"], ""))
-            )
 
 
 def _number(value: Any) -> Any:
     return None if value is None or value != value else int(value)  # NaN/NA -> None
-
-
-def _campaign_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    out = {
-        "id": row["campaign_id"],
-        "name": row["name"],
-        "objective": row["objective"],
-        "status": row["status"],
-        "start_time": row["start_time"],
-    }
-    for key in ("stop_time", "daily_budget", "lifetime_budget"):
-        if row.get(key):
-            out[key] = str(row[key])
-    return out
-
-
-def _insight_json(row: Mapping[str, Any], campaign_name: str) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "account_id": row["ad_account_id"],
-        "campaign_id": row["campaign_id"],
-        "campaign_name": campaign_name,
-        "age": row["age"],
-        "gender": row["gender"],
-        "spend": str(row["spend"]),
-        "impressions": str(int(row["impressions"])),
-        "reach": str(int(row["reach"])),
-        "clicks": str(int(row["clicks"])),
-        "inline_link_clicks": str(int(row["link_clicks"])),
-        "date_start": row["date"],
-        "date_stop": row["date"],
-    }
-    link, purchases = int(row["link_clicks"]), int(row["purchases"])
-    actions = []
-    if link:
-        actions.append({"action_type": "link_click", "value": str(link)})
-        views = link * 3 // 4
-        if views:
-            actions.append({"action_type": "landing_page_view", "value": str(views)})
-    if purchases:
-        carts = purchases * 3
-        actions.append({"action_type": "add_to_cart", "value": str(carts)})
-        actions.extend({"action_type": t, "value": str(purchases)} for t in PURCHASE_TYPES)
-        out["action_values"] = [
-            {"action_type": t, "value": str(row["purchase_value"])} for t in PURCHASE_TYPES
-        ]
-    if actions:
-        out["actions"] = actions
-    return out
 
 
 @dataclass(frozen=True)
@@ -181,7 +124,7 @@ class Faults:
         )
 
 
-class DemoApi:
+class DemoApi(AdsEndpoints):
     """The demo API on a local port, served from a daemon thread."""
 
     def __init__(
@@ -195,12 +138,20 @@ class DemoApi:
         shuffle_fields: bool = False,
         faults: Faults | None = None,
         restatement_epoch: int = 0,
+        ads_faults: AdsFaults | None = None,
+        app_secret: str | None = None,
+        token_expires_at: int = 0,
     ) -> None:
+        """`app_secret`: answer like an app with "Require App Secret" (every call needs its
+        appsecret_proof); `token_expires_at`: what /debug_token says (unix time, 0 never)."""
         base = dataset if dataset is not None else load()
         # restatement: the last 28 days of ad insights as they read after `epoch` rounds of
         # late-attributed conversions (0 = as bundled)
         self.dataset = restate(base, restatement_epoch) if restatement_epoch else base
         self._data = _Data(self.dataset)
+        self._init_ads(self.dataset, ads_faults)
+        self._app_secret = app_secret
+        self._token_expires_at = token_expires_at
         self._faults = faults or Faults()
         self._rng = random.Random(self._faults.seed)
         self._faults_injected = 0
@@ -211,12 +162,11 @@ class DemoApi:
         self._lock = threading.Lock()
         self._count = 0
         self._recent: deque[float] = deque()
-        self._reports: dict[str, dict[str, Any]] = {}
         self._encoded: dict[frozenset[str], dict[int, _Encoded]] = {}
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.ig_user_ids: list[str] = list(self._data.accounts)
-        self.ad_account_ids: list[str] = list(self._data.ad_accounts)
+        self.ad_account_ids: list[str] = list(self.ads.accounts)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -248,8 +198,13 @@ class DemoApi:
         return int(self._httpd.server_address[1])
 
     @property
+    def root_url(self) -> str:
+        """The server without a version (a client adds the version it speaks)."""
+        return f"http://{self._host}:{self.port}"
+
+    @property
     def base_url(self) -> str:
-        return f"http://{self._host}:{self.port}/{API_VERSION}"
+        return f"{self.root_url}/{API_VERSION}"
 
     @property
     def reports_started(self) -> int:
@@ -281,18 +236,38 @@ class DemoApi:
         path = parts.path.strip("/").split("/")
         usage = self._usage(path)
         try:
-            self._authenticate(query, headers)
+            token = self._authenticate(query, headers)
+            self._check_proof(query, token)
             fault = self._fault(usage)
             if fault is not None:
                 with self._lock:
                     self._faults_injected += 1
                 return fault
-            if not path or path[0] != API_VERSION or len(path) < 2:
+            if len(path) < 2 or not versions.is_version(path[0]):
                 raise _unsupported("/".join(path))
-            payload = self._route(method, path[1:], query, parts.path)
+            payload = self._route(method, path[0], path[1:], query, parts.path)
+        except ParamError as exc:
+            return 400, {"error": ApiFailure(400, 100, str(exc)).body}, usage
+        except AdsFailure as exc:
+            failure = ApiFailure(exc.status, exc.code, exc.message, exc.subcode)
+            return failure.status, {"error": failure.body}, usage
         except ApiFailure as failure:
             return failure.status, {"error": failure.body}, usage
         return 200, self._shuffled(payload), usage
+
+    def _check_proof(self, query: Mapping[str, str], token: str) -> None:
+        """An app with "Require App Secret" refuses calls without the right appsecret_proof
+        (Meta, "Securing Graph API requests"): HMAC-SHA256 of the token, keyed with the
+        app secret."""
+        if not self._app_secret:
+            return
+        proof = query.get("appsecret_proof")
+        if not proof:
+            raise ApiFailure(
+                400, 100, "API calls from the server require an appsecret_proof argument"
+            )
+        if proof != appsecret_proof(token, self._app_secret):
+            raise ApiFailure(400, 100, "Invalid appsecret_proof provided in the API argument")
 
     def _fault(
         self, usage: dict[str, str]
@@ -350,7 +325,7 @@ class DemoApi:
             return 200, b'{"data": [{"id": "trunc', usage
         return None
 
-    def _authenticate(self, query: Mapping[str, str], headers: Mapping[str, str]) -> None:
+    def _authenticate(self, query: Mapping[str, str], headers: Mapping[str, str]) -> str:
         token = query.get("access_token")
         auth = headers.get("authorization", "")
         if not token and auth.lower().startswith("bearer "):
@@ -363,6 +338,7 @@ class DemoApi:
             )
         if token != self._token:
             raise ApiFailure(400, 190, "Invalid OAuth access token - Cannot parse access token")
+        return token
 
     def _usage(self, path: list[str]) -> dict[str, str]:
         now = time.monotonic()
@@ -396,53 +372,32 @@ class DemoApi:
             headers["X-FB-Ads-Insights-Throttle"] = json.dumps(
                 {"app_id_util_pct": pct, "acc_id_util_pct": pct // 2}
             )
+        if len(path) > 1 and self.is_ads_path(path[1]):
+            headers.update(self.ads_headers(path, pct // 2))
         return headers
 
     def _route(
-        self, method: str, path: list[str], query: dict[str, str], url_path: str
+        self, method: str, version: str, path: list[str], query: dict[str, str], url_path: str
     ) -> dict[str, Any]:
         head, rest = path[0], path[1:]
         data = self._data
-        if head.startswith("act_") and head[4:] in data.ad_accounts:
-            account = head[4:]
-            if rest == ["campaigns"] and method == "GET":
-                return self._page(
-                    data.campaigns.get(account, []),
-                    query,
-                    url_path,
-                    LIST_MAX,
-                    fields=query.get("fields"),
+        if head == "debug_token" and not rest:
+            return self._debug_token(query)
+        if self.is_ads_path(head):
+            # an ended Marketing API version is refused (Marketing API changelog: #2635)
+            today = date.today()
+            if versions.has_ended(versions.ADS, version, today):
+                newest = versions.newest_live(versions.ADS, today)
+                raise ApiFailure(
+                    400,
+                    2635,
+                    "(#2635) You are calling a deprecated version of the Ads API. Please "
+                    f"update to the latest version: {newest}.",
                 )
-            if rest == ["insights"] and method == "GET":
-                rows, wanted = self._ad_rows(account, query)
-                return self._page(
-                    rows, query, url_path, INSIGHTS_MAX, convert=self._rows_as(wanted)
-                )
-            if rest == ["insights"] and method == "POST":
-                rows, wanted = self._ad_rows(account, query)
-                report_id = str(6_000_000_000 + len(self._reports) + 1)
-                with self._lock:
-                    self._reports[report_id] = {"rows": rows, "wanted": wanted, "polls": 0}
-                return {"report_run_id": report_id}
-        if head in self._reports:
-            report = self._reports[head]
-            if not rest:
-                with self._lock:
-                    report["polls"] += 1
-                    done = report["polls"] >= 2
-                return {
-                    "id": head,
-                    "async_status": "Job Completed" if done else "Job Running",
-                    "async_percent_completion": 100 if done else 50,
-                }
-            if rest == ["insights"]:
-                return self._page(
-                    report["rows"],
-                    query,
-                    url_path,
-                    INSIGHTS_MAX,
-                    convert=self._rows_as(report["wanted"]),
-                )
+            if self.app_limited():
+                raise ApiFailure(400, 341, "(#341) Application limit reached")
+            return self.ads_route(method, head, rest, query, url_path)
+        # an ended Graph API version is upgraded to the oldest live one: served as asked
         if head in data.accounts and method == "GET":
             if not rest:
                 return self._account(head, query)
@@ -462,6 +417,22 @@ class DemoApi:
         raise _unsupported(head)
 
     # -- endpoints -----------------------------------------------------------------------------
+
+    def _debug_token(self, query: Mapping[str, str]) -> dict[str, Any]:
+        """`GET /debug_token?input_token=...`: what the token is and when it expires."""
+        inspected = query.get("input_token", "")
+        valid = inspected == self._token
+        return {
+            "data": {
+                "app_id": "1000000000000001",
+                "type": "USER",
+                "application": "Insights demo",
+                "is_valid": valid,
+                "expires_at": self._token_expires_at if valid else 0,
+                "data_access_expires_at": self._token_expires_at if valid else 0,
+                "scopes": list(DEMO_TOKEN_SCOPES) if valid else [],
+            }
+        }
 
     def _account(self, account_id: str, query: Mapping[str, str]) -> dict[str, Any]:
         row = self._data.accounts[account_id]
@@ -546,42 +517,6 @@ class DemoApi:
                 }
             )
         return {"data": data}
-
-    def _ad_rows(
-        self, account: str, query: Mapping[str, str]
-    ) -> tuple[list[dict[str, Any]], set[str]]:
-        """The prepared rows of the requested window, and the fields asked for: only the rows
-        of the page being served are cut down to those fields."""
-        try:
-            window = json.loads(query.get("time_range", ""))
-            since = date.fromisoformat(window["since"])
-            until = date.fromisoformat(window["until"])
-        except (ValueError, KeyError, TypeError):
-            raise ApiFailure(
-                400, 100, "(#100) time_range must be {'since':'YYYY-MM-DD','until':'YYYY-MM-DD'}"
-            ) from None
-        if query.get("level", "campaign") != "campaign" or query.get("time_increment") != "1":
-            raise ApiFailure(
-                400, 100, "(#100) The demo API serves level=campaign with time_increment=1 only"
-            )
-        breakdowns = set(filter(None, query.get("breakdowns", "").split(",")))
-        if breakdowns != {"age", "gender"}:
-            raise ApiFailure(400, 100, "(#100) The demo API serves breakdowns=age,gender only")
-        wanted = set(filter(None, query.get("fields", "").split(","))) | {
-            "date_start",
-            "date_stop",
-            "age",
-            "gender",
-        }
-        if "inline_link_clicks" in wanted:
-            wanted.add("inline_link_clicks")
-        by_day = self._data.insights.get(account, {})
-        rows: list[dict[str, Any]] = []
-        day = since
-        while day <= until:
-            rows.extend(by_day.get(day, ()))
-            day += timedelta(days=1)
-        return rows, wanted
 
     # -- paging and shape ------------------------------------------------------------------------
 
@@ -668,22 +603,6 @@ def encode(payload: Any) -> bytes:
 def _only(wanted: set[str]) -> Any:
     """A row converter keeping the fields a request asked for."""
     return lambda row: {k: v for k, v in row.items() if k in wanted}
-
-
-def list_param(query: Mapping[str, str], name: str) -> list[str]:
-    """A list parameter as Meta reads it: comma-separated (`fields=a,b`) or JSON-encoded
-    (`breakdowns=["age","gender"]`, how Meta's Python SDK sends lists in query strings and
-    POST bodies; GRAPH_API.md, request dialect). Both are the same request."""
-    raw = query.get(name, "").strip()
-    if raw.startswith("["):
-        try:
-            items = json.loads(raw)
-        except ValueError:
-            raise ApiFailure(400, 100, f"(#100) Param {name} must be an array") from None
-        if not isinstance(items, list):
-            raise ApiFailure(400, 100, f"(#100) Param {name} must be an array")
-        return [str(item).strip() for item in items if str(item).strip()]
-    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def _metric_list(query: Mapping[str, str]) -> list[str]:

@@ -282,7 +282,7 @@ def _ads(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "ad_account_id": account_id,
                 "name": campaign.name,
                 "objective": campaign.objective,
-                "status": "PAUSED" if campaign.paused else "ACTIVE",
+                "status": campaign.status or ("PAUSED" if campaign.paused else "ACTIVE"),
                 "start_time": f"{campaign.first.isoformat()}T08:00:00+0000",
                 "stop_time": (
                     f"{(campaign.last + timedelta(days=1)).isoformat()}T07:59:59+0000"

@@ -153,6 +153,9 @@ class Campaign:
     cpm: float  # USD per 1000 impressions
     aov: float  # average order value, USD
     paused: bool = False
+    # ARCHIVED or DELETED: the API lists it only when asked for that effective_status, and
+    # account-level insights leave a DELETED campaign out (its delivery still counts)
+    status: str | None = None
 
 
 CAMPAIGNS = (
@@ -248,6 +251,7 @@ CAMPAIGNS = (
         16.0,
         96.0,
         paused=True,
+        status="ARCHIVED",
     ),
     Campaign(
         "120200000000000008",
@@ -276,6 +280,7 @@ CAMPAIGNS = (
         12.5,
         135.0,
         paused=True,
+        status="DELETED",
     ),
     Campaign(
         "120200000000000010",

@@ -51,3 +51,12 @@ class ApiError(IngestError):
 
 class AuthError(ApiError):
     """The access token is invalid, expired, or lacks a permission: retrying will not help."""
+
+
+class TooMuchDataError(ApiError):
+    """The API asks for less data per request (100/1487534, or HTTP 500 "Please reduce the
+    amount of data"): a smaller window, a smaller page or an async report will do."""
+
+
+class VersionError(ApiError):
+    """The API refused the configured version as ended (error 2635)."""

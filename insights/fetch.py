@@ -4,21 +4,21 @@ ingest writes what it fetched in one transaction)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from insights import api_rows as rows_
-from insights.errors import ApiError, IngestError
-from insights.graph import TOO_MUCH_DATA_SUBCODES, GraphClient, gc_paused
+from insights import versions
+from insights.errors import ApiError
+from insights.fetch_ads import AdInsights, AdsFetcher
+
+__all__ = ["AdInsights", "Fetched", "Fetcher", "IngestOptions", "Note", "Progress", "Source"]
+from insights.graph import GraphClient
 from insights.settings import Settings
 from insights.store import Store
 
@@ -28,15 +28,8 @@ IG_ACCOUNT_FIELDS = "id,username,name,followers_count,media_count"
 IG_MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,timestamp,permalink,like_count,comments_count"
 )
-CAMPAIGN_FIELDS = "id,name,objective,status,start_time,stop_time,daily_budget,lifetime_budget"
-AD_INSIGHT_FIELDS = (
-    "campaign_id,campaign_name,spend,impressions,reach,clicks,inline_link_clicks,actions,"
-    "action_values"
-)
+TOKEN_WARN_DAYS = 7  # say so this many days before the token expires
 IG_WINDOW_DAYS = 30  # the API refuses account-insights windows over 30 days
-AD_WINDOW_DAYS = 31  # one synchronous insights call per month keeps each answer small
-SYNC_MAX_DAYS = 62  # longer ranges (backfills) go through async report runs ...
-ASYNC_WINDOW_DAYS = 93  # ... of at most a quarter each
 MAX_HISTORY_DAYS = 37 * 30  # insights reach back at most 37 months
 
 
@@ -91,9 +84,10 @@ class Fetched:
     ig_accounts: list[dict[str, Any]] = field(default_factory=list)
     ig_media: list[dict[str, Any]] = field(default_factory=list)
     ig_daily: dict[str, tuple[date, date, list[dict[str, Any]]]] = field(default_factory=dict)
+    ad_accounts: list[dict[str, Any]] = field(default_factory=list)
     campaigns: list[dict[str, Any]] = field(default_factory=list)
     campaign_names: dict[str, tuple[str, str]] = field(default_factory=dict)
-    ad_insights: dict[str, tuple[date, date, pa.Table]] = field(default_factory=dict)
+    ad_insights: dict[str, AdInsights] = field(default_factory=dict)
     sync_state: list[dict[str, Any]] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     _notes_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -119,6 +113,18 @@ def date_windows(since: date, until: date, days: int) -> list[tuple[date, date]]
         windows.append((start, end))
         start = end + timedelta(days=1)
     return windows
+
+
+def token_expiry_sentence(left: timedelta) -> str:
+    """What the user reads when the token expires soon (or has)."""
+    if left.total_seconds() <= 0:
+        return "The access token has expired: create a new one and set it as INSIGHTS_ACCESS_TOKEN."
+    days = left.days
+    when = "within a day" if days < 1 else f"in {days} day{'s' if days != 1 else ''}"
+    return (
+        f"The access token expires {when}: create a new long-lived token (or a system-user "
+        "token, which does not expire) and set it as INSIGHTS_ACCESS_TOKEN."
+    )
 
 
 def _unix(day: date) -> int:
@@ -166,8 +172,10 @@ class Fetcher:
         options: IngestOptions,
         source: Source,
         reporter: Reporter,
+        ads_client: GraphClient | None = None,
     ) -> None:
-        self.client = client
+        self.client = client  # the Graph API (Instagram) at its version
+        self.ads_client = ads_client or client  # the Marketing API at its version
         self.store = store
         self.settings = settings
         self.options = options
@@ -180,11 +188,50 @@ class Fetcher:
         self._refused_lock = threading.Lock()
 
     def fetch(self) -> Fetched:
+        self._check_versions()
+        self._token_expiry()
         for account_id in self.source.ig_user_ids:
             self._instagram(str(account_id))
         for ad_account_id in self.source.ad_account_ids:
             self._ads(str(ad_account_id))
         return self.out
+
+    def _check_versions(self) -> None:
+        """A version that has ended or ends within 30 days: one sentence naming the one to
+        set (an ended Marketing API version is refused with 2635, or upgraded silently)."""
+        used = [
+            (versions.INSTAGRAM, self.client, bool(self.source.ig_user_ids)),
+            (versions.ADS, self.ads_client, bool(self.source.ad_account_ids)),
+        ]
+        for api, client, asked in used:
+            warning = versions.warning(api, client.version or "", self.now.date())
+            if asked and warning:
+                self.out.note(
+                    "ads" if api is versions.ADS else "instagram", None, "warning", warning
+                )
+
+    def _token_expiry(self) -> None:
+        """When the token expires (`GET /debug_token`), kept for the Data page's warning;
+        a token that cannot be inspected is noted, never fatal."""
+        try:
+            body = self.client.get("debug_token", {"input_token": self.source.access_token})
+        except ApiError as exc:
+            self.out.note("token", None, "warning", f"The token's expiry is unknown: {exc}")
+            return
+        data = body.get("data")
+        if not isinstance(data, dict):
+            data = {}
+        expires = rows_.parse_int(data.get("expires_at"), "debug_token expires_at")
+        value = (
+            datetime.fromtimestamp(expires, UTC).isoformat() if expires else "never"
+        )  # 0: a token that does not expire (system users)
+        self.out.sync_state.append(
+            {"resource": "token", "key": "expires_at", "value": value, "updated_at": self.now}
+        )
+        if expires:
+            left = datetime.fromtimestamp(expires, UTC) - self.now
+            if left <= timedelta(days=TOKEN_WARN_DAYS):
+                self.out.note("token", None, "warning", token_expiry_sentence(left))
 
     def _since(self, last_stored: date | None) -> date:
         """First day to read: the option, else the lookback before the last stored day, else
@@ -319,141 +366,9 @@ class Fetcher:
     # -- Ads -------------------------------------------------------------------------------------
 
     def _ads(self, ad_account_id: str) -> None:
-        act = f"act_{ad_account_id}"
-        for page in self.client.pages(
-            f"{act}/campaigns", {"fields": CAMPAIGN_FIELDS, "limit": 100}
-        ):
-            self.out.campaigns.extend(
-                rows_.campaign_row(obj, ad_account_id, self.now) for obj in page
-            )
-        self.report.step(f"Ads {act}: campaigns", rows=len(self.out.campaigns))
-
         last_day = self._last_date(
             "SELECT max(date) FROM ad_insights_daily WHERE ad_account_id = $key", ad_account_id
         )
-        since = self._since(last_day)
-        action_type = self.settings.conversion_action_type
-        if (self.until - since).days + 1 > SYNC_MAX_DAYS:
-            # a backfill: async report runs, all submitted at once, then paged in order
-            windows = date_windows(since, self.until, ASYNC_WINDOW_DAYS)
-            answers: Iterable[Iterator[list[dict[str, Any]]]] = self._async_reports(
-                act, [_insights_params(w) for w in windows]
-            )
-        else:
-            windows = date_windows(since, self.until, AD_WINDOW_DAYS)
-            answers = (self._ad_insight_pages(act, _insights_params(w)) for w in windows)
-
-        def window_rows(
-            window: tuple[date, date], pages: Iterable[list[dict[str, Any]]]
-        ) -> tuple[pa.Table, dict[str, str]]:
-            """One window's pages as a table of its days, and the campaign names seen."""
-            tables: list[pa.Table] = []
-            names: dict[str, str] = {}
-            # the pages' objects are freed by reference counting as each page is converted;
-            # the cycle collector would only walk them again and again (see gc_paused)
-            with gc_paused():
-                for page in pages:
-                    tables.append(rows_.ad_insights_table(page, ad_account_id, action_type))
-                    names.update(
-                        {
-                            str(obj.get("campaign_id")): str(obj["campaign_name"])
-                            for obj in page
-                            if obj.get("campaign_name")
-                        }
-                    )
-                page = []  # the last page is freed before the collector is back
-            table = pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
-            start, end = window
-            inside = pc.and_(
-                pc.greater_equal(table["date"], pa.scalar(start, pa.date32())),
-                pc.less_equal(table["date"], pa.scalar(end, pa.date32())),
-            )
-            return table.filter(inside), names
-
-        # windows are fetched and converted in parallel (the API answers while rows convert),
-        # and collected in order
-        tables = []
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
-            done = pool.map(window_rows, windows, answers)
-            for (_, end), (table, names) in zip(windows, done, strict=True):
-                tables.append(table)
-                for campaign_id, name in names.items():
-                    self.out.campaign_names[campaign_id] = (ad_account_id, name)
-                self.report.step(f"Ads {act}: insights to {end}", 1 / len(windows))
-        rows = pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
-        self.out.ad_insights[ad_account_id] = (since, self.until, rows)
-        self.out.sync_state.append(
-            {
-                "resource": "ad_insights",
-                "key": ad_account_id,
-                "value": self.until.isoformat(),
-                "updated_at": self.now,
-            }
+        AdsFetcher(self.ads_client, self.settings, self.report, self.out, self.now).fetch(
+            ad_account_id, self._since(last_day), self.until
         )
-        self.report.step(f"Ads {act}: {rows.num_rows:,} insight rows", 0, rows=rows.num_rows)
-
-    def _ad_insight_pages(self, act: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
-        """Pages of one insights window: synchronously, or through an async report run when
-        the API says the window holds too much data for one answer."""
-        try:
-            pages = list(self.client.pages(f"{act}/insights", params))
-        except ApiError as exc:
-            if exc.code != 1 or exc.subcode not in TOO_MUCH_DATA_SUBCODES:
-                raise
-            yield from self._async_reports(act, [params])[0]
-            return
-        yield from pages
-
-    def _async_reports(
-        self, act: str, windows: list[dict[str, Any]]
-    ) -> list[Iterator[list[dict[str, Any]]]]:
-        """Start one async report run per window, poll them together until all are
-        'Job Completed', then return each one's pages (fetched lazily, in window order)."""
-        run_ids = []
-        for params in windows:
-            started = self.client.post(f"{act}/insights", params)
-            run_id = started.get("report_run_id")
-            if not run_id:
-                raise IngestError("The API did not return a report_run_id for an insights report.")
-            run_ids.append(str(run_id))
-        policy = self.client.retry
-        delay, waited = policy.poll_initial_s, 0.0
-        pending = list(run_ids)
-        while pending:
-            still, percents = [], []
-            for run_id in pending:
-                status = self.client.get(run_id)
-                state = str(status.get("async_status", ""))
-                if state in ("Job Failed", "Job Skipped"):
-                    raise IngestError(
-                        f"The API's insights report {run_id} ended with '{state}'. Try again later."
-                    )
-                if state != "Job Completed":
-                    still.append(run_id)
-                    percents.append(status.get("async_percent_completion") or 0)
-            pending = still
-            if not pending:
-                break
-            if waited >= policy.report_max_wait_s:
-                raise IngestError(
-                    f"The API's insights reports were not ready after {waited:.0f} s. "
-                    "Try again later."
-                )
-            ready = len(run_ids) - len(pending)
-            self.client.sleep(delay, f"insights reports: {ready} of {len(run_ids)} ready")
-            waited += delay
-            delay = min(delay * 2, policy.poll_max_s)
-        return [self.client.pages(f"{run_id}/insights", {"limit": 500}) for run_id in run_ids]
-
-
-def _insights_params(window: tuple[date, date]) -> dict[str, Any]:
-    """The insights request of one window: campaign level, daily, by age and gender."""
-    start, end = window
-    return {
-        "level": "campaign",
-        "time_increment": 1,
-        "breakdowns": "age,gender",
-        "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
-        "fields": AD_INSIGHT_FIELDS,
-        "limit": 500,
-    }

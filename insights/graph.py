@@ -8,6 +8,8 @@ The token travels in the Authorization header; every text that leaves this modul
 from __future__ import annotations
 
 import gc
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -18,25 +20,33 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 import requests
 
-from insights.errors import ApiError, AuthError
+from insights import versions
+from insights.errors import ApiError, AuthError, TooMuchDataError, VersionError
 
 log = logging.getLogger(__name__)
 
 TRANSIENT_CODES = frozenset({1, 2})
-TOO_MUCH_DATA_SUBCODES = frozenset({1487534})  # code 1: "reduce the amount of data"; use async
+# "Please reduce the amount of data you're asking for": code 100 (older answers: code 1) with
+# subcode 1487534, or an HTTP 500 with that message (GRAPH_API.md, errors)
+TOO_MUCH_DATA_SUBCODES = frozenset({1487534})
+TOO_MUCH_DATA_TEXT = "reduce the amount of data"
+ENDED_VERSION_CODE = 2635  # "You are calling a deprecated version of the Ads API"
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
+# 341: "Application limit reached" on ad accounts is a rate limit, not a refusal
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80000, 80015)})
+USAGE_PAUSE_PERCENT = 95.0  # over this, pause as long as the headers say
 TOKEN_CODES = frozenset({190})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
 READ_CHUNK = 1 << 20
 
-_TOKEN_IN_URL = re.compile(r"(access_token=)[^&\s\"']+", re.IGNORECASE)
+_TOKEN_IN_URL = re.compile(r"((?:access_token|appsecret_proof)=)[^&\s\"']+", re.IGNORECASE)
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._\-|%]+", re.IGNORECASE)
 _PERMISSION_NAME = re.compile(r"\b((?:ads|instagram|pages|business|read|manage)_[a-z_]+)\b")
 
@@ -112,14 +122,30 @@ class RetryPolicy:
     poll_initial_s: float = 0.25  # async report polling: first wait, doubled up to poll_max_s
     poll_max_s: float = 30.0
     report_max_wait_s: float = 1800.0
+    report_start_timeout_s: float = 300.0  # a report still "Job Not Started" at 0%: resubmit
+    max_running_reports: int = 3  # async reports running at once per ad account
     backoff_base_s: float = 1.0
     backoff_max_s: float = 60.0
     rate_limit_max_wait_s: float = 600.0
 
 
-def _usage_percent(headers: Mapping[str, str]) -> tuple[float, float]:
-    """(highest usage percent, seconds to wait) read from the usage headers; bad JSON ignored."""
-    highest, wait_s = 0.0, 0.0
+@dataclass(frozen=True)
+class Usage:
+    """What the usage headers of one answer say (GRAPH_API.md, usage headers)."""
+
+    highest: float = 0.0  # the highest percent of any limit
+    regain_s: float = 0.0  # X-Business-Use-Case-Usage estimated_time_to_regain_access
+    reset_s: float = 0.0  # X-Ad-Account-Usage reset_time_duration
+
+
+_PERCENT_KEYS = frozenset(
+    {"call_count", "total_cputime", "total_time", "app_id_util_pct", "acc_id_util_pct"}
+)
+
+
+def read_usage(headers: Mapping[str, str]) -> Usage:
+    """The usage headers of an answer (errors included); malformed JSON is ignored."""
+    highest, regain_s, reset_s = 0.0, 0.0, 0.0
     for name in (
         "X-App-Usage",
         "X-Ad-Account-Usage",
@@ -143,19 +169,21 @@ def _usage_percent(headers: Mapping[str, str]) -> tuple[float, float]:
             if not isinstance(entry, dict):
                 continue
             for key, number in entry.items():
-                if not isinstance(number, int | float):
+                if not isinstance(number, int | float) or isinstance(number, bool):
                     continue
-                if key == "estimated_time_to_regain_access":
-                    wait_s = max(wait_s, float(number) * 60.0)
-                elif key in (
-                    "call_count",
-                    "total_cputime",
-                    "total_time",
-                    "app_id_util_pct",
-                    "acc_id_util_pct",
-                ):
+                if key == "estimated_time_to_regain_access":  # minutes
+                    regain_s = max(regain_s, float(number) * 60.0)
+                elif key == "reset_time_duration":  # seconds
+                    reset_s = max(reset_s, float(number))
+                elif key in _PERCENT_KEYS:
                     highest = max(highest, float(number))
-    return highest, wait_s
+    return Usage(highest, regain_s, reset_s)
+
+
+def appsecret_proof(access_token: str, app_secret: str) -> str:
+    """HMAC-SHA256 of the token keyed with the app secret, hex: what apps with "Require App
+    Secret" demand beside every call (Meta, "Securing Graph API requests")."""
+    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
 
 
 class GraphClient:
@@ -171,8 +199,13 @@ class GraphClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         on_wait: Callable[[str, float], None] | None = None,
+        app_secret: str | None = None,
+        api: versions.Api | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.api = api
+        self.version = versions.split_base_url(self.base_url)[1]
+        self._proof = appsecret_proof(access_token, app_secret) if app_secret else None
         self._origin = _origin(self.base_url)
         self._token = access_token
         self.timeout_s = timeout_s
@@ -187,7 +220,7 @@ class GraphClient:
         self._session.close()
 
     def mask(self, text: str) -> str:
-        return mask_secrets(text, self._token)
+        return mask_secrets(text, self._token, self._proof)
 
     # -- public calls --------------------------------------------------------------------------
 
@@ -276,6 +309,11 @@ class GraphClient:
         self, method: str, url: str, params: Mapping[str, Any] | None
     ) -> tuple[dict[str, Any], Mapping[str, str], int]:
         self.requests_made += 1
+        if self._proof:
+            if params is None and "appsecret_proof=" in url:
+                pass  # a next-page link that carries it already
+            else:
+                params = {**(params or {}), "appsecret_proof": self._proof}
         try:
             if method == "GET":
                 response = self._session.get(
@@ -325,11 +363,21 @@ class GraphClient:
                 status=status,
             )
         if code in RATE_LIMIT_CODES:
-            _, wait_s = _usage_percent(response.headers)
-            raise _RateLimited(code, wait_s)
+            usage = read_usage(response.headers)
+            raise _RateLimited(code, max(usage.regain_s, usage.reset_s))
         self._throttle(response.headers)  # usage headers count on error answers too
-        if code in TRANSIENT_CODES and subcode in TOO_MUCH_DATA_SUBCODES:
-            raise ApiError(
+        if code == ENDED_VERSION_CODE:
+            version = self.version or "configured"
+            text = (
+                versions.ended_message(self.api or versions.ADS, version, date.today())
+                if self.version
+                else f"The API refused its version as ended: {message}"
+            )
+            raise VersionError(text, code=code, subcode=subcode, status=status)
+        if subcode in TOO_MUCH_DATA_SUBCODES or (
+            status >= 500 and TOO_MUCH_DATA_TEXT in message.lower()
+        ):
+            raise TooMuchDataError(
                 f"The API asks for less data per request: {message}",
                 code=code,
                 subcode=subcode,
@@ -337,6 +385,8 @@ class GraphClient:
             )
         if code in TRANSIENT_CODES or error.get("is_transient") is True or status >= 500:
             raise _Retryable(f"error {code or status}: {message}", status)
+        if code == 100 and "appsecret_proof" in message:
+            message += " Set INSIGHTS_APP_SECRET to the app's secret (Meta app > Settings > Basic)."
         raise ApiError(
             f"The API refused the request: {message}", code=code, subcode=subcode, status=status
         )
@@ -352,12 +402,18 @@ class GraphClient:
         self._sleep(seconds)
 
     def _throttle(self, headers: Mapping[str, str]) -> None:
-        """Slow down before the API blocks us: usage near 100% means wait a little."""
-        highest, wait_s = _usage_percent(headers)
-        if wait_s > 0 and highest >= 100:
-            self._wait(min(wait_s, self.retry.rate_limit_max_wait_s), "usage limit reached")
-        elif highest >= 90:
-            self._wait(self.retry.backoff_base_s * (highest - 89) / 10, "usage near the limit")
+        """Slow down before the API blocks us: a regain time set, or usage over 95% with a
+        reset time, means pause as long as it says; usage over 90% means wait a little."""
+        usage = read_usage(headers)
+        pause = usage.regain_s
+        if usage.highest >= USAGE_PAUSE_PERCENT:
+            pause = max(pause, usage.reset_s)
+        if pause > 0:
+            self._wait(min(pause, self.retry.rate_limit_max_wait_s), "usage limit reached")
+        elif usage.highest >= 90:
+            self._wait(
+                self.retry.backoff_base_s * (usage.highest - 89) / 10, "usage near the limit"
+            )
 
 
 class _Retryable(Exception):

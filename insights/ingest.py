@@ -18,9 +18,10 @@ from typing import Any
 import pyarrow as pa
 
 from insights import api_rows as rows_
-from insights import restatements
+from insights import restatements, versions
 from insights.errors import IngestError, InsightsError
 from insights.fetch import (
+    AdInsights,
     Fetched,
     Fetcher,
     IngestOptions,
@@ -75,7 +76,7 @@ def open_source(settings: Settings) -> Iterator[Source]:
             )
             yield Source(
                 "demo",
-                api.base_url,
+                api.root_url,
                 demo_api.DEMO_TOKEN,
                 tuple(api.ig_user_ids),
                 tuple(api.ad_account_ids),
@@ -124,30 +125,41 @@ def run_ingest(
             reporter = Reporter(
                 progress, 3 * len(source.ig_user_ids) + 2 * len(source.ad_account_ids)
             )
-            client = GraphClient(
-                source.base_url,
-                source.access_token,
-                timeout_s=settings.timeout_s,
-                retry=retry
-                or RetryPolicy(
-                    max_retries=settings.max_retries,
-                    backoff_base_s=settings.backoff_base_s,
-                    rate_limit_max_wait_s=settings.rate_limit_max_wait_s,
-                ),
-                on_wait=lambda why, s: reporter.say(f"Waiting {s:.0f} s ({why})", s),
+            policy = retry or RetryPolicy(
+                max_retries=settings.max_retries,
+                backoff_base_s=settings.backoff_base_s,
+                rate_limit_max_wait_s=settings.rate_limit_max_wait_s,
             )
+            urls = settings.with_(base_url=source.base_url)
+
+            def client_for(api: versions.Api, url: str) -> GraphClient:
+                return GraphClient(
+                    url,
+                    source.access_token,
+                    timeout_s=settings.timeout_s,
+                    retry=policy,
+                    on_wait=lambda why, s: reporter.say(f"Waiting {s:.0f} s ({why})", s),
+                    app_secret=settings.app_secret if source.name != "demo" else None,
+                    api=api,
+                )
+
+            ig_client = client_for(versions.INSTAGRAM, urls.api_url("instagram"))
+            ads_client = client_for(versions.ADS, urls.api_url("ads"))
             try:
-                fetched = Fetcher(client, store, settings, options, source, reporter).fetch()
+                fetcher = Fetcher(ig_client, store, settings, options, source, reporter, ads_client)
+                fetched = fetcher.fetch()
                 reporter.say("Saving to the store")
                 result = _write(store, run_id, fetched, source)
-                result.requests_made = client.requests_made
+                result.requests_made = ig_client.requests_made + ads_client.requests_made
             finally:
-                client.close()
+                ig_client.close()
+                ads_client.close()
     except InsightsError as exc:
-        _fail(store, run_id, mask_secrets(str(exc), token))
-        raise type(exc)(mask_secrets(str(exc), token)) from None
+        message = mask_secrets(str(exc), token, settings.app_secret)
+        _fail(store, run_id, message)
+        raise type(exc)(message) from None
     except Exception as exc:
-        message = mask_secrets(f"The ingest failed unexpectedly: {exc}", token)
+        message = mask_secrets(f"The ingest failed unexpectedly: {exc}", token, settings.app_secret)
         _fail(store, run_id, message)
         raise IngestError(message) from None
     reporter.emit(Progress(1.0, f"Done: {result.total_rows:,} rows saved", result.total_rows))
@@ -168,6 +180,9 @@ def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> Inges
         counts["ig_media"] = store.upsert(cur, "ig_media", _media_table(fetched.ig_media))
         counts["ig_account_daily"] = _replace_windows(
             store, cur, "ig_account_daily", "account_id", fetched.ig_daily, rows_.IG_DAILY_SCHEMA
+        )
+        counts["ad_accounts"] = store.upsert(
+            cur, "ad_accounts", rows_.to_table(fetched.ad_accounts, rows_.AD_ACCOUNT_SCHEMA)
         )
         counts["ad_campaigns"] = store.upsert(
             cur, "ad_campaigns", rows_.to_table(fetched.campaigns, rows_.CAMPAIGN_SCHEMA)
@@ -195,21 +210,14 @@ def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> Inges
             )
         span = (
             (
-                min(since for since, _, _ in fetched.ad_insights.values()),
-                max(until for _, until, _ in fetched.ad_insights.values()),
+                min(ads.since for ads in fetched.ad_insights.values()),
+                max(ads.until for ads in fetched.ad_insights.values()),
             )
             if fetched.ad_insights
             else None
         )
         stored_before = restatements.paid_days(cur, *span) if span else None
-        counts["ad_insights_daily"] = _replace_windows(
-            store,
-            cur,
-            "ad_insights_daily",
-            "ad_account_id",
-            fetched.ad_insights,
-            rows_.AD_INSIGHTS_SCHEMA,
-        )
+        counts["ad_insights_daily"] = _replace_ad_insights(store, cur, fetched.ad_insights)
         if span and stored_before is not None:
             store.refresh_rollups(cur, *span)
             restatements.record(cur, run_id, stored_before, restatements.paid_days(cur, *span))
@@ -249,6 +257,22 @@ def _write_notes(cur: Any, run_id: int, fetched: Fetched) -> None:
 
 def _media_table(media: list[dict[str, Any]]) -> pa.Table:
     return rows_.to_table(media, rows_.IG_MEDIA_SCHEMA)
+
+
+def _replace_ad_insights(store: Store, cur: Any, fetched: Mapping[str, AdInsights]) -> int:
+    """Per ad account: delete the fetched days of the campaigns the API answered for or still
+    lists, then insert what it says for them now. Rows of a campaign it no longer shows
+    (deleted, and account-level insights leave deleted objects out) are kept: that campaign
+    still spent."""
+    written = 0
+    for key, ads in fetched.items():
+        cur.execute(
+            "DELETE FROM ad_insights_daily WHERE ad_account_id = $key "
+            "AND date BETWEEN $since AND $until AND list_contains($replace, campaign_id)",
+            {"key": key, "since": ads.since, "until": ads.until, "replace": sorted(ads.replace)},
+        )
+        written += store.upsert(cur, "ad_insights_daily", ads.table)
+    return written
 
 
 def _replace_windows(

@@ -13,6 +13,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from insights.versions import DEFAULT_VERSION, split_base_url
+
+# Ads Manager's "Purchases" column counts purchases on every channel (website, app, on Meta,
+# offline): the omni_purchase action type (README, "Purchases"). Per account: a setting.
+DEFAULT_PURCHASE_TYPE = "omni_purchase"
+
 
 def _csv_list(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
@@ -47,8 +53,22 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "base_url",
         "INSIGHTS_GRAPH_URL",
-        "https://graph.facebook.com/v21.0",
-        "Base URL of the Graph API (used with source 'graph').",
+        "https://graph.facebook.com",
+        "Base URL of the Graph and Marketing APIs, without a version (used with source "
+        "'graph'; a version at its end is used where the version settings are not set).",
+    ),
+    SettingSpec(
+        "ads_api_version",
+        "INSIGHTS_ADS_API_VERSION",
+        "",
+        f"Marketing API version for ads calls (default {DEFAULT_VERSION}; versions end about "
+        "a year after release).",
+    ),
+    SettingSpec(
+        "ig_api_version",
+        "INSIGHTS_IG_API_VERSION",
+        "",
+        f"Graph API version for Instagram calls (default {DEFAULT_VERSION}).",
     ),
     SettingSpec(
         "ig_user_ids",
@@ -81,8 +101,17 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "conversion_action_type",
         "INSIGHTS_CONVERSION_ACTION_TYPE",
-        "purchase",
-        "The ONE action type counted as a conversion (never summed with look-alikes).",
+        DEFAULT_PURCHASE_TYPE,
+        "The ONE action type counted as a purchase (never summed with look-alikes), for "
+        "every ad account not named in INSIGHTS_CONVERSION_ACTION_TYPES.",
+    ),
+    SettingSpec(
+        "conversion_action_types",
+        "INSIGHTS_CONVERSION_ACTION_TYPES",
+        (),
+        "Per ad account purchase action types, e.g. act_123=offsite_conversion.fb_pixel_purchase "
+        "(comma-separated).",
+        _csv_list,
     ),
     SettingSpec(
         "timeout_s", "INSIGHTS_HTTP_TIMEOUT", 30.0, "Seconds before an API call times out.", float
@@ -120,18 +149,22 @@ class Settings:
 
     db_path: Path = Path("data/insights.duckdb")
     source: str = "demo"
-    base_url: str = "https://graph.facebook.com/v21.0"
+    base_url: str = "https://graph.facebook.com"
+    ads_api_version: str = ""
+    ig_api_version: str = ""
     ig_user_ids: tuple[str, ...] = ()
     ad_account_ids: tuple[str, ...] = ()
     lookback_days: int = 28
     history_days: int = 730
-    conversion_action_type: str = "purchase"
+    conversion_action_type: str = DEFAULT_PURCHASE_TYPE
+    conversion_action_types: tuple[str, ...] = ()
     timeout_s: float = 30.0
     max_retries: int = 5
     backoff_base_s: float = 1.0
     rate_limit_max_wait_s: float = 600.0
     max_workers: int = 4
     access_token: str | None = field(default=None, repr=False)
+    app_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -142,7 +175,27 @@ class Settings:
             raw = env.get(spec.env)
             values[spec.name] = spec.parse(raw) if raw not in (None, "") else spec.default
         values["access_token"] = env.get("INSIGHTS_ACCESS_TOKEN") or None
+        values["app_secret"] = env.get("INSIGHTS_APP_SECRET") or None
         return cls(**values)
+
+    def api_url(self, api: str) -> str:
+        """The base URL of one API ('ads' or 'instagram') with its version."""
+        host, url_version = split_base_url(self.base_url)
+        own = self.ads_api_version if api == "ads" else self.ig_api_version
+        return f"{host}/{own or url_version or DEFAULT_VERSION}"
+
+    def api_version(self, api: str) -> str:
+        return self.api_url(api).rsplit("/", 1)[1]
+
+    def purchase_action_type(self, ad_account_id: str) -> str:
+        """The action type counted as a purchase for one ad account (its own setting, else
+        the default)."""
+        wanted = ad_account_id.removeprefix("act_")
+        for item in self.conversion_action_types:
+            account, sep, action_type = item.partition("=")
+            if sep and account.strip().removeprefix("act_") == wanted and action_type.strip():
+                return action_type.strip()
+        return self.conversion_action_type
 
     def with_(self, **overrides: Any) -> Settings:
         """A copy with the given non-None values replaced (None means 'not given')."""

@@ -28,6 +28,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "ig_accounts": ("account_id",),
     "ig_media": ("media_id",),
     "ig_account_daily": ("account_id", "date"),
+    "ad_accounts": ("ad_account_id",),
     "ad_campaigns": ("campaign_id",),
     "ad_insights_daily": ("campaign_id", "date", "age", "gender"),
     "ingest_runs": ("run_id",),

@@ -27,14 +27,29 @@ def read_raw(name: str) -> pd.DataFrame:
     return pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
 
 
+def served_ads(ads: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
+    """The demo file's ad rows as the Marketing API reports them: the `purchases` column holds
+    each campaign's conversions, and a lead generation campaign's conversions are leads
+    (Meta reports them under `lead`, with no purchase and no purchase value)."""
+    leads = set(campaigns.loc[campaigns["objective"] == "OUTCOME_LEADS", "campaign_id"])
+    is_lead = ads["campaign_id"].isin(leads)
+    out = ads.copy()
+    out["leads"] = out["purchases"].where(is_lead, "0")
+    out.loc[is_lead, "purchases"] = "0"
+    out.loc[is_lead, "purchase_value"] = "0.00"
+    return out
+
+
 @pytest.fixture(scope="session")
 def raw() -> dict[str, pd.DataFrame]:
+    """The demo files read with plain pandas; ad rows as the API reports them (served_ads)."""
+    campaigns = read_raw("ad_campaigns.csv")
     return {
         "ig_accounts": read_raw("ig_accounts.csv"),
         "ig_media": read_raw("ig_media.csv.gz"),
         "ig_account_daily": read_raw("ig_account_daily.csv.gz"),
-        "ad_campaigns": read_raw("ad_campaigns.csv"),
-        "ad_insights_daily": read_raw("ad_insights_daily.csv.gz"),
+        "ad_campaigns": campaigns,
+        "ad_insights_daily": served_ads(read_raw("ad_insights_daily.csv.gz"), campaigns),
     }
 
 

@@ -192,6 +192,6 @@ def test_usual_pages_take_the_columnar_path():
         obj.pop("actions", None)
         obj.pop("action_values", None)
         page.append(obj)
-    table = api_rows._ad_insights_columns(page, "77", "purchase")
+    table = api_rows._ad_insights_columns(page, "77", "purchase", {})
     assert table.num_rows == 50
     assert table["spend"].to_pylist() == [Decimal(o["spend"]) for o in page]

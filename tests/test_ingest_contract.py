@@ -97,6 +97,7 @@ def test_too_much_data_falls_back_to_an_async_report(server, tmp_path):
         }
         for d in ("2025-05-01", "2025-05-02", "2025-05-03")
     ]
+    server.script("/v21.0/act_9", _ok({"id": "act_9", "currency": "USD", "timezone_name": "UTC"}))
     server.script("/v21.0/act_9/campaigns", _ok({"data": []}))
     server.script(
         "GET /v21.0/act_9/insights",
@@ -132,12 +133,17 @@ def test_too_much_data_falls_back_to_an_async_report(server, tmp_path):
             name = cur.execute("SELECT name FROM ad_campaigns").fetchone()[0]
     assert (spend, conversions, value, n) == (Decimal("30.30"), 6, Decimal("150.15"), 3)
     assert name == "Deleted campaign"  # insights of a campaign the list no longer shows
+    # smaller windows first (3 days -> 2 + 1 -> one day each), then smaller pages, then one
+    # async report per day that is still too much
+    limits = [r["query"] for r in server.requests if r["path"] == "/v21.0/act_9/insights"]
+    assert sum("limit=25" in q for q in limits) == 3
     assert [r["path"] for r in server.requests if r["method"] == "POST"] == [
         "/v21.0/act_9/insights"
-    ]
+    ] * 3
 
 
 def test_failed_report_fails_the_run_and_keeps_the_store(server, tmp_path):
+    server.script("/v21.0/act_9", _ok({"id": "act_9", "currency": "USD", "timezone_name": "UTC"}))
     server.script("/v21.0/act_9/campaigns", _ok({"data": []}))
     server.script(
         "GET /v21.0/act_9/insights",

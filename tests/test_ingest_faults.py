@@ -22,6 +22,7 @@ from insights.ingest import IngestOptions, run_ingest
 from insights.settings import Settings
 from insights.store import ROLLUPS, Store
 from tests import rollups
+from tests.conftest import served_ads
 
 TOKEN = "EAAB-fault-test-token"
 FAST = RetryPolicy(
@@ -42,10 +43,15 @@ def _settings(api: DemoApi, **extra) -> Settings:
 
 def _served_totals(api: DemoApi, since: str) -> tuple:
     """Totals computed with pandas over the rows the API serves (its data set)."""
-    ads = api.dataset.ad_insights_daily
+    ads = served_ads(api.dataset.ad_insights_daily.astype(str), api.dataset.ad_campaigns)
     ads = ads[ads["date"] >= since]
     money = lambda col: sum((Decimal(v) for v in ads[col]), Decimal("0"))  # noqa: E731
-    return (len(ads), money("spend"), int(ads["purchases"].sum()), money("purchase_value"))
+    return (
+        len(ads),
+        money("spend"),
+        int(ads["purchases"].astype(int).sum()),
+        money("purchase_value"),
+    )
 
 
 def _stored_totals(cur: duckdb.DuckDBPyConnection, since: str) -> tuple:
@@ -298,6 +304,7 @@ def test_a_refresh_lists_the_past_figures_it_changed(tmp_path, demo_range):
             listed = restatements.last_changes(cur)
 
     def per_day(frame):
+        frame = served_ads(frame.astype(str), api.dataset.ad_campaigns)
         frame = frame[frame["date"] >= start.isoformat()]
         return (
             frame.assign(purchases=frame["purchases"].astype(int))

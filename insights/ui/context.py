@@ -20,15 +20,18 @@ T = TypeVar("T")
 
 
 def settings() -> Settings:
-    """Settings from the environment, with the token also read from Streamlit secrets."""
+    """Settings from the environment, with the secrets (token, app secret) also read from
+    Streamlit secrets."""
     env = dict(os.environ)
-    if "INSIGHTS_ACCESS_TOKEN" not in env:
+    for name in ("INSIGHTS_ACCESS_TOKEN", "INSIGHTS_APP_SECRET"):
+        if name in env:
+            continue
         try:
-            token = st.secrets.get("INSIGHTS_ACCESS_TOKEN")
+            secret = st.secrets.get(name)
         except Exception:  # no secrets file is the normal case
-            token = None
-        if token:
-            env["INSIGHTS_ACCESS_TOKEN"] = str(token)
+            secret = None
+        if secret:
+            env[name] = str(secret)
     return Settings.from_env(env)
 
 

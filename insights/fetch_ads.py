@@ -1,0 +1,420 @@
+"""The ads half of the fetch phase: the Marketing API as Meta runs it (GRAPH_API.md, Ads).
+
+Per ad account: the account object (currency, time zone), every campaign whatever its status
+(without an `effective_status` filter the API leaves out ARCHIVED and DELETED ones), and daily
+insights by age and gender. Insights come through the documented recoveries:
+
+- "too much data" (100/1487534, or HTTP 500 "reduce the amount of data"): the window is halved
+  down to one day, then the page is made smaller, then the day goes through an async report;
+- async reports are submitted a few at a time; a first poll answering 100/33 (not visible
+  yet) is polled again; `Job Failed` / `Job Skipped` is retried once, then split by campaign;
+  a job still `Job Not Started` at 0% after a while is resubmitted;
+- account-level insights leave out deleted campaigns, so recently deleted campaigns are read
+  by id, and the write replaces only the campaigns the API answered for or still lists.
+
+Every retry and split is recorded as a note of the run (what, which window, why).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from insights import api_rows as rows_
+from insights.errors import ApiError, IngestError, TooMuchDataError
+from insights.graph import GraphClient, gc_paused
+from insights.objectives import RESULT_TYPES, ResultType
+from insights.settings import Settings
+
+if TYPE_CHECKING:
+    from insights.fetch import Fetched, Reporter
+
+ACCOUNT_FIELDS = "name,currency,timezone_name,account_status"
+CAMPAIGN_FIELDS = (
+    "id,name,objective,status,effective_status,start_time,stop_time,daily_budget,"
+    "lifetime_budget,updated_time"
+)
+# every campaign status (Marketing API, Campaign reference, effective_status): listing
+# without this filter leaves out ARCHIVED and DELETED campaigns, whose delivery still counts
+EVERY_STATUS = ("ACTIVE", "PAUSED", "DELETED", "ARCHIVED", "IN_PROCESS", "WITH_ISSUES")
+AD_INSIGHT_FIELDS = (
+    "campaign_id,campaign_name,objective,spend,impressions,reach,clicks,inline_link_clicks,"
+    "actions,action_values,video_thruplay_watched_actions"
+)
+AD_WINDOW_DAYS = 31  # one synchronous insights call per month keeps each answer small
+SYNC_MAX_DAYS = 62  # longer ranges (backfills) go through async report runs ...
+ASYNC_WINDOW_DAYS = 93  # ... of at most a quarter each
+PAGE_LIMITS = (500, 100, 25)  # smaller pages when a one-day window is still too much
+NOT_VISIBLE_POLLS = 10  # a new report answering 100/33 is polled again this many times
+JOB_ATTEMPTS = 2  # a failed report is submitted this many times before it is split
+
+
+@dataclass(frozen=True)
+class AdInsights:
+    """One ad account's fetched insights and what the write may replace: the days
+    [since, until] of the campaigns in `replace` (the API answered for them or still lists
+    them); stored rows of any other campaign (deleted, no longer listed) are kept."""
+
+    since: date
+    until: date
+    table: pa.Table
+    replace: frozenset[str]
+
+
+@dataclass
+class _Job:
+    """One async insights report: where it is posted, and what became of it so far."""
+
+    path: str  # act_{id}/insights or {campaign_id}/insights
+    params: dict[str, Any]
+    label: str
+    split_ids: tuple[str, ...] = ()  # campaigns to split into if it keeps failing
+    attempts: int = 0
+    resubmits: int = 0
+    run_id: str | None = None
+    submitted_at: float = 0.0
+    not_visible: int = 0
+
+
+def insights_params(window: tuple[date, date], limit: int = PAGE_LIMITS[0]) -> dict[str, Any]:
+    """The insights request of one window: campaign level, daily, by age and gender, with the
+    ad sets' own (unified) attribution setting asked explicitly, as Ads Manager shows it."""
+    start, end = window
+    return {
+        "level": "campaign",
+        "time_increment": 1,
+        "breakdowns": "age,gender",
+        "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
+        "fields": AD_INSIGHT_FIELDS,
+        "use_unified_attribution_setting": "true",
+        "limit": limit,
+    }
+
+
+def _windows(since: date, until: date, days: int) -> list[tuple[date, date]]:
+    from insights.fetch import date_windows
+
+    return date_windows(since, until, days)
+
+
+class AdsFetcher:
+    """Fetches one ad account at a time into `out` (HTTP only, no store writes)."""
+
+    def __init__(
+        self,
+        client: GraphClient,
+        settings: Settings,
+        reporter: Reporter,
+        out: Fetched,
+        now: datetime,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.report = reporter
+        self.out = out
+        self.now = now
+
+    def fetch(self, ad_account_id: str, since: date, until: date) -> None:
+        act = f"act_{ad_account_id}"
+        account = self.client.get(act, {"fields": ACCOUNT_FIELDS})
+        purchase_type = self.settings.purchase_action_type(ad_account_id)
+        self.out.ad_accounts.append(
+            rows_.ad_account_row(account, ad_account_id, purchase_type, self.now)
+        )
+        offset = rows_.currency_offset(account.get("currency"))
+        listed: list[tuple[dict[str, Any], Mapping[str, Any]]] = []
+        params = {"fields": CAMPAIGN_FIELDS, "effective_status": json.dumps(EVERY_STATUS)}
+        for page in self.client.pages(f"{act}/campaigns", {**params, "limit": 100}):
+            listed.extend(
+                (rows_.campaign_row(obj, ad_account_id, self.now, offset), obj) for obj in page
+            )
+        campaigns = [row for row, _ in listed]
+        self.out.campaigns.extend(campaigns)
+        self.report.step(f"Ads {act}: {len(campaigns)} campaigns", rows=len(campaigns))
+
+        accounts = _Account(ad_account_id, purchase_type, campaigns)
+        days = (until - since).days + 1
+        if days > SYNC_MAX_DAYS:  # a backfill: async reports, a few at a time
+            windows = _windows(since, until, ASYNC_WINDOW_DAYS)
+            jobs = [
+                _Job(
+                    f"{act}/insights",
+                    insights_params(w),
+                    f"{w[0]} to {w[1]}",
+                    accounts.delivering(w),
+                )
+                for w in windows
+            ]
+            tables = self._reports(accounts, jobs)
+        else:
+            windows = _windows(since, until, AD_WINDOW_DAYS)
+            with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
+                tables = list(
+                    pool.map(lambda w: self._sync_window(accounts, f"{act}/insights", w), windows)
+                )
+        self.report.step(f"Ads {act}: insights {since} to {until}")
+
+        deleted = self._deleted_by_id(accounts, listed, since, until)
+        table = _concat([*tables, *deleted.values()])
+        inside = pc.and_(
+            pc.greater_equal(table["date"], pa.scalar(since, pa.date32())),
+            pc.less_equal(table["date"], pa.scalar(until, pa.date32())),
+        )
+        table = table.filter(inside).sort_by([("date", "ascending"), ("campaign_id", "ascending")])
+        answered = set(pc.unique(table["campaign_id"]).to_pylist())
+        still_listed = {c["campaign_id"] for c in campaigns if c["status"] != "DELETED"}
+        replace = frozenset(answered | still_listed | set(deleted))
+        self.out.ad_insights[ad_account_id] = AdInsights(since, until, table, replace)
+        for campaign_id, name in accounts.names.items():
+            self.out.campaign_names[campaign_id] = (ad_account_id, name)
+        self.out.sync_state.append(
+            {
+                "resource": "ad_insights",
+                "key": ad_account_id,
+                "value": until.isoformat(),
+                "updated_at": self.now,
+            }
+        )
+        self.report.step(f"Ads {act}: {table.num_rows:,} insight rows", 0, rows=table.num_rows)
+
+    # -- windows ---------------------------------------------------------------------------
+
+    def _sync_window(
+        self, account: _Account, path: str, window: tuple[date, date], limit_at: int = 0
+    ) -> pa.Table:
+        """One window read synchronously; "too much data" halves it down to a day, then asks
+        smaller pages, then makes the day an async report."""
+        params = insights_params(window, PAGE_LIMITS[limit_at])
+        try:
+            return account.convert(self.client.pages(path, params))
+        except TooMuchDataError:
+            pass
+        start, end = window
+        if end > start:
+            middle = start + timedelta(days=(end - start).days // 2)
+            self.out.note(
+                "ads",
+                account.id,
+                "retried",
+                f"Insights {start} to {end} were too much data for one answer: asked as "
+                f"{start} to {middle} and {middle + timedelta(days=1)} to {end}.",
+            )
+            return _concat(
+                [
+                    self._sync_window(account, path, (start, middle)),
+                    self._sync_window(account, path, (middle + timedelta(days=1), end)),
+                ]
+            )
+        if limit_at + 1 < len(PAGE_LIMITS):
+            self.out.note(
+                "ads",
+                account.id,
+                "retried",
+                f"Insights of {start} were too much data per page: asked "
+                f"{PAGE_LIMITS[limit_at + 1]} rows a page.",
+            )
+            return self._sync_window(account, path, window, limit_at + 1)
+        self.out.note(
+            "ads",
+            account.id,
+            "retried",
+            f"Insights of {start} were too much data even in small pages: read as an async report.",
+        )
+        job = _Job(path, insights_params(window), str(start), account.delivering(window))
+        return self._reports(account, [job])[0]
+
+    def _deleted_by_id(
+        self,
+        account: _Account,
+        listed: Iterable[tuple[dict[str, Any], Mapping[str, Any]]],
+        since: date,
+        until: date,
+    ) -> dict[str, pa.Table]:
+        """Insights of campaigns deleted since `since`, read by their own id: account-level
+        insights leave deleted objects out (GRAPH_API.md), but their spend still counts."""
+        out: dict[str, pa.Table] = {}
+        for row, obj in listed:
+            if row["status"] != "DELETED":
+                continue
+            changed = rows_.parse_time(obj.get("updated_time"), "campaign updated_time")
+            if changed is not None and changed.date() < since:
+                continue  # deleted before the window: nothing of it to re-read
+            path = f"{row['campaign_id']}/insights"
+            tables = [
+                self._sync_window(account, path, w) for w in _windows(since, until, AD_WINDOW_DAYS)
+            ]
+            table = _concat(tables)
+            if table.num_rows:
+                out[row["campaign_id"]] = table
+        return out
+
+    # -- async reports ---------------------------------------------------------------------
+
+    def _reports(self, account: _Account, jobs: list[_Job]) -> list[pa.Table]:
+        """Run async insights reports, a few at a time, and return each one's table (a split
+        job's parts are joined in its place)."""
+        policy = self.client.retry
+        queue: deque[tuple[int, _Job]] = deque(enumerate(jobs))
+        running: list[tuple[int, _Job]] = []
+        parts: dict[int, list[Future[pa.Table]]] = {slot: [] for slot in range(len(jobs))}
+        delay, waited = policy.poll_initial_s, 0.0
+        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
+            while queue or running:
+                while queue and len(running) < max(1, policy.max_running_reports):
+                    slot, job = queue.popleft()
+                    self._submit(job)
+                    running.append((slot, job))
+                    delay = policy.poll_initial_s
+                still: list[tuple[int, _Job]] = []
+                for slot, job in running:
+                    state = self._poll(account, job)
+                    if state == "done":
+                        pages = self.client.pages(f"{job.run_id}/insights", {"limit": 500})
+                        parts[slot].append(pool.submit(account.convert, pages))
+                    elif state == "again":
+                        queue.appendleft((slot, job))
+                    elif state == "split":
+                        queue.extend((slot, child) for child in self._split(account, job))
+                    else:
+                        still.append((slot, job))
+                running = still
+                if not running:
+                    continue
+                if waited >= policy.report_max_wait_s:
+                    raise IngestError(
+                        f"Meta's insights reports for act_{account.id} were not ready after "
+                        f"{waited:.0f} s. Try again later."
+                    )
+                ready = sum(len(p) for p in parts.values())
+                self.client.sleep(delay, f"insights reports: {ready} ready, {len(running)} running")
+                waited += delay
+                delay = min(delay * 2, policy.poll_max_s)
+            return [_concat([f.result() for f in parts[slot]]) for slot in range(len(jobs))]
+
+    def _submit(self, job: _Job) -> None:
+        started = self.client.post(job.path, job.params)
+        run_id = started.get("report_run_id")
+        if not run_id:
+            raise IngestError("The API did not return a report_run_id for an insights report.")
+        job.run_id, job.attempts = str(run_id), job.attempts + 1
+        job.submitted_at, job.not_visible = time.monotonic(), 0
+
+    def _poll(self, account: _Account, job: _Job) -> str:
+        """'done', 'running', 'again' (submit anew) or 'split' for one report."""
+        policy = self.client.retry
+        try:
+            status = self.client.get(str(job.run_id))
+        except ApiError as exc:
+            # right after creation a report may not be visible yet: 100/33 (GRAPH_API.md)
+            if exc.code == 100 and exc.subcode == 33 and job.not_visible < NOT_VISIBLE_POLLS:
+                job.not_visible += 1
+                return "running"
+            raise
+        state = str(status.get("async_status", ""))
+        percent = status.get("async_percent_completion") or 0
+        if state == "Job Completed":
+            return "done"
+        if state in ("Job Failed", "Job Skipped"):
+            if job.attempts < JOB_ATTEMPTS:
+                self.out.note(
+                    "ads",
+                    account.id,
+                    "retried",
+                    f"Meta's insights report for {job.label} ended '{state}': submitted again.",
+                )
+                return "again"
+            if job.split_ids:
+                self.out.note(
+                    "ads",
+                    account.id,
+                    "retried",
+                    f"Meta's insights report for {job.label} ended '{state}' twice: split into "
+                    f"{len(job.split_ids)} reports, one per campaign.",
+                )
+                return "split"
+            raise IngestError(
+                f"Meta's insights report for {job.label} ended '{state}' {job.attempts} "
+                "times; nothing was saved. Try again later, or a shorter date range."
+            )
+        stuck = time.monotonic() - job.submitted_at > policy.report_start_timeout_s
+        if state == "Job Not Started" and not percent and stuck:
+            if job.resubmits >= JOB_ATTEMPTS:
+                raise IngestError(
+                    f"Meta's insights report for {job.label} never started "
+                    f"({job.resubmits + 1} submissions); nothing was saved. Try again later."
+                )
+            job.resubmits += 1
+            job.attempts -= 1  # a job that never ran has not failed
+            self.out.note(
+                "ads",
+                account.id,
+                "retried",
+                f"Meta's insights report for {job.label} had not started after "
+                f"{policy.report_start_timeout_s:.0f} s: submitted again.",
+            )
+            return "again"
+        return "running"
+
+    def _split(self, account: _Account, job: _Job) -> list[_Job]:
+        return [
+            _Job(f"{cid}/insights", dict(job.params), f"{job.label}, campaign {cid}")
+            for cid in job.split_ids
+        ]
+
+
+@dataclass
+class _Account:
+    """What converting one ad account's rows needs, and the campaign names they carried."""
+
+    id: str
+    purchase_type: str
+    campaigns: list[dict[str, Any]]
+    names: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.result_types: dict[str, ResultType | None] = {
+            c["campaign_id"]: RESULT_TYPES.get(c["result_type"] or "") for c in self.campaigns
+        }
+
+    def delivering(self, window: tuple[date, date]) -> tuple[str, ...]:
+        """Campaigns that may have delivered in the window (to split a failing report)."""
+        start, end = window
+        out = []
+        for c in self.campaigns:
+            began, ended = c.get("start_time"), c.get("stop_time")
+            if began is not None and began.date() > end:
+                continue
+            if ended is not None and ended.date() < start:
+                continue
+            out.append(c["campaign_id"])
+        return tuple(out)
+
+    def convert(self, pages: Iterable[list[dict[str, Any]]]) -> pa.Table:
+        """Pages of insight rows as one table, each page converted as it arrives; the pages'
+        objects are freed by reference counting (see gc_paused)."""
+        tables: list[pa.Table] = []
+        with gc_paused():
+            for page in pages:
+                tables.append(
+                    rows_.ad_insights_table(page, self.id, self.purchase_type, self.result_types)
+                )
+                for obj in page:
+                    name = obj.get("campaign_name")
+                    if name:
+                        self.names[str(obj.get("campaign_id"))] = str(name)
+                page = []  # the last page is freed before the collector is back
+        return _concat(tables)
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    tables = [t for t in tables if t.num_rows]
+    return pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
