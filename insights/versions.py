@@ -87,13 +87,21 @@ def newest_live(api: Api, today: date) -> str:
     return max(live, key=_number)
 
 
+def suggested(api: Api, today: date) -> str:
+    """The version to tell a person to set: the one this product is tested with while it is
+    live, else the newest live one."""
+    return (
+        DEFAULT_VERSION if not has_ended(api, DEFAULT_VERSION, today) else newest_live(api, today)
+    )
+
+
 def ended_message(api: Api, version: str, today: date) -> str:
     """The sentence for a version Meta refused as ended (error 2635) or that has ended."""
     end = api.ends.get(version)
     when = f" on {end.isoformat()}" if end is not None and end <= today else ""
     return (
         f"The {api.name} version {version} has ended{when}: set {api.setting}="
-        f"{newest_live(api, today)} (or another live version) and refresh again."
+        f"{suggested(api, today)} (or another live version) and refresh again."
     )
 
 
@@ -108,6 +116,6 @@ def warning(api: Api, version: str, today: date) -> str | None:
     if days <= WARN_DAYS:
         return (
             f"The {api.name} version {version} ends on {end.isoformat()} (in {days} days): "
-            f"set {api.setting}={newest_live(api, today)} before then."
+            f"set {api.setting}={suggested(api, today)} before then."
         )
     return None
