@@ -22,6 +22,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from insights.demo_dialect import list_param
@@ -60,6 +61,8 @@ INSIGHT_FIELDS = frozenset(
         "actions",
         "action_values",
         "video_thruplay_watched_actions",
+        "adset_id",
+        "adset_name",
         "date_start",
         "date_stop",
     }
@@ -82,6 +85,10 @@ class AdsFaults:
     app_limit_after: int | None = None  # the Nth ads request answers 341, once
     account_busy_after: int | None = None  # the Nth ads answer says usage 100%, reset in ...
     account_reset_s: int = 1  # ... this many seconds (X-Ad-Account-Usage)
+    # campaigns whose ad sets differ in attribution setting: at campaign level their rows come
+    # without actions and action_values (Marketing API, unified attribution setting); the ad
+    # set level has them
+    mixed_attribution: tuple[str, ...] = ()
 
 
 class AdsFailure(Exception):
@@ -155,6 +162,38 @@ def insight_json(row: Mapping[str, Any], campaign: Mapping[str, Any]) -> dict[st
     return out
 
 
+def _halves(value: str, cents: bool = False) -> tuple[str, str]:
+    """A number sent as a string, split in two parts that add up exactly."""
+    units = round(Decimal(value) * 100) if cents else int(value)
+    first = units - units // 2
+    parts = (first, units // 2)
+    if cents:
+        return tuple(f"{Decimal(p) / 100:.2f}" for p in parts)  # type: ignore[return-value]
+    return str(parts[0]), str(parts[1])
+
+
+def ad_set_rows(row: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A campaign row as the ad set level shows it: the campaign's two ad sets, whose
+    figures add up to the campaign's (reach is each ad set's own, so it does not add up)."""
+    parts: list[dict[str, Any]] = [dict(row), dict(row)]
+    for i, part in enumerate(parts):
+        part["adset_id"] = f"{row['campaign_id']}{i + 1:02d}"
+        part["adset_name"] = f"Ad set {i + 1}"
+    for key in ("impressions", "clicks", "inline_link_clicks"):
+        parts[0][key], parts[1][key] = _halves(row[key])
+    parts[0]["spend"], parts[1]["spend"] = _halves(row["spend"], cents=True)
+    for key in ("actions", "action_values"):
+        if key not in row:
+            continue
+        split = [
+            (item["action_type"], _halves(item["value"], cents=key == "action_values"))
+            for item in row[key]
+        ]
+        for i, part in enumerate(parts):
+            part[key] = [{"action_type": t, "value": v[i]} for t, v in split]
+    return parts
+
+
 class AdsData:
     """The ads part of the data set, indexed for serving."""
 
@@ -194,6 +233,7 @@ class AdsEndpoints:
         self.ads_faults = faults or AdsFaults()
         self._ads_lock = threading.Lock()
         self._reports = {}
+        self._derived_rows: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self._ads_requests = 0
         self.max_reports_in_flight = 0
 
@@ -321,9 +361,12 @@ class AdsEndpoints:
                 "(#3018) The start date of the time range cannot be beyond 37 months from the "
                 "current date",
             )
-        if query.get("level", "campaign") != "campaign" or str(query.get("time_increment")) != "1":
+        level = query.get("level", "campaign")
+        if level not in ("campaign", "adset") or str(query.get("time_increment")) != "1":
             raise AdsFailure(
-                400, 100, "(#100) The demo API serves level=campaign with time_increment=1 only"
+                400,
+                100,
+                "(#100) The demo API serves level=campaign or adset with time_increment=1 only",
             )
         if set(list_param(query, "breakdowns")) != {"age", "gender"}:
             raise AdsFailure(400, 100, "(#100) The demo API serves breakdowns=age,gender only")
@@ -343,7 +386,27 @@ class AdsEndpoints:
         while day <= until:
             rows.extend(by_day.get(day, ()))
             day += timedelta(days=1)
+        if level == "adset":
+            wanted |= {"adset_id"}
+            return [part for row in rows for part in self._derived("adset", row)], wanted
+        mixed = set(self.ads_faults.mixed_attribution)
+        if mixed:
+            rows = [self._derived("mixed", r)[0] if r["campaign_id"] in mixed else r for r in rows]
         return rows, wanted
+
+    def _derived(self, kind: str, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows derived from a served row, made once and kept as long as the server (the
+        server caches each row's encoding by its identity, so derived rows must live on)."""
+        key = (kind, id(row))
+        with self._ads_lock:
+            made = self._derived_rows.get(key)
+            if made is None:
+                if kind == "adset":
+                    made = ad_set_rows(row)
+                else:  # campaign level of mixed attribution settings: no actions
+                    made = [{k: v for k, v in row.items() if k not in ("actions", "action_values")}]
+                self._derived_rows[key] = made
+        return made
 
     def _insights_answer(
         self,

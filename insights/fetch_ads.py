@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -85,16 +86,19 @@ class _Job:
     not_visible: int = 0
 
 
-def insights_params(window: tuple[date, date], limit: int = PAGE_LIMITS[0]) -> dict[str, Any]:
-    """The insights request of one window: campaign level, daily, by age and gender, with the
-    ad sets' own (unified) attribution setting asked explicitly, as Ads Manager shows it."""
+def insights_params(
+    window: tuple[date, date], limit: int = PAGE_LIMITS[0], level: str = "campaign"
+) -> dict[str, Any]:
+    """The insights request of one window: campaign level (or ad set level), daily, by age
+    and gender, with the ad sets' own (unified) attribution setting asked explicitly, as Ads
+    Manager shows it."""
     start, end = window
     return {
-        "level": "campaign",
+        "level": level,
         "time_increment": 1,
         "breakdowns": "age,gender",
         "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
-        "fields": AD_INSIGHT_FIELDS,
+        "fields": AD_INSIGHT_FIELDS + (",adset_id" if level == "adset" else ""),
         "use_unified_attribution_setting": "true",
         "limit": limit,
     }
@@ -164,7 +168,9 @@ class AdsFetcher:
         self.report.step(f"Ads {act}: insights {since} to {until}")
 
         deleted = self._deleted_by_id(accounts, listed, since, until)
-        table = _concat([*tables, *deleted.values()])
+        table = self._with_ad_set_actions(
+            accounts, _concat([*tables, *deleted.values()]), since, until
+        )
         inside = pc.and_(
             pc.greater_equal(table["date"], pa.scalar(since, pa.date32())),
             pc.less_equal(table["date"], pa.scalar(until, pa.date32())),
@@ -174,6 +180,21 @@ class AdsFetcher:
         still_listed = {c["campaign_id"] for c in campaigns if c["status"] != "DELETED"}
         replace = frozenset(answered | still_listed | set(deleted))
         self.out.ad_insights[ad_account_id] = AdInsights(since, until, table, replace)
+        if not campaigns:
+            self.out.note(
+                "ads",
+                ad_account_id,
+                "incomplete",
+                f"Ad account act_{ad_account_id} lists no campaigns: check the account id and "
+                "that the token's user can see its campaigns (ads_read).",
+            )
+        elif not table.num_rows:
+            self.out.note(
+                "ads",
+                ad_account_id,
+                "warning",
+                f"Ad account act_{ad_account_id} delivered nothing from {since} to {until}.",
+            )
         for campaign_id, name in accounts.names.items():
             self.out.campaign_names[campaign_id] = (ad_account_id, name)
         self.out.sync_state.append(
@@ -189,11 +210,16 @@ class AdsFetcher:
     # -- windows ---------------------------------------------------------------------------
 
     def _sync_window(
-        self, account: _Account, path: str, window: tuple[date, date], limit_at: int = 0
+        self,
+        account: _Account,
+        path: str,
+        window: tuple[date, date],
+        limit_at: int = 0,
+        level: str = "campaign",
     ) -> pa.Table:
         """One window read synchronously; "too much data" halves it down to a day, then asks
         smaller pages, then makes the day an async report."""
-        params = insights_params(window, PAGE_LIMITS[limit_at])
+        params = insights_params(window, PAGE_LIMITS[limit_at], level)
         try:
             return account.convert(self.client.pages(path, params))
         except TooMuchDataError:
@@ -210,8 +236,10 @@ class AdsFetcher:
             )
             return _concat(
                 [
-                    self._sync_window(account, path, (start, middle)),
-                    self._sync_window(account, path, (middle + timedelta(days=1), end)),
+                    self._sync_window(account, path, (start, middle), level=level),
+                    self._sync_window(
+                        account, path, (middle + timedelta(days=1), end), level=level
+                    ),
                 ]
             )
         if limit_at + 1 < len(PAGE_LIMITS):
@@ -222,14 +250,16 @@ class AdsFetcher:
                 f"Insights of {start} were too much data per page: asked "
                 f"{PAGE_LIMITS[limit_at + 1]} rows a page.",
             )
-            return self._sync_window(account, path, window, limit_at + 1)
+            return self._sync_window(account, path, window, limit_at + 1, level)
         self.out.note(
             "ads",
             account.id,
             "retried",
             f"Insights of {start} were too much data even in small pages: read as an async report.",
         )
-        job = _Job(path, insights_params(window), str(start), account.delivering(window))
+        job = _Job(
+            path, insights_params(window, level=level), str(start), account.delivering(window)
+        )
         return self._reports(account, [job])[0]
 
     def _deleted_by_id(
@@ -256,6 +286,35 @@ class AdsFetcher:
             if table.num_rows:
                 out[row["campaign_id"]] = table
         return out
+
+    def _with_ad_set_actions(
+        self, account: _Account, table: pa.Table, since: date, until: date
+    ) -> pa.Table:
+        """A campaign that spent but came back without any `actions` at campaign level (its
+        ad sets differ in attribution setting, GRAPH_API.md): its conversions, values and
+        action results are read at the ad set level and summed per day, age and gender."""
+        missing = sorted(account.spent - account.with_actions)
+        for campaign_id in missing:
+            path = f"{campaign_id}/insights"
+            ad_sets = _concat(
+                [
+                    self._sync_window(account, path, w, level="adset")
+                    for w in _windows(since, until, AD_WINDOW_DAYS)
+                ]
+            )
+            if not ad_sets.num_rows:
+                continue
+            result = account.result_types.get(campaign_id)
+            table = _replace_actions(table, campaign_id, ad_sets, result)
+            self.out.note(
+                "ads",
+                account.id,
+                "retried",
+                f"Campaign {account.names.get(campaign_id, campaign_id)} came back without "
+                "actions at campaign level (its ad sets differ in attribution setting): its "
+                "conversions were read at the ad set level.",
+            )
+        return table
 
     # -- async reports ---------------------------------------------------------------------
 
@@ -379,6 +438,8 @@ class _Account:
     purchase_type: str
     campaigns: list[dict[str, Any]]
     names: dict[str, str] = field(default_factory=dict)
+    spent: set[str] = field(default_factory=set)  # campaigns with spend in a row
+    with_actions: set[str] = field(default_factory=set)  # campaigns with `actions` in a row
 
     def __post_init__(self) -> None:
         self.result_types: dict[str, ResultType | None] = {
@@ -408,11 +469,46 @@ class _Account:
                     rows_.ad_insights_table(page, self.id, self.purchase_type, self.result_types)
                 )
                 for obj in page:
+                    campaign_id = str(obj.get("campaign_id"))
                     name = obj.get("campaign_name")
                     if name:
-                        self.names[str(obj.get("campaign_id"))] = str(name)
+                        self.names[campaign_id] = str(name)
+                    if obj.get("actions"):
+                        self.with_actions.add(campaign_id)
+                    if obj.get("spend") not in (None, "", "0", "0.00", 0):
+                        self.spent.add(campaign_id)
                 page = []  # the last page is freed before the collector is back
         return _concat(tables)
+
+
+_KEYS = ["campaign_id", "date", "age", "gender"]
+_FROM_ACTIONS = ("conversions", "conversion_value", "results")
+
+
+def _replace_actions(
+    table: pa.Table, campaign_id: str, ad_sets: pa.Table, result: ResultType | None
+) -> pa.Table:
+    """`table` with one campaign's action figures (conversions, value, and results where they
+    come from actions) replaced by the sums of its ad sets' rows of the same cell."""
+    own = pc.equal(table["campaign_id"], pa.scalar(campaign_id))
+    mine, others = table.filter(own), table.filter(pc.invert(own))
+    sums = ad_sets.group_by(_KEYS).aggregate([(c, "sum") for c in _FROM_ACTIONS])
+    replaced = list(
+        _FROM_ACTIONS if result is None or result.source != "field" else _FROM_ACTIONS[:2]
+    )
+    sums = sums.select([*_KEYS, *(f"{c}_sum" for c in replaced)]).rename_columns(
+        [*_KEYS, *replaced]
+    )
+    joined = mine.drop_columns(replaced).join(sums, _KEYS, join_type="left outer")
+    schema = rows_.AD_INSIGHTS_SCHEMA
+    columns = []
+    for name in schema.names:
+        column = joined[name].cast(schema.field(name).type)
+        if name in ("conversions", "conversion_value") or (name == "results" and result):
+            zero = Decimal("0.00") if name == "conversion_value" else 0
+            column = pc.fill_null(column, pa.scalar(zero, schema.field(name).type))
+        columns.append(column)
+    return _concat([others, pa.table(columns, schema=schema)])
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:

@@ -335,3 +335,25 @@ def test_token_expiry_is_kept_and_warned_about_a_week_ahead(tmp_path):
     store.close()
     assert datetime.fromisoformat(kept) == expires.replace(microsecond=0)
     assert any("expires in 3 days" in n for n in notes), notes
+
+
+def test_actions_missing_at_campaign_level_are_read_at_the_ad_set_level(tmp_path, raw):
+    since, until = _last_days(20)
+    campaigns = raw["ad_campaigns"]
+    sales = campaigns.loc[campaigns["objective"] == "OUTCOME_SALES", "campaign_id"].iloc[0]
+    faults = AdsFaults(mixed_attribution=(sales,))
+    with DemoApi(access_token=TOKEN, ads_faults=faults) as api:
+        store, result = _ingest(tmp_path, api, since, until)
+        with store.cursor() as cur:
+            assert _stored(cur, since, until) == _totals(_served(api, since, until))
+            own = cur.execute(
+                "SELECT sum(conversions), sum(results) FROM ad_insights_daily "
+                "WHERE campaign_id = $c",
+                {"c": sales},
+            ).fetchone()
+            notes = _notes(cur, result.run_id)
+    store.close()
+    served = _served(api, since, until)
+    purchases = int(served.loc[served["campaign_id"] == sales, "purchases"].astype(int).sum())
+    assert own == (purchases, purchases) and purchases > 0
+    assert any("read at the ad set level" in n for n in notes), notes
