@@ -17,6 +17,7 @@ Modelled from Meta's Marketing API reference:
 
 from __future__ import annotations
 
+import calendar
 import json
 import threading
 from collections.abc import Mapping
@@ -68,6 +69,7 @@ INSIGHT_FIELDS = frozenset(
     }
 )
 HISTORY_MONTHS = 37  # insights reach back 37 months (Ads Insights, limits)
+REACH_MONTHS = 13  # reach with breakdowns only for the last 13 months
 TOO_MUCH_DATA = "Please reduce the amount of data you're asking for, then retry your request"
 
 
@@ -392,6 +394,11 @@ class AdsEndpoints:
         mixed = set(self.ads_faults.mixed_attribution)
         if mixed:
             rows = [self._derived("mixed", r)[0] if r["campaign_id"] in mixed else r for r in rows]
+        # reach with breakdowns is left out for days over 13 months back (Marketing API
+        # changelog, 2025-06-10)
+        old = _months_ago(date.today(), REACH_MONTHS).isoformat()
+        if since.isoformat() < old:
+            rows = [self._derived("noreach", r)[0] if r["date_start"] < old else r for r in rows]
         return rows, wanted
 
     def _derived(self, kind: str, row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -403,6 +410,8 @@ class AdsEndpoints:
             if made is None:
                 if kind == "adset":
                     made = ad_set_rows(row)
+                elif kind == "noreach":
+                    made = [{k: v for k, v in row.items() if k != "reach"}]
                 else:  # campaign level of mixed attribution settings: no actions
                     made = [{k: v for k, v in row.items() if k not in ("actions", "action_values")}]
                 self._derived_rows[key] = made
@@ -500,5 +509,6 @@ class AdsEndpoints:
 
 
 def _months_ago(today: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day where it is shorter)."""
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return date(year, month + 1, min(today.day, 28))
+    return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
