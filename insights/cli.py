@@ -293,6 +293,7 @@ def _import_csv(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from insights import queries
+    from insights.access import access_lines
     from insights.store import Store
 
     settings = _settings(args)
@@ -303,6 +304,9 @@ def _status(args: argparse.Namespace) -> int:
         print(queries.run(cur, "table_freshness").to_string(index=False))
         print()
         print(queries.run(cur, "ingest_runs", limit=5).to_string(index=False))
+        print()
+        for line in access_lines(cur, settings):
+            print(f"{'Warning: ' if line.level == 'warning' else ''}{line.text}")
     return 0
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -215,3 +216,22 @@ def test_the_report_download_is_the_view_as_html(app_env, raw, demo_range, downl
     until = demo_range[1]
     assert f"${_spend(raw, until - timedelta(days=27), until):,.2f}" in page
     assert _metric(at, "Spend") in page  # the card's figure, written the same way
+
+
+def test_data_page_warns_before_the_token_or_a_version_runs_out(app_env, monkeypatch):
+    from datetime import UTC, datetime
+
+    expires = datetime.now(UTC) + timedelta(days=2, hours=3)
+    with duckdb.connect(str(app_env)) as con:
+        con.execute(
+            "INSERT OR REPLACE INTO sync_state VALUES ('token', 'expires_at', $v, now())",
+            {"v": expires.isoformat()},
+        )
+    monkeypatch.setenv("INSIGHTS_SOURCE", "graph")
+    monkeypatch.setenv("INSIGHTS_ADS_API_VERSION", "v24.0")  # ended on 2026-11-10
+    at = AppTest.from_function(_data_page_script, default_timeout=60).run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert f"expires on {expires:%d %b %Y}" in warnings and "in 2 days" in warnings
+    assert "Marketing API version v24.0 has ended" in warnings
+    assert "INSIGHTS_ADS_API_VERSION=" in warnings

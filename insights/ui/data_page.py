@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from insights import importer, queries, restatements
+from insights.access import access_lines
+from insights.settings import Settings
 from insights.store import Store
 from insights.ui import context
 from insights.ui.refresh import refresh_panel
@@ -29,6 +31,7 @@ def render() -> None:
     st.write(
         f"Source: {source}. Store: `{store.path}` ({store.path.stat().st_size / 1e6:,.1f} MB)."
     )
+    _api_access(store, settings)
     with store.cursor() as cur:
         freshness = queries.run(cur, "table_freshness")
         runs = queries.run(cur, "ingest_runs", limit=20)
@@ -158,3 +161,15 @@ def _restated(store: Store) -> None:
     with st.expander(f"All {len(changes)} changes"):
         st.dataframe(shown, hide_index=True, key="restated_table")
     csv_download("Download changed figures (CSV)", shown, "changed_figures.csv", "restated_csv")
+
+
+def _api_access(store: Store, settings: Settings) -> None:
+    """The token's expiry and the API versions, warned about days ahead."""
+    with store.cursor() as cur:
+        lines = access_lines(cur, settings)
+    for line in lines:
+        if line.level == "warning":
+            st.warning(line.text, icon=":material/warning:")
+    infos = [line.text for line in lines if line.level == "info"]
+    if infos:
+        st.caption(" ".join(infos))
