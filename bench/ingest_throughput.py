@@ -35,7 +35,8 @@ import pandas as pd
 
 from insights.demo_api import DEMO_TOKEN, DemoApi
 from insights.demo_data import DemoDataset, load
-from insights.fetch import AD_INSIGHT_FIELDS, AD_WINDOW_DAYS, date_windows
+from insights.fetch import date_windows
+from insights.fetch_ads import AD_INSIGHT_FIELDS, AD_WINDOW_DAYS
 from insights.ingest import IngestOptions, run_ingest
 from insights.settings import Settings
 from insights.store import Store

@@ -224,8 +224,10 @@ def _ingest(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(file=sys.stderr)
     parts = ", ".join(f"{table} {count:,}" for table, count in result.rows_written.items())
-    print(f"Ingest run {result.run_id} succeeded: {result.total_rows:,} rows ({parts}).")
-    return 0
+    print(f"Ingest run {result.run_id} {result.status}: {result.total_rows:,} rows ({parts}).")
+    for note in result.notes:  # what it retried, skipped or could not get
+        print(f"  {note.kind}: {note.message}", file=sys.stderr)
+    return 0 if result.status == "succeeded" else 1
 
 
 def _demo_data(args: argparse.Namespace) -> int:
