@@ -278,10 +278,24 @@ class AdsFetcher:
             changed = rows_.parse_time(obj.get("updated_time"), "campaign updated_time")
             if changed is not None and changed.date() < since:
                 continue  # deleted before the window: nothing of it to re-read
+            # only the days it could have delivered on (a day's margin: the times are UTC,
+            # the insight days are the account's)
+            began, ended = row.get("start_time"), row.get("stop_time")
+            day = timedelta(days=1)
+            first = max(since, began.date() - day) if began is not None else since
+            last = min(until, ended.date() + day) if ended is not None else until
+            if first > last:
+                continue
             path = f"{row['campaign_id']}/insights"
-            tables = [
-                self._sync_window(account, path, w) for w in _windows(since, until, AD_WINDOW_DAYS)
-            ]
+            if (last - first).days + 1 > SYNC_MAX_DAYS:
+                windows = _windows(first, last, ASYNC_WINDOW_DAYS)
+                jobs = [_Job(path, insights_params(w), f"{w[0]} to {w[1]}") for w in windows]
+                tables = self._reports(account, jobs)
+            else:
+                tables = [
+                    self._sync_window(account, path, w)
+                    for w in _windows(first, last, AD_WINDOW_DAYS)
+                ]
             table = _concat(tables)
             if table.num_rows:
                 out[row["campaign_id"]] = table
