@@ -7,6 +7,7 @@ wrong arguments (argparse). The access token is read from INSIGHTS_ACCESS_TOKEN,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -109,6 +110,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo_api.add_argument("--port", type=int, default=8765, help="Port (default 8765).")
     demo_api.add_argument("--host", default="127.0.0.1", help="Address (default 127.0.0.1).")
+    demo_api.add_argument(
+        "--ads-fault",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="Produce a documented Marketing API failure on demand (repeatable), e.g. "
+        "too_much_data_days=7, report_failures=2, report_stuck=1, app_limit_after=5, "
+        "mixed_attribution=CAMPAIGN_ID (see insights/demo_ads.py, AdsFaults).",
+    )
+    demo_api.add_argument(
+        "--require-app-secret",
+        action="store_true",
+        help="Answer like an app with 'Require App Secret' (secret: INSIGHTS_APP_SECRET).",
+    )
 
     import_csv = commands.add_parser(
         "import-csv",
@@ -261,7 +276,16 @@ def _demo_api(args: argparse.Namespace) -> int:
         f"(token: the demo token; Ctrl-C stops)",
         file=sys.stderr,
     )
-    demo_api.serve(args.host, args.port)
+    try:
+        faults = demo_api.ads_faults_from(args.ads_fault)
+    except ValueError as exc:
+        print(f"--ads-fault {exc}", file=sys.stderr)
+        return 2
+    secret = os.environ.get("INSIGHTS_APP_SECRET") if args.require_app_secret else None
+    if args.require_app_secret and not secret:
+        print("--require-app-secret needs INSIGHTS_APP_SECRET set.", file=sys.stderr)
+        return 2
+    demo_api.serve(args.host, args.port, ads_faults=faults, app_secret=secret)
     return 0
 
 

@@ -10,6 +10,7 @@ once at start so each request only slices prepared lists.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import random
 import threading
@@ -666,9 +667,39 @@ def _handler(api: DemoApi) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(host: str, port: int, access_token: str = DEMO_TOKEN) -> None:
+def ads_faults_from(pairs: Iterable[str]) -> AdsFaults:
+    """AdsFaults from NAME=VALUE texts (`insights demo-api --ads-fault report_failures=2`)."""
+    kinds = {f.name: f.type for f in dataclasses.fields(AdsFaults)}
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or name not in kinds:
+            raise ValueError(f"{pair!r}: use NAME=VALUE with NAME one of {', '.join(kinds)}")
+        kind = str(kinds[name])
+        if "tuple" in kind:
+            values[name] = tuple(t for t in text.split(",") if t)
+        elif "bool" in kind:
+            values[name] = text.lower() in ("1", "true", "yes")
+        else:
+            values[name] = int(text)
+    return AdsFaults(**values)
+
+
+def serve(
+    host: str,
+    port: int,
+    access_token: str = DEMO_TOKEN,
+    ads_faults: AdsFaults | None = None,
+    app_secret: str | None = None,
+) -> None:
     """Serve until Ctrl-C (for `insights demo-api`)."""
-    api = DemoApi(host=host, port=port, access_token=access_token).start()
+    api = DemoApi(
+        host=host,
+        port=port,
+        access_token=access_token,
+        ads_faults=ads_faults,
+        app_secret=app_secret,
+    ).start()
     try:
         while True:
             time.sleep(3600)

@@ -32,33 +32,62 @@ def test_every_command_has_help(command):
     assert done.returncode == 0 and f"insights {command}" in done.stdout
 
 
-def test_demo_api_command_serves_the_contract():
+def _get_when_up(url: str, params: dict[str, str]) -> requests.Response:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return requests.get(
+                url, params=params, headers={"Authorization": f"Bearer {DEMO_TOKEN}"}, timeout=2
+            )
+        except requests.ConnectionError:
+            assert time.monotonic() < deadline, "the demo API did not start"
+            time.sleep(0.2)
+
+
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def test_demo_api_command_serves_the_contract():
+    port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "insights", "demo-api", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                answer = requests.get(
-                    f"http://127.0.0.1:{port}/v21.0/17841400000000001",
-                    params={"fields": "id,username"},
-                    headers={"Authorization": f"Bearer {DEMO_TOKEN}"},
-                    timeout=2,
-                )
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "the demo API did not start"
-                time.sleep(0.2)
+        answer = _get_when_up(
+            f"http://127.0.0.1:{port}/v26.0/17841400000000001", {"fields": "id,username"}
+        )
         assert answer.json() == {"id": "17841400000000001", "username": "northwind.outdoor"}
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_demo_api_command_produces_a_failure_on_demand():
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "insights", "demo-api", "--port", str(port)]
+        + ["--ads-fault", "too_much_data_days=7"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        window = '{"since": "2026-10-01", "until": "2026-10-10"}'
+        params = {"level": "campaign", "time_increment": "1", "breakdowns": "age,gender"}
+        url = f"http://127.0.0.1:{port}/v26.0/act_1029384756/insights"
+        refused = _get_when_up(url, {**params, "time_range": window}).json()["error"]
+        assert (refused["code"], refused["error_subcode"]) == (100, 1487534)
+        short = '{"since": "2026-10-01", "until": "2026-10-05"}'
+        assert "data" in _get_when_up(url, {**params, "time_range": short}).json()
+    finally:
+        server.terminate()
+        server.wait(10)
+    bad = _run("demo-api", "--ads-fault", "no_such_fault=1")
+    assert bad.returncode == 2 and "NAME=VALUE" in bad.stderr
 
 
 def test_status_on_an_ingested_store(demo_store_file):
