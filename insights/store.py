@@ -63,7 +63,14 @@ _ROLLUP_SUMS = ", ".join(
         "results",
     )
 )
-DATA_TABLES = ("ig_accounts", "ig_media", "ig_account_daily", "ad_campaigns", "ad_insights_daily")
+DATA_TABLES = (
+    "ig_accounts",
+    "ig_media",
+    "ig_account_daily",
+    "ad_accounts",
+    "ad_campaigns",
+    "ad_insights_daily",
+)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _LOCK_PID = re.compile(r"PID (\d+)")

@@ -4,5 +4,6 @@ SELECT 'ig_accounts' AS table_name, count(*) AS row_count, max(updated_at) AS la
 FROM ig_accounts
 UNION ALL SELECT 'ig_media', count(*), max(updated_at) FROM ig_media
 UNION ALL SELECT 'ig_account_daily', count(*), max(date)::TIMESTAMPTZ FROM ig_account_daily
+UNION ALL SELECT 'ad_accounts', count(*), max(updated_at) FROM ad_accounts
 UNION ALL SELECT 'ad_campaigns', count(*), max(updated_at) FROM ad_campaigns
 UNION ALL SELECT 'ad_insights_daily', count(*), max(date)::TIMESTAMPTZ FROM ad_insights_daily

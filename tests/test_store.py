@@ -17,6 +17,7 @@ from insights.errors import StoreBusyError
 from insights.store import DATA_TABLES, Store, migrations
 
 CONTRACT = {  # PRODUCT.md's data model: table -> columns that must exist
+    "ad_accounts": {"ad_account_id", "name", "currency", "timezone_name", "purchase_action_type"},
     "ig_accounts": {
         "account_id",
         "username",
