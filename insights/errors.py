@@ -30,6 +30,10 @@ class IngestError(InsightsError):
     """An ingest failed; the store was left as it was before the run."""
 
 
+class IngestCancelled(IngestError):
+    """Someone cancelled the run; the store was left as it was."""
+
+
 class ApiError(IngestError):
     """The API answered with an error (already masked of any token)."""
 

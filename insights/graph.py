@@ -26,9 +26,17 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
+import urllib3
 
-from insights import versions
-from insights.errors import ApiError, AuthError, TooMuchDataError, VersionError
+from insights import http_limits, versions
+from insights.errors import (
+    ApiError,
+    AuthError,
+    IngestCancelled,
+    IngestError,
+    TooMuchDataError,
+    VersionError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +52,6 @@ RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80000, 80015)})
 USAGE_PAUSE_PERCENT = 95.0  # over this, pause as long as the headers say
 TOKEN_CODES = frozenset({190})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
-READ_CHUNK = 1 << 20
 
 _TOKEN_IN_URL = re.compile(r"((?:access_token|appsecret_proof)=)[^&\s\"']+", re.IGNORECASE)
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._\-|%]+", re.IGNORECASE)
@@ -124,6 +131,9 @@ class RetryPolicy:
     report_max_wait_s: float = 1800.0
     report_start_timeout_s: float = 300.0  # a report still "Job Not Started" at 0%: resubmit
     max_running_reports: int = 3  # async reports running at once per ad account
+    request_deadline_s: float = 120.0  # one whole exchange, however slowly the server sends
+    max_response_bytes: int = 64 << 20  # one answer's body, compressed or decompressed
+    max_pages: int = 10_000  # pages followed for one list before the run stops
     backoff_base_s: float = 1.0
     backoff_max_s: float = 60.0
     rate_limit_max_wait_s: float = 600.0
@@ -201,7 +211,10 @@ class GraphClient:
         on_wait: Callable[[str, float], None] | None = None,
         app_secret: str | None = None,
         api: versions.Api | None = None,
+        deadline: float | None = None,
     ) -> None:
+        """`deadline`: a time.monotonic() after which the run stops (one sentence, nothing
+        saved); `cancel()` ends it at once from another thread."""
         self.base_url = base_url.rstrip("/")
         self.api = api
         self.version = versions.split_base_url(self.base_url)[1]
@@ -211,13 +224,41 @@ class GraphClient:
         self.timeout_s = timeout_s
         self.retry = retry or RetryPolicy()
         self._session = session or _session_for(base_url)
+        http_limits.mount(self._session)
         self._session.headers["Authorization"] = f"Bearer {access_token}"
+        self._deadline = deadline
+        self._cancelled = threading.Event()
+        self._watches: set[http_limits.Watch] = set()
+        self._watch_lock = threading.Lock()
         self._sleep = sleep
         self._on_wait = on_wait
         self.requests_made = 0
 
     def close(self) -> None:
         self._session.close()
+
+    def cancel(self) -> None:
+        """Stop the run: every request in flight is ended and no other one starts."""
+        self._cancelled.set()
+        with self._watch_lock:
+            watches = list(self._watches)
+        for watch in watches:
+            watch.fire()
+
+    def _check_going(self) -> float:
+        """Seconds the next exchange may take; raises when the run is cancelled or over."""
+        if self._cancelled.is_set():
+            raise IngestCancelled("The refresh was cancelled; nothing was saved.")
+        limit = self.retry.request_deadline_s
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise IngestError(
+                    "The refresh ran past its time limit (INSIGHTS_RUN_DEADLINE); nothing was "
+                    "saved. Try a shorter date range, or again later."
+                )
+            limit = min(limit, left)
+        return limit
 
     def mask(self, text: str) -> str:
         return mask_secrets(text, self._token, self._proof)
@@ -240,7 +281,14 @@ class GraphClient:
         """Each page's `data` list, following `paging.next` exactly as given until it is absent."""
         body = self.get(path, params)
         seen: set[str] = set()
+        pages = 0
         while True:
+            pages += 1
+            if pages > self.retry.max_pages:
+                raise ApiError(
+                    f"The API kept sending next pages for {self._describe(path)} "
+                    f"({self.retry.max_pages:,} pages); stopped. Try again later."
+                )
             data = body.get("data")
             if not isinstance(data, list):
                 raise ApiError(f"The API answered {self._describe(path)} without a data list.")
@@ -314,22 +362,52 @@ class GraphClient:
                 pass  # a next-page link that carries it already
             else:
                 params = {**(params or {}), "appsecret_proof": self._proof}
-        try:
-            if method == "GET":
-                response = self._session.get(
-                    url, params=params, timeout=self.timeout_s, stream=True
-                )
-            else:
-                response = self._session.post(url, data=params, timeout=self.timeout_s, stream=True)
-            # read in large chunks (the default 10 kB chunks cost more than the decoding);
-            # reading to the end gives the connection back to the pool
-            content = b"".join(response.iter_content(READ_CHUNK))
-        except requests.Timeout:
-            raise _Retryable("timeout") from None
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-            raise _Retryable("connection failed") from None
-        except requests.exceptions.ContentDecodingError:
-            raise _Retryable("a response that could not be decoded", response.status_code) from None
+        limit = self._check_going()
+        with http_limits.watched(limit, self._watches, self._watch_lock) as watch:
+            try:
+                if method == "GET":
+                    response = self._session.get(
+                        url,
+                        params=params,
+                        timeout=self.timeout_s,
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                else:
+                    response = self._session.post(
+                        url, data=params, timeout=self.timeout_s, stream=True, allow_redirects=False
+                    )
+                if 300 <= response.status_code < 400:
+                    response.close()
+                    raise ApiError(
+                        f"The API answered {self._describe(url)} with a redirect (HTTP "
+                        f"{response.status_code}); refused so the token is not sent elsewhere.",
+                        status=response.status_code,
+                    )
+                # read in large, bounded chunks; reading to the end returns the connection
+                content = http_limits.read_body(response, self.retry.max_response_bytes)
+            except http_limits.BodyTooLarge:
+                response.close()
+                mb = self.retry.max_response_bytes / (1 << 20)
+                raise ApiError(
+                    f"The API's answer to {self._describe(url)} is over {mb:,.0f} MB; stopped."
+                ) from None
+            except http_limits.UnsupportedEncoding as exc:
+                response.close()
+                raise _Retryable(f"an answer compressed as {exc}") from None
+            except (requests.Timeout, urllib3.exceptions.TimeoutError):
+                raise _Retryable("timeout") from None
+            except (
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+                urllib3.exceptions.HTTPError,
+                OSError,
+            ):
+                self._check_going()  # cancelled: say so rather than retry
+                if watch.expired:
+                    raise _Retryable(f"no complete answer within {limit:.0f} s") from None
+                raise _Retryable("connection failed") from None
         try:
             with gc_paused():
                 body = orjson.loads(content)
@@ -396,10 +474,15 @@ class GraphClient:
         return random.uniform(ceiling / 2, ceiling)  # exponential backoff with jitter
 
     def _wait(self, seconds: float, why: str) -> None:
+        self._check_going()
         if self._on_wait:
             self._on_wait(why, seconds)
         log.info("waiting %.1f s (%s)", seconds, why)
-        self._sleep(seconds)
+        if self._sleep is time.sleep:
+            self._cancelled.wait(seconds)  # a cancel ends the wait at once
+        else:
+            self._sleep(seconds)
+        self._check_going()
 
     def _throttle(self, headers: Mapping[str, str]) -> None:
         """Slow down before the API blocks us: a regain time set, or usage over 95% with a
