@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -28,8 +28,6 @@ DEMO_TOKEN = "demo-access-token"
 API_VERSION = "v21.0"
 LIST_MAX = 100
 INSIGHTS_MAX = 500
-MEDIA_METRICS = {"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}
-ACCOUNT_METRICS = {"reach", "views", "follower_count", "profile_views", "website_clicks"}
 PURCHASE_TYPES = ("purchase", "omni_purchase", "offsite_conversion.fb_pixel_purchase")
 
 
@@ -78,15 +76,6 @@ class _Data:
     """The data set indexed for serving."""
 
     def __init__(self, dataset: DemoDataset) -> None:
-        self.accounts = {r["account_id"]: r for r in dataset.ig_accounts.to_dict("records")}
-        self.media_by_account: dict[str, list[dict[str, Any]]] = {k: [] for k in self.accounts}
-        self.media: dict[str, dict[str, Any]] = {}
-        for row in dataset.ig_media.sort_values("timestamp", ascending=False).to_dict("records"):
-            self.media_by_account.setdefault(row["account_id"], []).append(row)
-            self.media[row["media_id"]] = row
-        self.daily: dict[str, dict[date, dict[str, Any]]] = {}
-        for row in dataset.ig_account_daily.to_dict("records"):
-            self.daily.setdefault(row["account_id"], {})[date.fromisoformat(row["date"])] = row
         self.ad_accounts = {r["ad_account_id"]: r for r in dataset.ad_accounts.to_dict("records")}
         names = dict(
             zip(dataset.ad_campaigns["campaign_id"], dataset.ad_campaigns["name"], strict=True)
@@ -215,7 +204,10 @@ class DemoApi:
         self._encoded: dict[frozenset[str], dict[int, _Encoded]] = {}
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self.ig_user_ids: list[str] = list(self._data.accounts)
+        from insights.demo_instagram import InstagramDemo  # it imports this module
+
+        self._instagram = InstagramDemo(self.dataset)
+        self.ig_user_ids: list[str] = list(self._instagram.accounts)
         self.ad_account_ids: list[str] = list(self._data.ad_accounts)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -443,109 +435,15 @@ class DemoApi:
                     INSIGHTS_MAX,
                     convert=self._rows_as(report["wanted"]),
                 )
-        if head in data.accounts and method == "GET":
-            if not rest:
-                return self._account(head, query)
-            if rest == ["media"]:
-                return self._page(
-                    data.media_by_account[head],
-                    query,
-                    url_path,
-                    LIST_MAX,
-                    convert=_media_json,
-                    fields=query.get("fields"),
-                )
-            if rest == ["insights"]:
-                return self._account_insights(head, query)
-        if head in data.media and rest == ["insights"] and method == "GET":
-            return self._media_insights(data.media[head], query)
+        if self._instagram.serves(head):
+            answer = self._instagram.route(
+                method, head, rest, query, url_path, self._page, LIST_MAX
+            )
+            if answer is not None:
+                return answer
         raise _unsupported(head)
 
     # -- endpoints -----------------------------------------------------------------------------
-
-    def _account(self, account_id: str, query: Mapping[str, str]) -> dict[str, Any]:
-        row = self._data.accounts[account_id]
-        full = {
-            "id": account_id,
-            "username": row["username"],
-            "name": row["name"],
-            "followers_count": _number(row["followers_count"]),
-            "media_count": len(self._data.media_by_account[account_id]),
-        }
-        return _select(full, query.get("fields"))
-
-    def _media_insights(self, row: Mapping[str, Any], query: Mapping[str, str]) -> dict[str, Any]:
-        metrics = _metric_list(query)
-        for metric in metrics:
-            if metric not in MEDIA_METRICS:
-                raise ApiFailure(
-                    400,
-                    100,
-                    f"(#100) metric[0] must be one of the following "
-                    f"values: {', '.join(sorted(MEDIA_METRICS))}",
-                )
-            if metric == "views" and row["media_type"] == "CAROUSEL_ALBUM":
-                raise ApiFailure(
-                    400,
-                    100,
-                    "(#100) The Media Insights API does not support the "
-                    "views metric for this media product type.",
-                )
-        source = {"likes": "like_count", "comments": "comments_count"}
-        data = [
-            {
-                "name": m,
-                "period": "lifetime",
-                "values": [{"value": _number(row[source.get(m, m)])}],
-                "title": m.replace("_", " ").title(),
-                "id": f"{row['media_id']}/insights/{m}/lifetime",
-            }
-            for m in metrics
-        ]
-        return {"data": data}
-
-    def _account_insights(self, account_id: str, query: Mapping[str, str]) -> dict[str, Any]:
-        metrics = _metric_list(query)
-        unknown = [m for m in metrics if m not in ACCOUNT_METRICS]
-        if unknown:
-            raise ApiFailure(
-                400, 100, f"(#100) The value must be a valid insights metric: {unknown[0]}"
-            )
-        if query.get("period") != "day":
-            raise ApiFailure(400, 100, "(#100) period must be day")
-        try:
-            since = datetime.fromtimestamp(int(query["since"]), UTC).date()
-            until = datetime.fromtimestamp(int(query["until"]), UTC).date()
-        except (KeyError, ValueError):
-            raise ApiFailure(400, 100, "(#100) since and until must be unix times") from None
-        if (until - since).days > 30:
-            raise ApiFailure(
-                400,
-                100,
-                "(#100) There cannot be more than 30 days (2592000 s) between since and until",
-            )
-        days = self._data.daily.get(account_id, {})
-        span = [since + timedelta(days=i) for i in range((until - since).days)]
-        data = []
-        for metric in metrics:
-            values = [
-                {
-                    "value": _number(days[d][metric]),
-                    "end_time": f"{(d + timedelta(days=1)).isoformat()}T07:00:00+0000",
-                }
-                for d in span
-                if d in days
-            ]
-            data.append(
-                {
-                    "name": metric,
-                    "period": "day",
-                    "values": values,
-                    "title": metric.replace("_", " ").title(),
-                    "id": f"{account_id}/insights/{metric}/day",
-                }
-            )
-        return {"data": data}
 
     def _ad_rows(
         self, account: str, query: Mapping[str, str]
@@ -684,26 +582,6 @@ def list_param(query: Mapping[str, str], name: str) -> list[str]:
             raise ApiFailure(400, 100, f"(#100) Param {name} must be an array")
         return [str(item).strip() for item in items if str(item).strip()]
     return [part.strip() for part in raw.split(",") if part.strip()]
-
-
-def _metric_list(query: Mapping[str, str]) -> list[str]:
-    metrics = list_param(query, "metric")
-    if not metrics:
-        raise ApiFailure(400, 100, "(#100) The parameter metric is required")
-    return metrics
-
-
-def _media_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["media_id"],
-        "caption": row["caption"],
-        "media_type": row["media_type"],
-        "media_product_type": row["media_product_type"],
-        "timestamp": row["timestamp"],
-        "permalink": row["permalink"],
-        "like_count": _number(row["like_count"]),
-        "comments_count": _number(row["comments_count"]),
-    }
 
 
 def _select(obj: Mapping[str, Any], fields: str | None) -> dict[str, Any]:
