@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -184,6 +184,7 @@ class DemoApi:
         shuffle_fields: bool = False,
         faults: Faults | None = None,
         restatement_epoch: int = 0,
+        instagram_now: datetime | None = None,
     ) -> None:
         base = dataset if dataset is not None else load()
         # restatement: the last 28 days of ad insights as they read after `epoch` rounds of
@@ -206,8 +207,8 @@ class DemoApi:
         self._thread: threading.Thread | None = None
         from insights.demo_instagram import InstagramDemo  # it imports this module
 
-        self._instagram = InstagramDemo(self.dataset)
-        self.ig_user_ids: list[str] = list(self._instagram.accounts)
+        self.instagram = InstagramDemo(self.dataset, instagram_now)
+        self.ig_user_ids: list[str] = list(self.instagram.accounts)
         self.ad_account_ids: list[str] = list(self._data.ad_accounts)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -435,10 +436,8 @@ class DemoApi:
                     INSIGHTS_MAX,
                     convert=self._rows_as(report["wanted"]),
                 )
-        if self._instagram.serves(head):
-            answer = self._instagram.route(
-                method, head, rest, query, url_path, self._page, LIST_MAX
-            )
+        if self.instagram.serves(head):
+            answer = self.instagram.route(method, head, rest, query, url_path, self._page, LIST_MAX)
             if answer is not None:
                 return answer
         raise _unsupported(head)

@@ -64,6 +64,7 @@ class Source:
     ig_user_ids: tuple[str, ...]
     ad_account_ids: tuple[str, ...]
     earliest: date | None = None  # first day the source has data for, when known
+    today: date | None = None  # the source's today (the demo world's clock), when not ours
 
 
 NoteKind = Literal["skipped", "retried", "incomplete", "warning"]
@@ -91,6 +92,7 @@ class Fetched:
     ad_insights: dict[str, tuple[date, date, pa.Table]] = field(default_factory=dict)
     sync_state: list[dict[str, Any]] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    instagram: Any = None  # insights.instagram_store.InstagramRows, filled by fetch_instagram
     _notes_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def note(self, source: str, object_id: str | None, kind: NoteKind, message: str) -> None:
@@ -175,7 +177,7 @@ class Fetcher:
             self.client, self.store, self.settings, self.options, self.report, self.out
         )
         for account_id in self.source.ig_user_ids:
-            instagram.fetch(str(account_id), self._since)
+            instagram.fetch(str(account_id), self.source.today)
         for ad_account_id in self.source.ad_account_ids:
             self._ads(str(ad_account_id))
         return self.out

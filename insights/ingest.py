@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from insights import api_rows as rows_
-from insights import restatements
+from insights import instagram_store, restatements
 from insights.errors import IngestError, InsightsError
 from insights.fetch import (
     Fetched,
@@ -80,6 +80,7 @@ def open_source(settings: Settings) -> Iterator[Source]:
                 tuple(api.ig_user_ids),
                 tuple(api.ad_account_ids),
                 first,
+                api.instagram.today,
             )
         return
     if settings.source != "graph":
@@ -162,13 +163,8 @@ def _fail(store: Store, run_id: int, message: str) -> None:
 def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> IngestResult:
     counts: dict[str, int] = {}
     with store.transaction() as cur:
-        counts["ig_accounts"] = store.upsert(
-            cur, "ig_accounts", rows_.to_table(fetched.ig_accounts, rows_.IG_ACCOUNT_SCHEMA)
-        )
-        counts["ig_media"] = store.upsert(cur, "ig_media", _media_table(fetched.ig_media))
-        counts["ig_account_daily"] = _replace_windows(
-            store, cur, "ig_account_daily", "account_id", fetched.ig_daily, rows_.IG_DAILY_SCHEMA
-        )
+        if fetched.instagram is not None:
+            counts.update(instagram_store.write(store, cur, fetched.instagram, fetched.ig_accounts))
         counts["ad_campaigns"] = store.upsert(
             cur, "ad_campaigns", rows_.to_table(fetched.campaigns, rows_.CAMPAIGN_SCHEMA)
         )
@@ -245,10 +241,6 @@ def _write_notes(cur: Any, run_id: int, fetched: Fetched) -> None:
             for seq, n in enumerate(fetched.notes, start=1)
         ],
     )
-
-
-def _media_table(media: list[dict[str, Any]]) -> pa.Table:
-    return rows_.to_table(media, rows_.IG_MEDIA_SCHEMA)
 
 
 def _replace_windows(

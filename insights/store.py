@@ -32,6 +32,10 @@ TABLES: dict[str, tuple[str, ...]] = {
     "ad_insights_daily": ("campaign_id", "date", "age", "gender"),
     "ingest_runs": ("run_id",),
     "sync_state": ("resource", "key"),
+    "ig_stories": ("story_id",),
+    "ig_follower_snapshots": ("account_id", "date"),
+    "ig_audience": ("account_id", "date", "breakdown", "key"),
+    "ig_account_reach": ("account_id", "since", "until"),
 }
 # Columns the store derives from others whenever a row is written (see the migrations):
 # table -> (column, the column it is derived from, the expression).
