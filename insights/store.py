@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from insights import metrics
 from insights.errors import StoreBusyError, StoreError
 
 # Tables of the data model; the only identifiers that write statements may name.
@@ -161,6 +162,8 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
             applied.append(version)
+        for statement in metrics.SQL_MACROS:  # metric definitions the queries call
+            con.execute(statement)
         return applied
 
     def schema_version(self) -> int:

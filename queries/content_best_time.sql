@@ -10,8 +10,8 @@ WITH quarters AS (
         epoch(posted_at)::BIGINT // 900                  AS quarter,
         count(*)                                          AS posts,
         sum(coalesce(reach, 0))                           AS post_reach,
-        sum(coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
-            + coalesce(shares, 0))                        AS engagement
+        sum(post_engagement(total_interactions, like_count, likes, comments_count, saved,
+                            shares))                  AS engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
     GROUP BY quarter
 ), local_quarters AS (

@@ -7,8 +7,7 @@ WITH posts AS (
         media_type,
         coalesce(media_product_type, 'UNKNOWN') AS product_type,
         coalesce(reach, 0) AS reach,
-        coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
-            + coalesce(shares, 0) AS engagement
+        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares) AS engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
 ), grouped AS (
     -- one pass for both dimensions, and the five quantiles from one sort per group

@@ -14,8 +14,7 @@ WITH posts AS (
         permalink,
         coalesce(reach, 0)::BIGINT AS reach,
         coalesce(views, 0)::BIGINT AS views,
-        (coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
-         + coalesce(shares, 0))::BIGINT AS engagement
+        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)::BIGINT AS engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
 ), ranked AS (
     SELECT *, CASE WHEN reach > 0 THEN engagement / reach END AS engagement_rate

@@ -115,6 +115,9 @@ def test_data_page_lists_runs_and_tables(app_env, raw, downloads):
     tables = at.dataframe[0].value
     counts = dict(zip(tables["table_name"], tables["row_count"], strict=True))
     for name, frame in raw.items():  # the demo files, read with pandas
+        if name == "ig_account_daily":  # the API keeps the last 90 days of them
+            last = date.fromisoformat(frame["date"].max())
+            frame = frame[frame["date"] >= (last - timedelta(days=89)).isoformat()]
         assert counts[name] == len(frame), name
     runs = at.dataframe[1].value
     assert runs["status"].iloc[0] == "succeeded"

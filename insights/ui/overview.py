@@ -130,7 +130,7 @@ def _trend(filters: dashboard.Filters) -> None:
     )
     organic_key = organic_col.selectbox(
         "Organic metric",
-        [m.key for m in metrics.ORGANIC_METRICS],
+        list(metrics.ORGANIC_TREND_KEYS),
         key="trend_organic",
         index=2,  # engagement
         format_func=label.__getitem__,
