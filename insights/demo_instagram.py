@@ -219,11 +219,13 @@ class InstagramDemo:
                 "total_interactions": interactions.get((row["account_id"], row["date"]), 0),
             }
             self.daily.setdefault(row["account_id"], {})[date.fromisoformat(row["date"])] = row
-        if now is None:
-            last = max(date.fromisoformat(d) for d in dataset.ig_account_daily["date"])
-            now = datetime.combine(last + timedelta(days=1), time(12), UTC)
-        self.now = now
-        self.stories = {s.story_id: s for s in _stories(self.accounts, now)}
+        last = max(date.fromisoformat(d) for d in dataset.ig_account_daily["date"])
+        self.start = datetime.combine(last + timedelta(days=1), time(12), UTC)
+        self.now = now or self.start
+        # account-insights metrics refused on some days, as Meta refuses one metric of a
+        # request (error 100): {(account id, day): metrics}, for tests of one failing window
+        self.refused: dict[tuple[str, date], set[str]] = {}
+        self.stories = {s.story_id: s for s in _stories(self.accounts, self.now)}
 
     @property
     def today(self) -> date:
@@ -237,6 +239,12 @@ class InstagramDemo:
             if s.account_id == account_id and self.now - STORY_LIFE < s.posted_at <= self.now
         ]
         return sorted(live, key=lambda s: s.posted_at, reverse=True)
+
+    def followers(self, account_id: str) -> int:
+        """followers_count now: the data set's count, growing by 25 a day of the demo clock
+        after its first day (so refreshes on later days see a follower history)."""
+        days = (self.now - self.start).total_seconds() // 86400
+        return int(self.accounts[account_id]["followers_count"]) + 25 * int(days)
 
     def serves(self, object_id: str) -> bool:
         """Is this id an Instagram account, post or live story of the data set?"""
@@ -298,7 +306,7 @@ class InstagramDemo:
             "id": account_id,
             "username": row["username"],
             "name": row["name"],
-            "followers_count": number(row["followers_count"]),
+            "followers_count": self.followers(account_id),
             "media_count": len(self.media_by_account[account_id]),
         }
         return select(full, query.get("fields"))
@@ -418,7 +426,7 @@ class InstagramDemo:
             )
         if "follower_demographics" in metrics:
             return self._demographics(account_id, metrics, query)
-        if query.get("period") != "day":
+        if list_param(query, "period") != ["day"]:  # Meta's SDK sends it as ["day"]
             raise ApiFailure(400, 100, "(#100) period must be one of the following values: day")
         since, until = _unix_day(query, "since"), _unix_day(query, "until")
         if since.date() < self.today - timedelta(days=HISTORY_DAYS):
@@ -437,6 +445,15 @@ class InstagramDemo:
             )
         days = self.daily.get(account_id, {})
         span = [since.date() + timedelta(days=i) for i in range((until - since).days)]
+        refused = sorted(
+            {m for d in span for m in self.refused.get((account_id, d), ()) if m in metrics}
+        )
+        if refused:
+            raise ApiFailure(
+                400,
+                100,
+                f"(#100) The metric {refused[0]} is temporarily unavailable for this account.",
+            )
         kept = self.today - timedelta(days=RETENTION_DAYS)
         data = []
         for metric in metrics:
@@ -477,7 +494,7 @@ class InstagramDemo:
             raise ApiFailure(
                 400, 100, "(#100) follower_demographics cannot be asked with other metrics"
             )
-        if query.get("period") != "lifetime":
+        if list_param(query, "period") != ["lifetime"]:
             raise ApiFailure(400, 100, "(#100) follower_demographics supports period=lifetime only")
         breakdowns = list_param(query, "breakdown")
         if len(breakdowns) != 1 or breakdowns[0] not in BREAKDOWNS:
@@ -486,7 +503,7 @@ class InstagramDemo:
                 100,
                 "(#100) follower_demographics needs one breakdown of: " + ", ".join(BREAKDOWNS),
             )
-        followers = int(self.accounts[account_id]["followers_count"])
+        followers = self.followers(account_id)
         shares = AUDIENCE[breakdowns[0]]
         return {
             "data": [
