@@ -12,6 +12,7 @@ WITH posts AS (
         media_product_type,
         caption,
         permalink,
+        coalesce(thumbnail_url, media_url) AS picture,
         coalesce(reach, 0)::BIGINT AS reach,
         coalesce(views, 0)::BIGINT AS views,
         post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)::BIGINT AS engagement
@@ -31,6 +32,7 @@ SELECT
     r.media_product_type,
     r.caption,
     r.permalink,
+    r.picture,
     r.reach,
     r.views,
     r.engagement,
