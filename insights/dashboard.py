@@ -196,6 +196,12 @@ def _organic_sums(
     return out[0], out[1]
 
 
+def follower_history(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Followers per day over the range (date, followers), from the snapshot each refresh
+    keeps: the API has no follower history of its own."""
+    return queries.run(cur, "organic_followers", **filters.account_params())
+
+
 def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per KPI: group (paid/organic), key, label, unit, value, previous, change, and
     whether the change is good news (a falling CPA is). One query per source reads both the

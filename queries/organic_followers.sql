@@ -1,8 +1,9 @@
 -- name: organic_followers
 -- Followers per day of all or the given accounts from the snapshots each refresh keeps (an
--- account without a snapshot that day counts with its last earlier one), over the range.
+-- account without a snapshot that day counts with its last earlier one), over the range and
+-- the day after it (a refresh shows the followers at the end of the day before).
 WITH days AS (
-    SELECT unnest(generate_series($since::DATE, $until::DATE, INTERVAL 1 DAY))::DATE AS date
+    SELECT unnest(generate_series($since::DATE, $until::DATE + 1, INTERVAL 1 DAY))::DATE AS date
 ), accounts AS (
     SELECT DISTINCT account_id FROM ig_follower_snapshots
     WHERE $account_ids IS NULL OR list_contains($account_ids, account_id)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import re
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import requests
 from streamlit.testing.v1 import AppTest
+
+from insights.demo_api import DEMO_TOKEN, DemoApi
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -218,3 +221,38 @@ def test_the_report_download_is_the_view_as_html(app_env, raw, demo_range, downl
     until = demo_range[1]
     assert f"${_spend(raw, until - timedelta(days=27), until):,.2f}" in page
     assert _metric(at, "Spend") in page  # the card's figure, written the same way
+
+
+def test_organic_cards_followers_unique_reach_and_stories(app_env, raw, demo_range):
+    followers = raw["ig_accounts"]["followers_count"].astype(int).sum()
+    last7 = _app(range="last_7")
+    assert not last7.exception
+    assert _metric(last7, "Followers") == f"{followers:,}"
+    assert _metric(last7, "Net follower growth") == "–"  # one snapshot: no growth known yet
+    # the unique reach of the last 7 days, as Meta answers for that whole window
+    daily = raw["ig_account_daily"]
+    since = (demo_range[1] - timedelta(days=6)).isoformat()
+    window = daily[daily["date"] >= since]
+    with DemoApi() as api:  # the unique reach Meta answers for that whole window
+        start = datetime.combine(date.fromisoformat(since), datetime.min.time(), tzinfo=UTC)
+        served = [
+            requests.get(
+                f"{api.base_url}/{account}/insights",
+                params={
+                    "metric": "reach",
+                    "metric_type": "total_value",
+                    "period": "day",
+                    "since": int(start.timestamp()),
+                    "until": int((start + timedelta(days=7)).timestamp()),
+                },
+                headers={"Authorization": f"Bearer {DEMO_TOKEN}"},
+                timeout=10,
+            ).json()["data"][0]["total_value"]["value"]
+            for account in api.ig_user_ids
+        ]
+    assert _metric(last7, "Reach") == f"{sum(served):,}"
+    daily_sum = window["reach"].astype(int).sum()
+    assert _metric(last7, "Daily reach (sum of days)") == f"{daily_sum:,}"
+    assert sum(served) < daily_sum
+    other = _app(range="custom", since=since, until=(demo_range[1] - timedelta(days=1)).isoformat())
+    assert _metric(other, "Reach") == "–"  # Meta was not asked for that window: no sum shown
