@@ -295,7 +295,12 @@ class InstagramDemo:
         if head in self.stories and rest == ["insights"]:
             return self._story_insights(self.stories[head], query)
         if head in self.media and not rest:
-            return select(_media_json(self.media[head]), query.get("fields"))
+            # read directly (only the owner can), a post has its actual like count even when
+            # the owner hides it (IG Media reference, like_count)
+            row = self.media[head]
+            return select(
+                {**_media_json(row), "like_count": number(row["like_count"])}, query.get("fields")
+            )
         return None
 
     # -- endpoints -----------------------------------------------------------------------------

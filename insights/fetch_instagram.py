@@ -299,6 +299,8 @@ class InstagramFetcher:
                     due.append(post)
                 else:
                     listed.append(post)
+        for post in listed:
+            self._hidden_likes(post)
         self.rows.listed_posts.extend(listed)
         reasons: Counter[str] = Counter()
         reasons_lock = threading.Lock()
@@ -323,10 +325,18 @@ class InstagramFetcher:
             f"Instagram {label}: {len(listed) + len(due)} posts", 0, rows=len(listed) + len(due)
         )
 
+    def _hidden_likes(self, post: dict[str, Any]) -> None:
+        """Hidden like counts are left out of listings; the owner's direct read of the post has
+        the actual count (IG Media reference, like_count)."""
+        if post.get("like_count") is None:
+            direct = self.client.get(post["media_id"], {"fields": "like_count"})
+            post["like_count"] = rows_.parse_int(direct.get("like_count"), "like_count")
+
     def _post_insights(self, post: dict[str, Any], now: datetime) -> str | None:
         """Read one post's lifetime insights into it; says why some are missing, if any."""
         metrics = POST_METRICS + (REELS_METRICS if post["media_product_type"] == "REELS" else ())
         post["insights_read_at"] = now
+        self._hidden_likes(post)
         for column in POST_METRIC_COLUMNS.values():
             post[column] = None
         try:

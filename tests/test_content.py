@@ -23,15 +23,14 @@ def store(demo_store_copy):
 @pytest.fixture
 def posts(raw) -> pd.DataFrame:
     """The demo posts as the API serves them: posts from before the business conversion have no
-    insights (their engagement is the listed likes and comments), hidden likes are left out
-    of the listing but counted in Meta's total_interactions."""
+    insights (their engagement is their likes and comments, hidden like counts being read from
+    the post itself)."""
     media = raw["ig_media"].copy()
     media["at"] = pd.to_datetime(media["timestamp"], utc=True)
     for column in ("reach", "like_count", "comments_count", "saved", "shares"):
         media[column] = pd.to_numeric(media[column].replace("", "0")).astype(int)
     converted = media.apply(demo_instagram.before_conversion, axis=1)
-    hidden = media["media_id"].map(demo_instagram.likes_hidden)
-    listed = media["like_count"].where(~hidden, 0) + media["comments_count"]
+    listed = media["like_count"] + media["comments_count"]
     media["engagement"] = media[["like_count", "comments_count", "saved", "shares"]].sum(axis=1)
     media.loc[converted, "engagement"] = listed[converted]
     media.loc[converted, ["reach", "saved", "shares"]] = 0
