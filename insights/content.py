@@ -26,9 +26,7 @@ RANKS: dict[str, str] = {
     "views": "Views",
 }
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-ENGAGEMENT_RATE = metrics.Metric(
-    "engagement_rate", "Engagement rate", "percent", "engagement", "post_reach"
-)
+ENGAGEMENT_RATE = metrics.ALL_METRICS["engagement_rate"]  # rated engagement / post reach
 
 
 @cache
@@ -76,7 +74,7 @@ def best_time(cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC")
         "weekday": np.repeat(np.arange(7), 24),
         "hour": np.tile(np.arange(24), 7),
     }
-    for column in ("posts", "post_reach", "engagement"):
+    for column in ("posts", "post_reach", "engagement", "rated_engagement"):
         values = np.zeros(7 * 24, dtype="int64")
         values[cell] = found[column].to_numpy(dtype="int64")
         columns[column] = values
