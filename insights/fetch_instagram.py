@@ -210,7 +210,10 @@ class InstagramFetcher:
                 f"{label}: views, profile views and website clicks were not asked before "
                 f"{kept_from}: Meta keeps account insights for 90 days.",
             )
-        self._period_reach(account_id, until, floor, now)
+        # the periods end yesterday (the last whole day) and, for a page whose range ends
+        # today (ad figures run to today), today too
+        ends = [until] if self.options.until or today <= until else [until, today]
+        self._period_reach(account_id, ends, floor, now)
         stored = sorted(daily)
         if not stored:
             self.note(
@@ -232,32 +235,33 @@ class InstagramFetcher:
         self.rows.daily[account_id] = (replace_from, until, list(daily.values()))
         self.report.step(f"Instagram {label}: {len(daily)} days", 0, rows=len(daily))
 
-    def _period_reach(self, account_id: str, until: date, floor: date, now: datetime) -> None:
-        """The unique reach of the last 7 and 28 days and of the periods before them, each
-        asked for the whole period with metric_type=total_value."""
-        for length in PERIOD_REACH_DAYS:
-            for back in (0, 1):
-                end = until - timedelta(days=length * back)
-                start = end - timedelta(days=length - 1)
-                if start < floor:
-                    continue
-                body, refusals = self._ask(
-                    f"{account_id}/insights",
-                    ("reach",),
-                    {"period": "day", "metric_type": "total_value", **_window(start, end)},
-                )
-                self._refused_note(account_id, refusals, f"{start} to {end} (unique reach)")
-                reach = _totals(body).get("reach")
-                if reach is not None:
-                    self.rows.period_reach.append(
-                        {
-                            "account_id": account_id,
-                            "since": start,
-                            "until": end,
-                            "reach": reach,
-                            "updated_at": now,
-                        }
+    def _period_reach(self, account_id: str, ends: list[date], floor: date, now: datetime) -> None:
+        """The unique reach of the 7 and 28 days to each end and of the periods before them,
+        each asked for the whole period with metric_type=total_value."""
+        for until in ends:
+            for length in PERIOD_REACH_DAYS:
+                for back in (0, 1):
+                    end = until - timedelta(days=length * back)
+                    start = end - timedelta(days=length - 1)
+                    if start < floor:
+                        continue
+                    body, refusals = self._ask(
+                        f"{account_id}/insights",
+                        ("reach",),
+                        {"period": "day", "metric_type": "total_value", **_window(start, end)},
                     )
+                    self._refused_note(account_id, refusals, f"{start} to {end} (unique reach)")
+                    reach = _totals(body).get("reach")
+                    if reach is not None:
+                        self.rows.period_reach.append(
+                            {
+                                "account_id": account_id,
+                                "since": start,
+                                "until": end,
+                                "reach": reach,
+                                "updated_at": now,
+                            }
+                        )
 
     def _last_day(self, account_id: str) -> date | None:
         with self.store.cursor() as cur:
