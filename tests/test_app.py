@@ -256,3 +256,30 @@ def test_organic_cards_followers_unique_reach_and_stories(app_env, raw, demo_ran
     assert sum(served) < daily_sum
     other = _app(range="custom", since=since, until=(demo_range[1] - timedelta(days=1)).isoformat())
     assert _metric(other, "Reach") == "–"  # Meta was not asked for that window: no sum shown
+
+
+def test_a_partial_refresh_says_what_it_could_not_get(app_env):
+    from insights.graph import RetryPolicy
+    from insights.ingest import run_ingest
+    from insights.settings import Settings
+    from insights.store import Store
+    from tests.scripted_server import ScriptedServer
+
+    def ok(body):
+        return 200, body, {}
+
+    server = ScriptedServer()
+    server.script("/v21.0/7", ok({"id": "7", "username": "quiet", "followers_count": 40}))
+    for edge in ("media", "stories", "insights"):
+        server.script(f"/v21.0/7/{edge}", ok({"data": []}))
+    with server.running(), Store(app_env) as store:
+        settings = Settings(
+            source="graph", base_url=server.base_url, access_token="t", ig_user_ids=("7",)
+        )
+        run_ingest(store, settings, retry=RetryPolicy(max_retries=1, backoff_base_s=0.001))
+    at = AppTest.from_function(_data_page_script, default_timeout=60).run()
+    assert not at.exception
+    assert any("partial" in w.value and "no account insights" in w.value for w in at.warning)
+    notes = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert (notes["kind"] == "incomplete").any()
+    assert any("12 hours" in i.value for i in at.info)  # how often to refresh for stories
