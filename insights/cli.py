@@ -224,7 +224,10 @@ def _ingest(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(file=sys.stderr)
     parts = ", ".join(f"{table} {count:,}" for table, count in result.rows_written.items())
-    print(f"Ingest run {result.run_id} succeeded: {result.total_rows:,} rows ({parts}).")
+    print(f"Ingest run {result.run_id} {result.status}: {result.total_rows:,} rows ({parts}).")
+    for note in result.notes:  # what a partial run could not get, and why
+        if note.kind == "incomplete":
+            print(f"Incomplete: {note.message}", file=sys.stderr)
     return 0
 
 
