@@ -219,11 +219,11 @@ def _hashtags(filters: dashboard.Filters) -> None:
         key="content_hashtag_chart",
         config={"displaylogo": False},
     )
-    shown = tags.rename(
+    shown = tags.drop(columns=["rated_engagement"]).rename(
         columns={
             "hashtag": "Hashtag",
             "posts": "Posts",
-            "post_reach": "Reach",
+            "post_reach": "Post reach (sum)",
             "engagement": "Engagement",
             "engagement_rate": "Engagement rate",
         }
@@ -235,7 +235,7 @@ def _hashtags(filters: dashboard.Filters) -> None:
         hide_index=True,
         key="content_hashtag_table",
         column_config={
-            "Reach": st.column_config.NumberColumn(format="localized"),
+            "Post reach (sum)": st.column_config.NumberColumn(format="localized"),
             "Engagement": st.column_config.NumberColumn(format="localized"),
             "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
         },
