@@ -182,7 +182,8 @@ def _organic_sums(
     )
     post_columns = ["posts", "post_reach", "likes", "comments", "saves", "shares"]
     post_columns += ["engagement", "rated_engagement"]
-    account_columns = ["daily_reach", "new_followers", "profile_views", "website_clicks"]
+    account_columns = ["daily_reach", "account_views", "new_followers", "profile_views"]
+    account_columns += ["website_clicks"]
     out = []
     for post_sums, account_sums, flag in zip(
         _split(posts, post_columns), _split(accounts, account_columns), (True, False), strict=True

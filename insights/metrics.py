@@ -152,6 +152,22 @@ ORGANIC_METRICS: tuple[Metric, ...] = (
         help="Account reach summed over days. Reach is not additive: a person reached "
         "on three days counts three times.",
     ),
+    Metric(
+        "account_views",
+        "Views",
+        "count",
+        help="Times the account's content was shown in the period (Meta's views, one total per "
+        "day, summed: views are counted each time, so the days add up).",
+    ),
+    Metric(
+        "profile_views", "Profile views", "count", help="Visits to the profile (per day, summed)."
+    ),
+    Metric(
+        "website_clicks",
+        "Website clicks",
+        "count",
+        help="Taps on the profile's website link (per day, summed).",
+    ),
     Metric("stories", "Stories", "count", help="Stories published in the period."),
     Metric(
         "story_reach",

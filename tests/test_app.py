@@ -251,6 +251,12 @@ def test_organic_cards_followers_unique_reach_and_stories(app_env, raw, demo_ran
             for account in api.ig_user_ids
         ]
     assert _metric(last7, "Reach") == f"{sum(served):,}"
+    for label, column in (
+        ("Views", "views"),
+        ("Profile views", "profile_views"),
+        ("Website clicks", "website_clicks"),
+    ):  # Meta's one-day total_value figures, summed over the days
+        assert _metric(last7, label) == f"{window[column].astype(int).sum():,}", label
     daily_sum = window["reach"].astype(int).sum()
     assert _metric(last7, "Daily reach (sum of days)") == f"{daily_sum:,}"
     assert sum(served) < daily_sum
