@@ -113,6 +113,16 @@ def test_pictures_stories_audience_and_watch_time(app_env, demo_store_file):
     shown = {m.label: m.value for m in at.metric}
     assert shown["Stories"] == f"{len(stories):,}"
     assert shown["Story reach (sum)"] == f"{int(stories['reach'].sum()):,}"
+    with duckdb.connect(str(demo_store_file), read_only=True) as con:
+        hours = con.execute(
+            "SELECT sum(reels_total_watch_time_ms) / 3600000 FROM ig_media "
+            "WHERE media_product_type = 'REELS' AND posted_at >= $since AND posted_at < $end",
+            {
+                "since": datetime.combine(last - timedelta(days=6), time(0), tzinfo=UTC),
+                "end": datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC),
+            },
+        ).fetchone()[0]
+    assert shown["Total watch time"] == f"{hours:,.1f} h"
     age = next(d.value for d in at.dataframe if "Age" in d.value.columns)
     assert age["Age"].tolist() == ages["key"].head(10).tolist()
     assert age["Followers"].tolist() == ages["n"].head(10).tolist()

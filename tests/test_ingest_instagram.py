@@ -65,6 +65,10 @@ def test_a_first_run_with_the_defaults_fills_90_days_every_post_and_every_live_s
         stories = store.query("SELECT * FROM ig_stories")
         snapshots = store.query("SELECT * FROM ig_follower_snapshots")
         audience = store.query("SELECT * FROM ig_audience")
+        watch = store.query(
+            "SELECT media_id, reels_avg_watch_time_ms, reels_total_watch_time_ms FROM ig_media "
+            "WHERE reels_total_watch_time_ms IS NOT NULL ORDER BY media_id"
+        )
     assert result.status == "succeeded"
     daily = raw["ig_account_daily"]
     last = date.fromisoformat(daily["date"].max())  # the demo world's yesterday
@@ -85,6 +89,20 @@ def test_a_first_run_with_the_defaults_fills_90_days_every_post_and_every_live_s
     accounts = raw["ig_accounts"].set_index("account_id")["followers_count"].astype(int)
     assert snapshots.set_index("account_id")["followers_count"].to_dict() == accounts.to_dict()
     assert set(audience["breakdown"]) == {"age", "gender", "country", "city"}
+    with DemoApi() as api:  # Reels watch time as the API answers it, for a few reels
+        for media_id, avg_ms, total_ms in watch.head(5).itertuples(index=False):
+            body = requests.get(
+                f"{api.base_url}/{media_id}/insights",
+                params={"metric": "ig_reels_avg_watch_time,ig_reels_video_view_total_time"},
+                headers=AUTH,
+                timeout=10,
+            ).json()
+            served = {e["name"]: e["values"][0]["value"] for e in body["data"]}
+            assert (avg_ms, total_ms) == (
+                served["ig_reels_avg_watch_time"],
+                served["ig_reels_video_view_total_time"],
+            )
+    assert len(watch) > 100
     skipped = [n for n in result.notes if n.kind == "skipped"]
     assert any("business account" in n.message for n in skipped)  # the 2108006 posts
     assert any("fewer than 5 viewers" in n.message for n in skipped)  # said, not failed
