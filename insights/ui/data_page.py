@@ -90,7 +90,11 @@ def _last_notes(store: Store, runs: pd.DataFrame) -> None:
             icon=":material/warning:",
         )
     if notes.empty:
-        st.caption("Nothing: the last refresh got everything it asked for.")
+        st.caption(
+            "The last refresh failed and saved nothing: its error is in the table above."
+            if last["status"] == "failed"
+            else "Nothing: the last refresh got everything it asked for."
+        )
         return
     st.dataframe(
         notes,
