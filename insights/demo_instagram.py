@@ -2,9 +2,14 @@
 demo data set. insights.demo_api routes Instagram ids here; paging, tokens, faults and usage
 headers are its own.
 
-It models the real API as Meta documents it (the IG User, IG User Insights, IG Media, IG Media
-Insights and IG User Stories reference pages, developers.facebook.com/docs/instagram-platform),
-not what our ingester sends:
+It models the real API as Meta documents it, not what our ingester sends. Sources (Meta's
+reference pages under developers.facebook.com/docs/instagram-platform/reference/):
+instagram-user/insights (account metrics, metric_type, the 2-year `since` limit, 30-day windows,
+follower_count and demographics), instagram-media (like_count hidden, media_url, thumbnail_url),
+instagram-media/insights (lifetime metrics, deprecations of 2025-04-21, views per product type,
+Reels watch time, stories' 24 hours and error 10 below 5 viewers), instagram-user/stories; the
+90-day retention of user metrics is from Meta's Insights guide (instagram-platform/insights), the
+2108006 subcode from production connectors' handling of it (GRAPH_API.md):
 
 - account insights: `since` at most 2 years back ("Metrics data is available for the last 2
   years"), at most 30 days per call, user metrics kept 90 days ("User metrics data is stored for
