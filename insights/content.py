@@ -1,8 +1,9 @@
 """The Content page's figures: top posts, formats compared by their spread, the best time to
 post in a chosen time zone, and hashtags. Nothing here imports Streamlit.
 
-Engagement = likes + comments + saves + shares; an engagement rate over several posts is the
-ratio of the sums (all engagement / all reach), a post's own rate is its engagement / reach.
+Engagement is Meta's total_interactions (metrics.POST_ENGAGEMENT_SQL); an engagement rate over
+several posts is the ratio of the sums (all engagement / all reach), a post's own rate is its
+engagement / reach.
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ RANKS: dict[str, str] = {
     "views": "Views",
 }
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-ENGAGEMENT_RATE = metrics.Metric(
-    "engagement_rate", "Engagement rate", "percent", "engagement", "post_reach"
-)
+ENGAGEMENT_RATE = metrics.ALL_METRICS["engagement_rate"]  # rated engagement / post reach
 
 
 @cache
@@ -46,13 +45,15 @@ def top_posts(
     """The `limit` best posts under the filters by `rank` (a key of RANKS)."""
     if rank not in RANKS:
         raise QueryError(f"cannot rank posts by {rank!r}")
-    return queries.run(
+    frame = queries.run(
         cur,
         "content_top_posts",
         post_rank=rank,
         limit=max(1, min(int(limit), 500)),
         **filters.organic_params(),
     )
+    frame["picture"] = frame["picture"].map(safe_picture)
+    return frame
 
 
 def formats(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -73,7 +74,7 @@ def best_time(cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC")
         "weekday": np.repeat(np.arange(7), 24),
         "hour": np.tile(np.arange(24), 7),
     }
-    for column in ("posts", "post_reach", "engagement"):
+    for column in ("posts", "post_reach", "engagement", "rated_engagement"):
         values = np.zeros(7 * 24, dtype="int64")
         values[cell] = found[column].to_numpy(dtype="int64")
         columns[column] = values
@@ -140,3 +141,66 @@ def _option_label(dimension: str, option: str) -> str:
             media, media.title()
         )
     return option
+
+
+# -- stories, audience, Reels watch time ---------------------------------------------------------
+
+SAFE_PICTURE = ("https://", "data:image/")
+
+
+def safe_picture(url: object) -> str | None:
+    """A post's picture URL if it is one a page may show (Meta's https CDN links, or the demo's
+    data URLs), else None: a stored value never becomes a javascript: or file: link."""
+    text = str(url) if isinstance(url, str) else ""
+    return text if text.startswith(SAFE_PICTURE) else None
+
+
+def stories(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every story published in the range (under the account filter), newest first."""
+    frame = queries.run(cur, "content_stories", **filters.account_params())
+    frame["picture"] = frame["picture"].map(safe_picture)
+    return frame
+
+
+def story_summary(frame: pd.DataFrame) -> dict[str, float]:
+    """Totals over stories: how many, how many have insights, summed reach, replies and
+    navigation, and the exit rate (exits / reach over the stories that have both)."""
+    with_data = frame[frame["reach"].notna()]
+    exits = with_data[with_data["exits"].notna()]
+    return {
+        "stories": float(len(frame)),
+        "with_insights": float(len(with_data)),
+        "reach": float(with_data["reach"].sum()),
+        "replies": float(with_data["replies"].fillna(0).sum()),
+        "taps_forward": float(with_data["taps_forward"].fillna(0).sum()),
+        "exits": float(exits["exits"].sum()),
+        "exit_rate": metrics.ratio(exits["exits"].sum(), exits["reach"].sum()),
+    }
+
+
+def audience(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Followers by age, gender, country and city as last read, with each key's share of its
+    breakdown."""
+    frame = queries.run(
+        cur, "content_audience", account_ids=filters.account_params()["account_ids"]
+    )
+    totals = frame.groupby("breakdown")["followers"].transform("sum")
+    frame["share"] = [metrics.ratio(f, t) for f, t in zip(frame["followers"], totals, strict=True)]
+    return frame
+
+
+def reels_watch_time(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row: the reels of the period, those with Meta's watch time, their total watch time
+    (hours) and the average watch time per view (seconds) as total watch time / views."""
+    row = queries.run(cur, "content_reels_watch", **filters.organic_params()).iloc[0]
+    total_ms = float(row["total_watch_time_ms"])
+    return pd.DataFrame(
+        [
+            {
+                "reels": float(row["reels"]),
+                "reels_with_watch_time": float(row["reels_with_watch_time"]),
+                "total_hours": total_ms / 3_600_000,
+                "average_s": metrics.ratio(total_ms / 1000, row["views"]),
+            }
+        ]
+    )

@@ -44,6 +44,8 @@ ORGANIC_SUMS = [
     "comments",
     "saves",
     "shares",
+    "engagement",
+    "rated_engagement",
     "new_followers",
     "daily_reach",
 ]
@@ -168,25 +170,37 @@ def _paid_sums(
 
 def _organic_sums(
     cur: duckdb.DuckDBPyConnection, filters: Filters
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float | None], dict[str, float | None]]:
     posts = queries.run(
         cur, "organic_post_totals", **_period_params(filters, filters.organic_params())
     )
     accounts = queries.run(
         cur, "organic_account_totals", **_period_params(filters, filters.account_params())
     )
+    more = queries.run(
+        cur, "organic_more_totals", **_period_params(filters, filters.account_params())
+    )
     post_columns = ["posts", "post_reach", "likes", "comments", "saves", "shares"]
-    account_columns = ["daily_reach", "new_followers", "profile_views", "website_clicks"]
+    post_columns += ["engagement", "rated_engagement"]
+    account_columns = ["daily_reach", "account_views", "new_followers", "profile_views"]
+    account_columns += ["website_clicks"]
     out = []
-    for post_sums, account_sums in zip(
-        _split(posts, post_columns), _split(accounts, account_columns), strict=True
+    for post_sums, account_sums, flag in zip(
+        _split(posts, post_columns), _split(accounts, account_columns), (True, False), strict=True
     ):
-        sums = {**post_sums, **account_sums}
-        sums["engagement"] = metrics.engagement(
-            sums["likes"], sums["comments"], sums["saves"], sums["shares"]
-        )
+        sums: dict[str, float | None] = {**post_sums, **account_sums}
+        row = more[more["current"].astype(bool) == flag]
+        for column in ("followers", "net_followers", "reach", "stories", "story_reach"):
+            value = row[column].iloc[0] if len(row) else None
+            sums[column] = None if value is None or pd.isna(value) else float(value)
         out.append(sums)
     return out[0], out[1]
+
+
+def follower_history(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Followers per day over the range (date, followers), from the snapshot each refresh
+    keeps: the API has no follower history of its own."""
+    return queries.run(cur, "organic_followers", **filters.account_params())
 
 
 def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -294,7 +308,7 @@ def trend(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> pd.Da
 def with_metrics(frame: pd.DataFrame) -> pd.DataFrame:
     """Add engagement and every ratio metric to a frame of sums (row-wise ratio of sums)."""
     out = frame.copy()
-    if {"likes", "comments", "saves", "shares"} <= set(out.columns):
+    if {"likes", "comments", "saves", "shares"} <= set(out.columns) and "engagement" not in out:
         out["engagement"] = out["likes"] + out["comments"] + out["saves"] + out["shares"]
     return metrics.add_ratios(out, (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS))
 

@@ -18,7 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -35,8 +35,6 @@ DEMO_TOKEN = "demo-access-token"
 API_VERSION = versions.DEFAULT_VERSION  # what base_url points at; every live version is served
 DEMO_TOKEN_SCOPES = ("instagram_basic", "instagram_manage_insights", "ads_read")
 LIST_MAX = 100
-MEDIA_METRICS = {"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}
-ACCOUNT_METRICS = {"reach", "views", "follower_count", "profile_views", "website_clicks"}
 
 
 class ApiFailure(Exception):
@@ -78,21 +76,6 @@ def _unsupported(object_id: str) -> ApiFailure:
         "this operation.",
         subcode=33,
     )
-
-
-class _Data:
-    """The data set indexed for serving."""
-
-    def __init__(self, dataset: DemoDataset) -> None:
-        self.accounts = {r["account_id"]: r for r in dataset.ig_accounts.to_dict("records")}
-        self.media_by_account: dict[str, list[dict[str, Any]]] = {k: [] for k in self.accounts}
-        self.media: dict[str, dict[str, Any]] = {}
-        for row in dataset.ig_media.sort_values("timestamp", ascending=False).to_dict("records"):
-            self.media_by_account.setdefault(row["account_id"], []).append(row)
-            self.media[row["media_id"]] = row
-        self.daily: dict[str, dict[date, dict[str, Any]]] = {}
-        for row in dataset.ig_account_daily.to_dict("records"):
-            self.daily.setdefault(row["account_id"], {})[date.fromisoformat(row["date"])] = row
 
 
 def _number(value: Any) -> Any:
@@ -142,6 +125,7 @@ class DemoApi(AdsEndpoints):
         ads_faults: AdsFaults | None = None,
         app_secret: str | None = None,
         token_expires_at: int = 0,
+        instagram_now: datetime | None = None,
     ) -> None:
         """`app_secret`: answer like an app with "Require App Secret" (every call needs its
         appsecret_proof); `token_expires_at`: what /debug_token says (unix time, 0 never)."""
@@ -149,7 +133,6 @@ class DemoApi(AdsEndpoints):
         # restatement: the last 28 days of ad insights as they read after `epoch` rounds of
         # late-attributed conversions (0 = as bundled)
         self.dataset = restate(base, restatement_epoch) if restatement_epoch else base
-        self._data = _Data(self.dataset)
         self._init_ads(self.dataset, ads_faults)
         self._app_secret = app_secret
         self._token_expires_at = token_expires_at
@@ -166,7 +149,10 @@ class DemoApi(AdsEndpoints):
         self._encoded: dict[frozenset[str], dict[int, _Encoded]] = {}
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self.ig_user_ids: list[str] = list(self._data.accounts)
+        from insights.demo_instagram import InstagramDemo  # it imports this module
+
+        self.instagram = InstagramDemo(self.dataset, instagram_now)
+        self.ig_user_ids: list[str] = list(self.instagram.accounts)
         self.ad_account_ids: list[str] = list(self.ads.accounts)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -381,7 +367,6 @@ class DemoApi(AdsEndpoints):
         self, method: str, version: str, path: list[str], query: dict[str, str], url_path: str
     ) -> dict[str, Any]:
         head, rest = path[0], path[1:]
-        data = self._data
         if head == "debug_token" and not rest:
             return self._debug_token(query)
         if self.is_ads_path(head):
@@ -399,22 +384,10 @@ class DemoApi(AdsEndpoints):
                 raise ApiFailure(400, 341, "(#341) Application limit reached")
             return self.ads_route(method, head, rest, query, url_path)
         # an ended Graph API version is upgraded to the oldest live one: served as asked
-        if head in data.accounts and method == "GET":
-            if not rest:
-                return self._account(head, query)
-            if rest == ["media"]:
-                return self._page(
-                    data.media_by_account[head],
-                    query,
-                    url_path,
-                    LIST_MAX,
-                    convert=_media_json,
-                    fields=query.get("fields"),
-                )
-            if rest == ["insights"]:
-                return self._account_insights(head, query)
-        if head in data.media and rest == ["insights"] and method == "GET":
-            return self._media_insights(data.media[head], query)
+        if self.instagram.serves(head):
+            answer = self.instagram.route(method, head, rest, query, url_path, self._page, LIST_MAX)
+            if answer is not None:
+                return answer
         raise _unsupported(head)
 
     # -- endpoints -----------------------------------------------------------------------------
@@ -434,90 +407,6 @@ class DemoApi(AdsEndpoints):
                 "scopes": list(DEMO_TOKEN_SCOPES) if valid else [],
             }
         }
-
-    def _account(self, account_id: str, query: Mapping[str, str]) -> dict[str, Any]:
-        row = self._data.accounts[account_id]
-        full = {
-            "id": account_id,
-            "username": row["username"],
-            "name": row["name"],
-            "followers_count": _number(row["followers_count"]),
-            "media_count": len(self._data.media_by_account[account_id]),
-        }
-        return _select(full, query.get("fields"))
-
-    def _media_insights(self, row: Mapping[str, Any], query: Mapping[str, str]) -> dict[str, Any]:
-        metrics = _metric_list(query)
-        for metric in metrics:
-            if metric not in MEDIA_METRICS:
-                raise ApiFailure(
-                    400,
-                    100,
-                    f"(#100) metric[0] must be one of the following "
-                    f"values: {', '.join(sorted(MEDIA_METRICS))}",
-                )
-            if metric == "views" and row["media_type"] == "CAROUSEL_ALBUM":
-                raise ApiFailure(
-                    400,
-                    100,
-                    "(#100) The Media Insights API does not support the "
-                    "views metric for this media product type.",
-                )
-        source = {"likes": "like_count", "comments": "comments_count"}
-        data = [
-            {
-                "name": m,
-                "period": "lifetime",
-                "values": [{"value": _number(row[source.get(m, m)])}],
-                "title": m.replace("_", " ").title(),
-                "id": f"{row['media_id']}/insights/{m}/lifetime",
-            }
-            for m in metrics
-        ]
-        return {"data": data}
-
-    def _account_insights(self, account_id: str, query: Mapping[str, str]) -> dict[str, Any]:
-        metrics = _metric_list(query)
-        unknown = [m for m in metrics if m not in ACCOUNT_METRICS]
-        if unknown:
-            raise ApiFailure(
-                400, 100, f"(#100) The value must be a valid insights metric: {unknown[0]}"
-            )
-        if query.get("period") != "day":
-            raise ApiFailure(400, 100, "(#100) period must be day")
-        try:
-            since = datetime.fromtimestamp(int(query["since"]), UTC).date()
-            until = datetime.fromtimestamp(int(query["until"]), UTC).date()
-        except (KeyError, ValueError):
-            raise ApiFailure(400, 100, "(#100) since and until must be unix times") from None
-        if (until - since).days > 30:
-            raise ApiFailure(
-                400,
-                100,
-                "(#100) There cannot be more than 30 days (2592000 s) between since and until",
-            )
-        days = self._data.daily.get(account_id, {})
-        span = [since + timedelta(days=i) for i in range((until - since).days)]
-        data = []
-        for metric in metrics:
-            values = [
-                {
-                    "value": _number(days[d][metric]),
-                    "end_time": f"{(d + timedelta(days=1)).isoformat()}T07:00:00+0000",
-                }
-                for d in span
-                if d in days
-            ]
-            data.append(
-                {
-                    "name": metric,
-                    "period": "day",
-                    "values": values,
-                    "title": metric.replace("_", " ").title(),
-                    "id": f"{account_id}/insights/{metric}/day",
-                }
-            )
-        return {"data": data}
 
     # -- paging and shape ------------------------------------------------------------------------
 
@@ -604,26 +493,6 @@ def encode(payload: Any) -> bytes:
 def _only(wanted: set[str]) -> Any:
     """A row converter keeping the fields a request asked for."""
     return lambda row: {k: v for k, v in row.items() if k in wanted}
-
-
-def _metric_list(query: Mapping[str, str]) -> list[str]:
-    metrics = list_param(query, "metric")
-    if not metrics:
-        raise ApiFailure(400, 100, "(#100) The parameter metric is required")
-    return metrics
-
-
-def _media_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["media_id"],
-        "caption": row["caption"],
-        "media_type": row["media_type"],
-        "media_product_type": row["media_product_type"],
-        "timestamp": row["timestamp"],
-        "permalink": row["permalink"],
-        "like_count": _number(row["like_count"]),
-        "comments_count": _number(row["comments_count"]),
-    }
 
 
 def _select(obj: Mapping[str, Any], fields: str | None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from insights import api_rows as rows_
-from insights import restatements, versions
+from insights import instagram_store, restatements, versions
 from insights.errors import IngestError, InsightsError
 from insights.fetch import (
     AdInsights,
@@ -81,6 +81,7 @@ def open_source(settings: Settings) -> Iterator[Source]:
                 tuple(api.ig_user_ids),
                 tuple(api.ad_account_ids),
                 first,
+                api.instagram.today,
             )
         return
     if settings.source != "graph":
@@ -174,13 +175,8 @@ def _fail(store: Store, run_id: int, message: str) -> None:
 def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> IngestResult:
     counts: dict[str, int] = {}
     with store.transaction() as cur:
-        counts["ig_accounts"] = store.upsert(
-            cur, "ig_accounts", rows_.to_table(fetched.ig_accounts, rows_.IG_ACCOUNT_SCHEMA)
-        )
-        counts["ig_media"] = store.upsert(cur, "ig_media", _media_table(fetched.ig_media))
-        counts["ig_account_daily"] = _replace_windows(
-            store, cur, "ig_account_daily", "account_id", fetched.ig_daily, rows_.IG_DAILY_SCHEMA
-        )
+        if fetched.instagram is not None:
+            counts.update(instagram_store.write(store, cur, fetched.instagram, fetched.ig_accounts))
         counts["ad_accounts"] = store.upsert(
             cur, "ad_accounts", rows_.to_table(fetched.ad_accounts, rows_.AD_ACCOUNT_SCHEMA)
         )
@@ -253,10 +249,6 @@ def _write_notes(cur: Any, run_id: int, fetched: Fetched) -> None:
             for seq, n in enumerate(fetched.notes, start=1)
         ],
     )
-
-
-def _media_table(media: list[dict[str, Any]]) -> pa.Table:
-    return rows_.to_table(media, rows_.IG_MEDIA_SCHEMA)
 
 
 def _replace_ad_insights(store: Store, cur: Any, fetched: Mapping[str, AdInsights]) -> int:

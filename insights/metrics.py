@@ -106,16 +106,45 @@ ORGANIC_METRICS: tuple[Metric, ...] = (
         help="Sum of each post's lifetime reach. People reached by several posts count "
         "once per post, so this is not unique reach.",
     ),
-    Metric("engagement", "Engagement", "count", help="Likes + comments + saves + shares."),
+    Metric(
+        "engagement",
+        "Engagement",
+        "count",
+        help="Interactions on the posts, as Instagram Insights counts them: likes, comments, "
+        "saves and shares, net of unlikes, unsaves and deleted comments (Meta's "
+        "total_interactions; the sum of the parts where Meta gave none).",
+    ),
     Metric(
         "engagement_rate",
         "Engagement rate",
         "percent",
-        "engagement",
+        "rated_engagement",
         "post_reach",
-        help="Engagement / post reach, over the posts of the period.",
+        help="Engagement / post reach, over the posts of the period that have insights.",
     ),
-    Metric("new_followers", "New followers", "count"),
+    Metric("new_followers", "New followers", "count", help="Meta's follower_count: 30 days."),
+    Metric(
+        "followers",
+        "Followers",
+        "count",
+        help="Followers at the last refresh of the period (a snapshot per refresh and day).",
+    ),
+    Metric(
+        "net_followers",
+        "Net follower growth",
+        "count",
+        help="Followers at the last snapshot of the period minus the last one before it "
+        "(or the first in it): follows minus unfollows. Empty until two refreshes on "
+        "different days.",
+    ),
+    Metric(
+        "reach",
+        "Reach",
+        "count",
+        help="Unique accounts reached in the period, as Meta counts them for the whole "
+        "period (summed over accounts). Shown only for the periods Meta was asked about "
+        "(the last 7 and 28 days and the periods before them).",
+    ),
     Metric(
         "daily_reach",
         "Daily reach (sum of days)",
@@ -123,6 +152,56 @@ ORGANIC_METRICS: tuple[Metric, ...] = (
         help="Account reach summed over days. Reach is not additive: a person reached "
         "on three days counts three times.",
     ),
+    Metric(
+        "account_views",
+        "Views",
+        "count",
+        help="Times the account's content was shown in the period (Meta's views, one total per "
+        "day, summed: views are counted each time, so the days add up).",
+    ),
+    Metric(
+        "profile_views", "Profile views", "count", help="Visits to the profile (per day, summed)."
+    ),
+    Metric(
+        "website_clicks",
+        "Website clicks",
+        "count",
+        help="Taps on the profile's website link (per day, summed).",
+    ),
+    Metric("stories", "Stories", "count", help="Stories published in the period."),
+    Metric(
+        "story_reach",
+        "Story reach (sum)",
+        "count",
+        help="Sum of each story's reach: people who saw several stories count once per story.",
+    ),
+)
+
+# Engagement of ONE post, in SQL (installed in the store as the macro post_engagement, used by
+# every query) and in Python. Meta defines total_interactions as "likes, saves, comments and
+# shares, minus unlikes, unsaves and deleted comments" (IG Media Insights reference) and it is
+# what Instagram Insights shows as Interactions; it also counts likes the owner hides, where
+# like_count is absent. Where Meta gave no total_interactions (posts before the business
+# conversion, CSV imports) the parts are summed, the likes insight standing in for a hidden
+# like_count. The README explains the choice.
+POST_ENGAGEMENT_SQL = (
+    "coalesce(total_interactions, coalesce(like_count, likes, 0) + coalesce(comments_count, 0)"
+    " + coalesce(saved, 0) + coalesce(shares, 0))"
+)
+SQL_MACROS = (
+    "CREATE OR REPLACE MACRO post_engagement(total_interactions, like_count, likes, "
+    f"comments_count, saved, shares) AS {POST_ENGAGEMENT_SQL}",
+)
+
+# the organic metrics the trend chart can draw per day, week or month (the others are figures
+# of a whole period: followers at its end, its unique reach, its stories)
+ORGANIC_TREND_KEYS = (
+    "posts",
+    "post_reach",
+    "engagement",
+    "engagement_rate",
+    "new_followers",
+    "daily_reach",
 )
 
 ALL_METRICS: dict[str, Metric] = {m.key: m for m in (*PAID_METRICS, *ORGANIC_METRICS)}
@@ -188,11 +267,20 @@ def change(current: float, previous: float) -> float:
     return ratio(current - previous, previous) if not math.isnan(current) else math.nan
 
 
-def engagement(likes: float, comments: float, saves: float, shares: float) -> float:
-    """Engagement = likes + comments + saves + shares (missing parts count as zero)."""
-    return float(
-        sum(
-            0 if v is None or (isinstance(v, float) and math.isnan(v)) else v
-            for v in (likes, comments, saves, shares)
-        )
-    )
+def post_engagement(
+    total_interactions: float | None,
+    like_count: float | None,
+    likes: float | None,
+    comments: float | None,
+    saves: float | None,
+    shares: float | None,
+) -> float:
+    """One post's engagement: the same rule as POST_ENGAGEMENT_SQL."""
+
+    def known(value: float | None) -> bool:
+        return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+    if known(total_interactions):
+        return float(total_interactions)  # type: ignore[arg-type]
+    liked = like_count if known(like_count) else likes
+    return float(sum(v for v in (liked, comments, saves, shares) if known(v)))  # type: ignore[misc]

@@ -43,14 +43,27 @@ def _u(expr: str, salt: int) -> str:
     return f"((hash({expr}, {salt}) % 1000003) / 1000003.0)"
 
 
+# columns of migration 0010 (pictures, watch time, insights state) the generated rows leave empty
+INSTAGRAM_EXTRA = (
+    "media_url",
+    "thumbnail_url",
+    "likes",
+    "reels_avg_watch_time_ms",
+    "reels_total_watch_time_ms",
+    "insights_read_at",
+    "insights_note",
+)
+
+
 def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> str:
     """The table's columns in order, without the import mark (generated rows are not
     imported) and the derived hashtags, for inserts that list their values by position."""
     names = cur.execute(
         "SELECT list(column_name ORDER BY ordinal_position) FROM information_schema.columns "
         "WHERE table_name = $t "
-        "AND column_name NOT IN ('import_id', 'hashtags', 'result_type', 'results')",
-        {"t": table},
+        "AND column_name NOT IN ('import_id', 'hashtags', 'result_type', 'results') "
+        "AND column_name NOT IN (SELECT unnest($instagram_extra))",
+        {"t": table, "instagram_extra": list(INSTAGRAM_EXTRA)},
     ).fetchone()
     assert names is not None
     return ", ".join(names[0])
@@ -189,6 +202,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
         cur.execute(
             f"""
             INSERT INTO ig_account_daily
+                (account_id, date, reach, views, follower_count, profile_views, website_clicks)
             SELECT (17841500000000000 + a)::VARCHAR, DATE '{first_day}' + CAST(d AS INTEGER),
                    CAST(2000 + 20000 * {_u("a * 1000 + d", s + 30)} AS BIGINT),
                    CAST(5000 + 50000 * {_u("a * 1000 + d", s + 31)} AS BIGINT),

@@ -140,6 +140,13 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "max_workers", "INSIGHTS_MAX_WORKERS", 4, "Parallel API calls for per-post insights.", int
     ),
+    SettingSpec(
+        "ig_history_days",
+        "INSIGHTS_IG_HISTORY_DAYS",
+        90,
+        "Days of Instagram account insights the first ingest reads (Meta keeps them 90 days).",
+        int,
+    ),
 )
 
 
@@ -163,6 +170,7 @@ class Settings:
     backoff_base_s: float = 1.0
     rate_limit_max_wait_s: float = 600.0
     max_workers: int = 4
+    ig_history_days: int = 90
     access_token: str | None = field(default=None, repr=False)
     app_secret: str | None = field(default=None, repr=False)
 

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from insights import metrics
 from insights.errors import StoreBusyError, StoreError
 
 # Tables of the data model; the only identifiers that write statements may name.
@@ -33,6 +34,10 @@ TABLES: dict[str, tuple[str, ...]] = {
     "ad_insights_daily": ("campaign_id", "date", "age", "gender"),
     "ingest_runs": ("run_id",),
     "sync_state": ("resource", "key"),
+    "ig_stories": ("story_id",),
+    "ig_follower_snapshots": ("account_id", "date"),
+    "ig_audience": ("account_id", "date", "breakdown", "key"),
+    "ig_account_reach": ("account_id", "since", "until"),
 }
 # Columns the store derives from others whenever a row is written (see the migrations):
 # table -> (column, the column it is derived from, the expression).
@@ -165,6 +170,8 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
             applied.append(version)
+        for statement in metrics.SQL_MACROS:  # metric definitions the queries call
+            con.execute(statement)
         return applied
 
     def schema_version(self) -> int:

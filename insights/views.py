@@ -62,7 +62,6 @@ def daily(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 def posts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every post published in the range under the filters, with its engagement rate."""
     frame = queries.run(cur, "posts_list", **filters.organic_params())
-    frame["engagement"] = frame[["likes", "comments", "saves", "shares"]].sum(axis=1)
     frame["engagement_rate"] = [
         metrics.ratio(e, r) for e, r in zip(frame["engagement"], frame["reach"], strict=True)
     ]

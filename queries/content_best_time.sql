@@ -10,12 +10,16 @@ WITH quarters AS (
         epoch(posted_at)::BIGINT // 900                  AS quarter,
         count(*)                                          AS posts,
         sum(coalesce(reach, 0))                           AS post_reach,
-        sum(coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
-            + coalesce(shares, 0))                        AS engagement
+        sum(post_engagement(total_interactions, like_count, likes, comments_count, saved,
+                            shares))                  AS engagement,
+        coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count,
+                                     saved, shares)) FILTER (WHERE reach IS NOT NULL), 0)
+                                                          AS rated_engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
     GROUP BY quarter
 ), local_quarters AS (
-    SELECT timezone($tz, to_timestamp(quarter * 900)) AS local_at, posts, post_reach, engagement
+    SELECT timezone($tz, to_timestamp(quarter * 900)) AS local_at, posts, post_reach, engagement,
+           rated_engagement
     FROM quarters
 )
 SELECT
@@ -23,6 +27,7 @@ SELECT
     hour(local_at)::INTEGER         AS hour,
     sum(posts)::BIGINT              AS posts,
     sum(post_reach)::BIGINT         AS post_reach,
-    sum(engagement)::BIGINT         AS engagement
+    sum(engagement)::BIGINT         AS engagement,
+    sum(rated_engagement)::BIGINT   AS rated_engagement
 FROM local_quarters
 GROUP BY ALL

@@ -6,12 +6,14 @@ WITH tagged AS (
     SELECT
         unnest(hashtags) AS hashtag,
         coalesce(reach, 0) AS reach,
-        coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
-            + coalesce(shares, 0) AS engagement
+        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)
+            AS engagement,
+        reach IS NOT NULL AS has_insights
     FROM organic_posts($since, $until, $account_ids, $media_types)
 )
 SELECT hashtag, count(*)::BIGINT AS posts, sum(reach)::BIGINT AS post_reach,
-       sum(engagement)::BIGINT AS engagement
+       sum(engagement)::BIGINT AS engagement,
+       coalesce(sum(engagement) FILTER (WHERE has_insights), 0)::BIGINT AS rated_engagement
 FROM tagged
 GROUP BY hashtag
 HAVING count(*) >= $min_posts

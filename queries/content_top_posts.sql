@@ -12,10 +12,10 @@ WITH posts AS (
         media_product_type,
         caption,
         permalink,
+        coalesce(thumbnail_url, media_url) AS picture,
         coalesce(reach, 0)::BIGINT AS reach,
         coalesce(views, 0)::BIGINT AS views,
-        (coalesce(like_count, 0) + coalesce(comments_count, 0) + coalesce(saved, 0)
-         + coalesce(shares, 0))::BIGINT AS engagement
+        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)::BIGINT AS engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
 ), ranked AS (
     SELECT *, CASE WHEN reach > 0 THEN engagement / reach END AS engagement_rate
@@ -32,6 +32,7 @@ SELECT
     r.media_product_type,
     r.caption,
     r.permalink,
+    r.picture,
     r.reach,
     r.views,
     r.engagement,

@@ -4,6 +4,7 @@
 SELECT
     date BETWEEN $since AND $until            AS current,
     coalesce(sum(reach), 0)::BIGINT           AS daily_reach,
+    coalesce(sum(views), 0)::BIGINT           AS account_views,
     coalesce(sum(follower_count), 0)::BIGINT  AS new_followers,
     coalesce(sum(profile_views), 0)::BIGINT   AS profile_views,
     coalesce(sum(website_clicks), 0)::BIGINT  AS website_clicks

@@ -9,7 +9,13 @@ SELECT
     coalesce(sum(like_count), 0)::BIGINT      AS likes,
     coalesce(sum(comments_count), 0)::BIGINT  AS comments,
     coalesce(sum(saved), 0)::BIGINT           AS saves,
-    coalesce(sum(shares), 0)::BIGINT          AS shares
+    coalesce(sum(shares), 0)::BIGINT          AS shares,
+    coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count, saved,
+                                 shares)), 0)::BIGINT AS engagement,
+    -- the engagement rate's numerator: only posts with insights (a reach) count
+    coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count, saved,
+                                 shares)) FILTER (WHERE reach IS NOT NULL), 0)::BIGINT
+                                              AS rated_engagement
 FROM ig_media
 WHERE ((posted_at >= timezone('UTC', $since::TIMESTAMP)
          AND posted_at < timezone('UTC', ($until + 1)::TIMESTAMP))

@@ -18,7 +18,12 @@ WITH daily AS (
            coalesce(sum(like_count), 0)::BIGINT AS likes,
            coalesce(sum(comments_count), 0)::BIGINT AS comments,
            coalesce(sum(saved), 0)::BIGINT AS saves,
-           coalesce(sum(shares), 0)::BIGINT AS shares
+           coalesce(sum(shares), 0)::BIGINT AS shares,
+           coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count,
+                                        saved, shares)), 0)::BIGINT AS engagement,
+           coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count,
+                                        saved, shares)) FILTER (WHERE reach IS NOT NULL), 0)::BIGINT
+               AS rated_engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
     GROUP BY period
 )
@@ -30,6 +35,8 @@ SELECT period,
        coalesce(posts.likes, 0) AS likes,
        coalesce(posts.comments, 0) AS comments,
        coalesce(posts.saves, 0) AS saves,
-       coalesce(posts.shares, 0) AS shares
+       coalesce(posts.shares, 0) AS shares,
+       coalesce(posts.engagement, 0) AS engagement,
+       coalesce(posts.rated_engagement, 0) AS rated_engagement
 FROM daily FULL OUTER JOIN posts USING (period)
 ORDER BY period

@@ -7,3 +7,7 @@ UNION ALL SELECT 'ig_account_daily', count(*), max(date)::TIMESTAMPTZ FROM ig_ac
 UNION ALL SELECT 'ad_accounts', count(*), max(updated_at) FROM ad_accounts
 UNION ALL SELECT 'ad_campaigns', count(*), max(updated_at) FROM ad_campaigns
 UNION ALL SELECT 'ad_insights_daily', count(*), max(date)::TIMESTAMPTZ FROM ad_insights_daily
+UNION ALL SELECT 'ig_stories', count(*), max(updated_at) FROM ig_stories
+UNION ALL SELECT 'ig_follower_snapshots', count(*), max(taken_at) FROM ig_follower_snapshots
+UNION ALL SELECT 'ig_audience', count(*), max(date)::TIMESTAMPTZ FROM ig_audience
+UNION ALL SELECT 'ig_account_reach', count(*), max(updated_at) FROM ig_account_reach

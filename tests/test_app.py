@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import re
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+import requests
 from streamlit.testing.v1 import AppTest
+
+from insights.demo_api import DEMO_TOKEN, DemoApi
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -116,6 +119,9 @@ def test_data_page_lists_runs_and_tables(app_env, raw, downloads):
     tables = at.dataframe[0].value
     counts = dict(zip(tables["table_name"], tables["row_count"], strict=True))
     for name, frame in raw.items():  # the demo files, read with pandas
+        if name == "ig_account_daily":  # the API keeps the last 90 days of them
+            last = date.fromisoformat(frame["date"].max())
+            frame = frame[frame["date"] >= (last - timedelta(days=89)).isoformat()]
         assert counts[name] == len(frame), name
     runs = at.dataframe[1].value
     assert runs["status"].iloc[0] == "succeeded"
@@ -219,8 +225,6 @@ def test_the_report_download_is_the_view_as_html(app_env, raw, demo_range, downl
 
 
 def test_data_page_warns_before_the_token_or_a_version_runs_out(app_env, monkeypatch):
-    from datetime import UTC, datetime
-
     expires = datetime.now(UTC) + timedelta(days=2, hours=3)
     with duckdb.connect(str(app_env)) as con:
         con.execute(
@@ -235,3 +239,71 @@ def test_data_page_warns_before_the_token_or_a_version_runs_out(app_env, monkeyp
     assert f"expires on {expires:%d %b %Y}" in warnings and "in 2 days" in warnings
     assert "Marketing API version v24.0 has ended" in warnings
     assert "INSIGHTS_ADS_API_VERSION=" in warnings
+
+
+def test_organic_cards_followers_unique_reach_and_stories(app_env, raw, demo_range):
+    followers = raw["ig_accounts"]["followers_count"].astype(int).sum()
+    last7 = _app(range="last_7")
+    assert not last7.exception
+    assert _metric(last7, "Followers") == f"{followers:,}"
+    assert _metric(last7, "Net follower growth") == "–"  # one snapshot: no growth known yet
+    # the unique reach of the last 7 days, as Meta answers for that whole window
+    daily = raw["ig_account_daily"]
+    since = (demo_range[1] - timedelta(days=6)).isoformat()
+    window = daily[daily["date"] >= since]
+    with DemoApi() as api:  # the unique reach Meta answers for that whole window
+        start = datetime.combine(date.fromisoformat(since), datetime.min.time(), tzinfo=UTC)
+        served = [
+            requests.get(
+                f"{api.base_url}/{account}/insights",
+                params={
+                    "metric": "reach",
+                    "metric_type": "total_value",
+                    "period": "day",
+                    "since": int(start.timestamp()),
+                    "until": int((start + timedelta(days=7)).timestamp()),
+                },
+                headers={"Authorization": f"Bearer {DEMO_TOKEN}"},
+                timeout=10,
+            ).json()["data"][0]["total_value"]["value"]
+            for account in api.ig_user_ids
+        ]
+    assert _metric(last7, "Reach") == f"{sum(served):,}"
+    for label, column in (
+        ("Views", "views"),
+        ("Profile views", "profile_views"),
+        ("Website clicks", "website_clicks"),
+    ):  # Meta's one-day total_value figures, summed over the days
+        assert _metric(last7, label) == f"{window[column].astype(int).sum():,}", label
+    daily_sum = window["reach"].astype(int).sum()
+    assert _metric(last7, "Daily reach (sum of days)") == f"{daily_sum:,}"
+    assert sum(served) < daily_sum
+    other = _app(range="custom", since=since, until=(demo_range[1] - timedelta(days=1)).isoformat())
+    assert _metric(other, "Reach") == "–"  # Meta was not asked for that window: no sum shown
+
+
+def test_a_partial_refresh_says_what_it_could_not_get(app_env):
+    from insights.graph import RetryPolicy
+    from insights.ingest import run_ingest
+    from insights.settings import Settings
+    from insights.store import Store
+    from tests.scripted_server import ScriptedServer
+
+    def ok(body):
+        return 200, body, {}
+
+    server = ScriptedServer()
+    server.script("/v21.0/7", ok({"id": "7", "username": "quiet", "followers_count": 40}))
+    for edge in ("media", "stories", "insights"):
+        server.script(f"/v21.0/7/{edge}", ok({"data": []}))
+    with server.running(), Store(app_env) as store:
+        settings = Settings(
+            source="graph", base_url=server.base_url, access_token="t", ig_user_ids=("7",)
+        )
+        run_ingest(store, settings, retry=RetryPolicy(max_retries=1, backoff_base_s=0.001))
+    at = AppTest.from_function(_data_page_script, default_timeout=60).run()
+    assert not at.exception
+    assert any("partial" in w.value and "no account insights" in w.value for w in at.warning)
+    notes = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert (notes["kind"] == "incomplete").any()
+    assert any("12 hours" in i.value for i in at.info)  # how often to refresh for stories

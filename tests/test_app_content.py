@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
+import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -88,3 +89,47 @@ def test_what_to_post_next_per_account(app_env, raw, demo_range):
     assert set(table["What"]) == {"Format", "Day and time", "Hashtag"}
     assert (table["90% low (%)"] <= table["Expected rate (%)"]).all()
     assert (table["Expected rate (%)"] <= table["90% high (%)"]).all()
+
+
+def test_pictures_stories_audience_and_watch_time(app_env, demo_store_file):
+    at = _open(range="last_7")
+    assert not at.exception
+    top = at.dataframe[0].value
+    assert top["Picture"].str.startswith("data:image/").all()  # the demo API's pictures
+    subheaders = [h.value for h in at.subheader]
+    assert {"Stories", "Audience", "Reels watch time"} <= set(subheaders)
+    with duckdb.connect(str(demo_store_file), read_only=True) as con:  # the same rows
+        last = con.execute("SELECT max(date) FROM ig_account_daily").fetchone()[0]
+        stories = con.execute(
+            "SELECT story_id, reach FROM ig_stories WHERE posted_at < $end",
+            {"end": datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC)},
+        ).df()
+        ages = con.execute(
+            "SELECT key, sum(followers) AS n FROM ig_audience WHERE breakdown = 'age' "
+            "GROUP BY 1 ORDER BY 2 DESC"
+        ).df()
+    table = next(d.value for d in at.dataframe if "Story id" in d.value.columns)
+    assert sorted(table["Story id"]) == sorted(stories["story_id"])
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Stories"] == f"{len(stories):,}"
+    assert shown["Story reach (sum)"] == f"{int(stories['reach'].sum()):,}"
+    with duckdb.connect(str(demo_store_file), read_only=True) as con:
+        hours = con.execute(
+            "SELECT sum(reels_total_watch_time_ms) / 3600000 FROM ig_media "
+            "WHERE media_product_type = 'REELS' AND posted_at >= $since AND posted_at < $end",
+            {
+                "since": datetime.combine(last - timedelta(days=6), time(0), tzinfo=UTC),
+                "end": datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC),
+            },
+        ).fetchone()[0]
+    assert shown["Total watch time"] == f"{hours:,.1f} h"
+    age = next(d.value for d in at.dataframe if "Age" in d.value.columns)
+    assert age["Age"].tolist() == ages["key"].head(10).tolist()
+    assert age["Followers"].tolist() == ages["n"].head(10).tolist()
+
+
+def test_a_hostile_picture_url_is_not_shown():
+    assert content.safe_picture("javascript:alert(1)") is None
+    assert content.safe_picture("file:///etc/passwd") is None
+    assert content.safe_picture(None) is None
+    assert content.safe_picture("https://scontent.cdninstagram.com/x.jpg").startswith("https")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from insights import content
+from insights import content, demo_instagram
 from insights.dashboard import Filters
 from insights.errors import QueryError
 from insights.store import Store
@@ -22,11 +22,18 @@ def store(demo_store_copy):
 
 @pytest.fixture
 def posts(raw) -> pd.DataFrame:
+    """The demo posts as the API serves them: posts from before the business conversion have no
+    insights (their engagement is their likes and comments, hidden like counts being read from
+    the post itself)."""
     media = raw["ig_media"].copy()
     media["at"] = pd.to_datetime(media["timestamp"], utc=True)
     for column in ("reach", "like_count", "comments_count", "saved", "shares"):
         media[column] = pd.to_numeric(media[column].replace("", "0")).astype(int)
+    converted = media.apply(demo_instagram.before_conversion, axis=1)
+    listed = media["like_count"] + media["comments_count"]
     media["engagement"] = media[["like_count", "comments_count", "saved", "shares"]].sum(axis=1)
+    media.loc[converted, "engagement"] = listed[converted]
+    media.loc[converted, ["reach", "saved", "shares"]] = 0
     return media
 
 
@@ -213,3 +220,20 @@ def test_a_short_history_recommends_nothing(tmp_path):
         found = content.recommendations(cur, filters, "UTC")
     assert found["dimension"].tolist() == ["too short"]
     assert found["posts"].iloc[0] == content.MIN_ACCOUNT_POSTS - 1
+
+
+def test_posts_without_insights_do_not_lift_the_engagement_rate(store, posts):
+    # the months before the third demo account became a business account (error 2108006)
+    since, until = date(2024, 12, 1), date(2025, 4, 30)
+    converted = posts.apply(demo_instagram.before_conversion, axis=1)
+    mine = _window(posts, since, until)
+    rated = mine[~converted.loc[mine.index]]
+    assert len(rated) < len(mine)  # some posts of the window have no insights
+    with store.cursor() as cur:
+        frame = content.formats(cur, Filters(since, until)).set_index(["dimension", "value"])
+    for media_type, group in rated.groupby("media_type"):
+        row = frame.loc[("media_type", media_type)]
+        assert row["posts"] == len(mine[mine["media_type"] == media_type])
+        assert row["engagement_rate"] == pytest.approx(
+            group["engagement"].sum() / group["reach"].sum()
+        )

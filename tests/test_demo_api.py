@@ -102,7 +102,7 @@ def test_carousel_views_fail_the_whole_request(api, raw):
 def test_account_insights_windows_and_end_times(api, raw):
     account = api.ig_user_ids[0]
     url = f"{api.base_url}/{account}/insights"
-    day0 = 1_748_736_000  # 2025-06-01T00:00:00Z
+    day0 = 1_793_491_200  # 2026-11-01T00:00:00Z, within the 90 days the API keeps
     body = requests.get(
         url,
         params={
@@ -115,9 +115,9 @@ def test_account_insights_windows_and_end_times(api, raw):
         timeout=10,
     ).json()
     reach = body["data"][0]["values"]
-    assert [v["end_time"] for v in reach] == [f"2025-06-0{d}T07:00:00+0000" for d in (2, 3, 4)]
+    assert [v["end_time"] for v in reach] == [f"2026-11-0{d}T07:00:00+0000" for d in (2, 3, 4)]
     daily = raw["ig_account_daily"]
-    expected = daily[(daily["account_id"] == account) & (daily["date"] == "2025-06-01")]
+    expected = daily[(daily["account_id"] == account) & (daily["date"] == "2026-11-01")]
     assert reach[0]["value"] == int(expected["reach"].iloc[0])
     too_long = requests.get(
         url,

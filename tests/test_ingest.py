@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import duckdb
 import pandas as pd
 import pytest
 
+from insights import demo_instagram
 from insights.demo_api import DemoApi
 from insights.errors import IngestError
 from insights.fetch import date_windows
@@ -80,20 +81,26 @@ def test_demo_ingest_equals_the_data_set(demo_store_file, raw):
 
     media = raw["ig_media"]
     assert _one(con, "SELECT count(*) FROM ig_media") == len(media)
-    for column in (
-        "like_count",
-        "comments_count",
-        "reach",
-        "saved",
-        "shares",
-        "views",
-        "total_interactions",
-    ):
+    # what the API serves: no insights for posts from before the business conversion, no
+    # like_count where likes are hidden, no views for carousels (the demo API's documented rules)
+    converted = media.apply(demo_instagram.before_conversion, axis=1)
+    hidden = media["media_id"].map(demo_instagram.likes_hidden)
+    with_insights = media[~converted]
+    assert converted.sum() > 0 and hidden.sum() > 0
+    # hidden like counts: left out of the listing, read from the post itself
+    assert _one(con, "SELECT count(like_count) FROM ig_media") == len(media)
+    assert _one(con, "SELECT sum(like_count) FROM ig_media") == _ints(media["like_count"])
+    assert _one(con, "SELECT sum(comments_count) FROM ig_media") == _ints(media["comments_count"])
+    for column in ("reach", "saved", "shares", "views", "total_interactions"):
         assert _one(con, f"SELECT coalesce(sum({column}), 0) FROM ig_media") == _ints(
-            media[column]
+            with_insights[column]
         ), column
-    missing_views = int((media["views"] == "").sum())
+    assert _one(con, "SELECT coalesce(sum(likes), 0) FROM ig_media") == _ints(
+        with_insights["like_count"]
+    )  # the likes insight, hidden or not
+    missing_views = int(((media["views"] == "") | converted).sum())
     assert _one(con, "SELECT count(*) FROM ig_media WHERE views IS NULL") == missing_views
+    assert _one(con, "SELECT count(*) FROM ig_media WHERE reach IS NULL") == converted.sum()
     first = media.iloc[0]
     posted = _one(
         con,
@@ -102,12 +109,19 @@ def test_demo_ingest_equals_the_data_set(demo_store_file, raw):
     )
     assert posted == first["timestamp"][:19]
 
+    # account insights: Meta keeps them 90 days, follower_count 30 days
     daily = raw["ig_account_daily"]
-    assert _one(con, "SELECT count(*) FROM ig_account_daily") == len(daily)
-    for column in ("reach", "views", "follower_count", "profile_views", "website_clicks"):
-        assert _one(con, f"SELECT sum({column}) FROM ig_account_daily") == _ints(daily[column]), (
+    last = date.fromisoformat(daily["date"].max())
+    kept = daily[daily["date"] >= (last - timedelta(days=89)).isoformat()]
+    assert _one(con, "SELECT count(*) FROM ig_account_daily") == len(kept) == 3 * 90
+    for column in ("reach", "views", "profile_views", "website_clicks"):
+        assert _one(con, f"SELECT sum({column}) FROM ig_account_daily") == _ints(kept[column]), (
             column
         )
+    recent = daily[daily["date"] >= (last - timedelta(days=29)).isoformat()]
+    assert _one(con, "SELECT sum(follower_count) FROM ig_account_daily") == _ints(
+        recent["follower_count"]
+    )
     assert _one(con, "SELECT count(*) FROM ig_accounts") == len(raw["ig_accounts"])
     runs = con.execute("SELECT status, rows_written, error FROM ingest_runs").fetchall()
     assert runs[-1][0] == "succeeded" and runs[-1][1] > len(ads) and runs[-1][2] is None

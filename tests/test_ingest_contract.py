@@ -60,6 +60,7 @@ def test_posts_listed_oldest_first_are_all_kept(server, tmp_path):
             _ok({"data": [{"name": "reach", "values": [{"value": 100}]}]}),
         )
     server.script("/v21.0/1/insights", _ok({"data": []}))
+    server.script("/v21.0/1/stories", _ok({"data": []}))
     with Store(tmp_path / "s.duckdb") as store:
         # the cutoff (2 May) is reached on the first page, but the list is oldest first
         run_ingest(

@@ -89,10 +89,11 @@ def test_restated_days_replace_instead_of_adding(tmp_path, demo_range):
         for epoch in (0, 1, 2):
             with DemoApi(access_token=TOKEN, restatement_epoch=epoch) as api:
                 options = (
-                    IngestOptions(since=demo_range[1] - timedelta(days=120))
+                    IngestOptions(since=demo_range[1] - timedelta(days=120), until=demo_range[1])
                     if epoch == 0
-                    else IngestOptions()
-                )  # later runs: incremental, lookback window only
+                    else IngestOptions(until=demo_range[1])
+                )  # later runs: incremental, lookback window only; until the demo's last day,
+                # so the Instagram days the demo world does not have yet are not asked for
                 run_ingest(store, _settings(api), retry=FAST, options=options)
                 with store.cursor() as cur:
                     assert _stored_totals(cur, first) == _served_totals(api, first), epoch

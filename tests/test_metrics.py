@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from insights import metrics
+from insights import dashboard, metrics
+from insights.store import Store
 
 
 def test_ratio_of_sums_not_mean_of_ratios():
@@ -65,10 +66,27 @@ def test_add_ratios_row_wise_with_zero_rows():
 
 
 def test_engagement_and_engagement_rate():
-    assert metrics.engagement(10, 2, 3, 1) == 16
-    assert metrics.engagement(10, None, float("nan"), 1) == 11
-    rate = metrics.kpis({"engagement": 16, "post_reach": 400}, metrics.ORGANIC_METRICS)
+    # Meta's total_interactions when given, even where like_count is hidden (None) ...
+    assert metrics.post_engagement(20, None, None, 2, 3, 1) == 20
+    # ... else the parts, the likes insight standing in for a hidden like_count
+    assert metrics.post_engagement(None, 10, 99, 2, 3, 1) == 16
+    assert metrics.post_engagement(float("nan"), None, 10, None, float("nan"), 1) == 11
+    rate = metrics.kpis({"rated_engagement": 16, "post_reach": 400}, metrics.ORGANIC_METRICS)
     assert rate["engagement_rate"] == pytest.approx(0.04)
+
+
+def test_the_sql_macro_and_the_python_rule_agree(tmp_path):
+    cases = [
+        (20, None, None, 2, 3, 1),
+        (None, 10, 99, 2, 3, 1),
+        (None, None, 10, None, None, 1),
+        (None, None, None, None, None, None),
+        (0, 5, 5, 5, 5, 5),
+    ]
+    with Store(tmp_path / "s.duckdb") as store, store.cursor() as cur:
+        for case in cases:
+            sql = cur.execute("SELECT post_engagement(?, ?, ?, ?, ?, ?)", list(case)).fetchone()
+            assert sql is not None and float(sql[0]) == metrics.post_engagement(*case), case
 
 
 def test_change_and_direction():
@@ -83,5 +101,6 @@ def test_every_ratio_names_existing_sums():
     keys = set(metrics.ALL_METRICS)
     for metric in metrics.ALL_METRICS.values():
         if metric.numerator:
-            assert metric.numerator in keys | {"engagement"}, metric.key
+            sums = keys | set(dashboard.PAID_SUMS) | set(dashboard.ORGANIC_SUMS)
+            assert metric.numerator in sums, metric.key
             assert metric.denominator in keys, metric.key

@@ -41,7 +41,8 @@ def render() -> None:
     st.title("Content")
     st.caption(
         f"Posts published {filters.since:%d %b %Y} – {filters.until:%d %b %Y} (UTC days). "
-        "Engagement = likes + comments + saves + shares; a rate over several posts is all "
+        "Engagement = Instagram's interactions (likes, comments, saves and shares, net of "
+        "unlikes and deletions, Meta's total_interactions); a rate over several posts is all "
         "their engagement / all their reach."
     )
     formats = context.frame(content.formats, filters)
@@ -56,6 +57,9 @@ def render() -> None:
     tz = _best_time(filters)
     _hashtags(filters)
     _next_posts(filters, tz)
+    _reels_watch_time(filters)
+    _stories(filters)
+    _audience(filters)
 
 
 def _top_posts(filters: dashboard.Filters) -> None:
@@ -72,6 +76,7 @@ def _top_posts(filters: dashboard.Filters) -> None:
     posts = context.frame(content.top_posts, filters, rank or "engagement_rate", limit)
     shown = pd.DataFrame(
         {
+            "Picture": posts["picture"],
             "Posted (UTC)": pd.to_datetime(posts["posted_at"], utc=True).dt.strftime(
                 "%Y-%m-%d %H:%M"
             ),
@@ -94,6 +99,7 @@ def _top_posts(filters: dashboard.Filters) -> None:
         hide_index=True,
         key="content_top_table",
         column_config={
+            "Picture": st.column_config.ImageColumn(width="small"),
             "Caption": st.column_config.TextColumn(width="medium"),
             "Reach": st.column_config.NumberColumn(format="localized"),
             "Engagement": st.column_config.NumberColumn(format="localized"),
@@ -213,11 +219,11 @@ def _hashtags(filters: dashboard.Filters) -> None:
         key="content_hashtag_chart",
         config={"displaylogo": False},
     )
-    shown = tags.rename(
+    shown = tags.drop(columns=["rated_engagement"]).rename(
         columns={
             "hashtag": "Hashtag",
             "posts": "Posts",
-            "post_reach": "Reach",
+            "post_reach": "Post reach (sum)",
             "engagement": "Engagement",
             "engagement_rate": "Engagement rate",
         }
@@ -229,7 +235,7 @@ def _hashtags(filters: dashboard.Filters) -> None:
         hide_index=True,
         key="content_hashtag_table",
         column_config={
-            "Reach": st.column_config.NumberColumn(format="localized"),
+            "Post reach (sum)": st.column_config.NumberColumn(format="localized"),
             "Engagement": st.column_config.NumberColumn(format="localized"),
             "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
         },
@@ -280,3 +286,118 @@ def _next_posts(filters: dashboard.Filters, tz: str) -> None:
     )
     st.dataframe(shown, hide_index=True, key="content_next")
     csv_download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
+
+
+def _reels_watch_time(filters: dashboard.Filters) -> None:
+    """Meta's Reels watch time over the reels of the period."""
+    watch = context.frame(content.reels_watch_time, filters).iloc[0]
+    if not watch["reels"]:
+        return
+    st.subheader("Reels watch time")
+    left, middle, right = st.columns(3)
+    left.metric("Reels", f"{watch['reels']:,.0f}", border=True)
+    middle.metric(
+        "Average watch time per view",
+        "–" if pd.isna(watch["average_s"]) else f"{watch['average_s']:,.1f} s",
+        help="Total watch time / views over the reels that have Meta's watch time "
+        "(ig_reels_video_view_total_time).",
+        border=True,
+    )
+    right.metric("Total watch time", f"{watch['total_hours']:,.1f} h", border=True)
+    if watch["reels_with_watch_time"] < watch["reels"]:
+        st.caption(
+            f"{watch['reels'] - watch['reels_with_watch_time']:,.0f} reels have no watch time "
+            "from Meta (posted before the business conversion, or not read yet)."
+        )
+
+
+def _stories(filters: dashboard.Filters) -> None:
+    """The stories of the period, as read while they lived."""
+    st.subheader("Stories")
+    frame = context.frame(content.stories, filters)
+    if frame.empty:
+        st.info(
+            "No story in this period. Stories can only be read for 24 hours after they are "
+            "posted: refresh at least every 12 hours to keep every story."
+        )
+        return
+    summary = content.story_summary(frame)
+    cards = st.columns(4)
+    cards[0].metric("Stories", f"{summary['stories']:,.0f}", border=True)
+    cards[1].metric(
+        "Story reach (sum)",
+        f"{summary['reach']:,.0f}",
+        help="Each story's reach, summed: a person who saw several stories counts several times.",
+        border=True,
+    )
+    cards[2].metric("Replies", f"{summary['replies']:,.0f}", border=True)
+    cards[3].metric(
+        "Exit rate",
+        "–" if pd.isna(summary["exit_rate"]) else f"{summary['exit_rate'] * 100:.1f}%",
+        help="Exits / reach over the stories with navigation figures.",
+        border=True,
+    )
+    if summary["with_insights"] < summary["stories"]:
+        st.caption(
+            f"{summary['stories'] - summary['with_insights']:,.0f} stories have no insights: "
+            "Meta gives none below 5 viewers."
+        )
+    shown = pd.DataFrame(
+        {
+            "Picture": frame["picture"],
+            "Posted (UTC)": pd.to_datetime(frame["posted_at"], utc=True).dt.strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "Account": frame["account"],
+            "Reach": frame["reach"],
+            "Views": frame["views"],
+            "Replies": frame["replies"],
+            "Taps forward": frame["taps_forward"],
+            "Taps back": frame["taps_back"],
+            "Exits": frame["exits"],
+            "Swipes away": frame["swipes_forward"],
+            "Note": frame["insights_note"].fillna(""),
+            "Story id": frame["story_id"],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="content_stories_table",
+        column_config={"Picture": st.column_config.ImageColumn(width="small")},
+    )
+    csv_download("Download stories (CSV)", shown, "stories.csv", "content_stories_csv")
+
+
+AUDIENCE_TITLES = {"age": "Age", "gender": "Gender", "country": "Country", "city": "City"}
+GENDERS = {"F": "Female", "M": "Male", "U": "Unknown"}
+
+
+def _audience(filters: dashboard.Filters) -> None:
+    """Who follows the accounts (Meta's follower demographics, as last read)."""
+    st.subheader("Audience")
+    frame = context.frame(content.audience, filters)
+    if frame.empty:
+        st.info("No follower demographics yet: Meta gives them for accounts of 100+ followers.")
+        return
+    st.caption(f"Followers as Meta reported them on {frame['read_on'].max():%d %b %Y}.")
+    columns = st.columns(4)
+    for column, (breakdown, title) in zip(columns, AUDIENCE_TITLES.items(), strict=True):
+        part = frame[frame["breakdown"] == breakdown].head(10)
+        labels = (
+            part["key"].map(GENDERS).fillna(part["key"]) if breakdown == "gender" else part["key"]
+        )
+        column.markdown(f"**{title}**")
+        column.dataframe(
+            pd.DataFrame(
+                {
+                    title: labels,
+                    "Followers": part["followers"],
+                    "Share (%)": (part["share"] * 100).round(1),
+                }
+            ),
+            hide_index=True,
+            key=f"audience_{breakdown}",
+        )
+    shown = frame[["breakdown", "key", "followers", "share"]]
+    csv_download("Download audience (CSV)", shown, "audience.csv", "content_audience_csv")

@@ -32,6 +32,7 @@ def render() -> None:
         f"Source: {source}. Store: `{store.path}` ({store.path.stat().st_size / 1e6:,.1f} MB)."
     )
     _api_access(store, settings)
+    st.info(STORY_ADVICE, icon=":material/schedule:")
     with store.cursor() as cur:
         freshness = queries.run(cur, "table_freshness")
         runs = queries.run(cur, "ingest_runs", limit=20)
@@ -68,6 +69,49 @@ def render() -> None:
         },
     )
     csv_download("Download refresh log (CSV)", runs, "ingest_runs.csv", "runs_csv")
+    _last_notes(store, runs)
+
+
+STORY_ADVICE = (
+    "Instagram stories leave the API 24 hours after they are posted, with their insights: "
+    "refresh at least every 12 hours to catch every story (a story first read after a day is "
+    "lost for good). Stories already read stay in the store."
+)
+
+
+def _last_notes(store: Store, runs: pd.DataFrame) -> None:
+    """What the last refresh skipped or could not get, and why (a partial run says so)."""
+    with store.cursor() as cur:
+        notes = queries.run(cur, "ingest_notes_last")
+    st.subheader("What the last refresh could not get")
+    last = runs.iloc[0]
+    if last["status"] == "partial":
+        missing = notes[notes["kind"] == "incomplete"]["message"].head(5).tolist()
+        st.warning(
+            "The last refresh was partial: some of what it asked for did not come. "
+            + " ".join(missing),
+            icon=":material/warning:",
+        )
+    if notes.empty:
+        st.caption(
+            "The last refresh failed and saved nothing: its error is in the table above."
+            if last["status"] == "failed"
+            else "Nothing: the last refresh got everything it asked for."
+        )
+        return
+    st.dataframe(
+        notes,
+        hide_index=True,
+        key="notes_table",
+        column_config={
+            "run_id": "Run",
+            "kind": "What",
+            "source": "Source",
+            "object_id": "Account, post or story",
+            "message": st.column_config.TextColumn("Why", width="large"),
+        },
+    )
+    csv_download("Download the notes (CSV)", notes, "ingest_notes.csv", "notes_csv")
 
 
 def _imports(store: Store) -> None:

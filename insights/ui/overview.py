@@ -40,6 +40,7 @@ def render() -> None:
     kpis = context.frame(dashboard.kpi_table, filters)
     _kpi_cards(kpis, "paid", "Paid (Meta ads)")
     _kpi_cards(kpis, "organic", "Organic (Instagram)")
+    _followers(filters)
     kpi_col, report_col = st.columns([1, 1])
     with kpi_col:
         csv_download(
@@ -118,6 +119,26 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
         st.caption("Nothing in this period under the current filters.")
 
 
+def _followers(filters: dashboard.Filters) -> None:
+    """Followers over the period, from the snapshot each refresh keeps."""
+    history = context.frame(dashboard.follower_history, filters)
+    if history.empty:
+        return
+    with st.expander("Followers over time", expanded=len(history) > 1):
+        if len(history) < 2:
+            st.caption(
+                "One snapshot so far: Meta gives only today's follower count, so the history "
+                "grows by one point a day with each refresh."
+            )
+        st.line_chart(history, x="date", y="followers", height=220)
+        csv_download(
+            "Download followers (CSV)",
+            history,
+            f"followers_{filters.since}_{filters.until}.csv",
+            "followers_csv",
+        )
+
+
 def _trend(filters: dashboard.Filters) -> None:
     st.subheader("Trend")
     paid_col, organic_col, grain_col, smooth_col = st.columns([3, 3, 3, 2])
@@ -130,7 +151,7 @@ def _trend(filters: dashboard.Filters) -> None:
     )
     organic_key = organic_col.selectbox(
         "Organic metric",
-        [m.key for m in metrics.ORGANIC_METRICS],
+        list(metrics.ORGANIC_TREND_KEYS),
         key="trend_organic",
         index=2,  # engagement
         format_func=label.__getitem__,
