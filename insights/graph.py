@@ -284,11 +284,6 @@ class GraphClient:
         pages = 0
         while True:
             pages += 1
-            if pages > self.retry.max_pages:
-                raise ApiError(
-                    f"The API kept sending next pages for {self._describe(path)} "
-                    f"({self.retry.max_pages:,} pages); stopped. Try again later."
-                )
             data = body.get("data")
             if not isinstance(data, list):
                 raise ApiError(f"The API answered {self._describe(path)} without a data list.")
@@ -296,6 +291,11 @@ class GraphClient:
             next_url = (body.get("paging") or {}).get("next")
             if not next_url:
                 return
+            if pages >= self.retry.max_pages:
+                raise ApiError(
+                    f"The API kept sending next pages for {self._describe(path)} "
+                    f"({self.retry.max_pages:,} pages); stopped. Try again later."
+                )
             if next_url in seen:
                 raise ApiError(
                     f"The API sent the same next page twice for {self._describe(path)}; "

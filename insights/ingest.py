@@ -9,6 +9,10 @@ before the last stored day and REPLACES those rows, so totals always equal what 
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +23,7 @@ import pyarrow as pa
 
 from insights import api_rows as rows_
 from insights import instagram_store, restatements, versions
-from insights.errors import IngestError, InsightsError
+from insights.errors import ApiError, IngestCancelled, IngestError, InsightsError
 from insights.fetch import (
     AdInsights,
     Fetched,
@@ -34,6 +38,8 @@ from insights.fetch import (
 from insights.graph import GraphClient, RetryPolicy, mask_secrets
 from insights.settings import Settings
 from insights.store import Store
+
+log = logging.getLogger(__name__)
 
 __all__ = [  # the run, and what its callers pass and receive
     "IngestOptions",
@@ -115,9 +121,12 @@ def run_ingest(
     options: IngestOptions | None = None,
     progress: ProgressCallback | None = None,
     retry: RetryPolicy | None = None,
+    cancel: threading.Event | None = None,
 ) -> IngestResult:
-    """One whole ingest run: fetch, then write in one transaction; recorded in ingest_runs."""
+    """One whole ingest run: fetch, then write in one transaction; recorded in ingest_runs.
+    Setting `cancel` stops it (requests in flight included) with the store as it was."""
     options = options or IngestOptions()
+    deadline = time.monotonic() + settings.run_deadline_s
     run_id = store.start_run(settings.source)
     token: str | None = settings.access_token
     try:
@@ -130,6 +139,7 @@ def run_ingest(
                 max_retries=settings.max_retries,
                 backoff_base_s=settings.backoff_base_s,
                 rate_limit_max_wait_s=settings.rate_limit_max_wait_s,
+                max_response_bytes=settings.max_response_mb << 20,
             )
             urls = settings.with_(base_url=source.base_url)
 
@@ -142,10 +152,12 @@ def run_ingest(
                     on_wait=lambda why, s: reporter.say(f"Waiting {s:.0f} s ({why})", s),
                     app_secret=settings.app_secret if source.name != "demo" else None,
                     api=api,
+                    deadline=deadline,
                 )
 
             ig_client = client_for(versions.INSTAGRAM, urls.api_url("instagram"))
             ads_client = client_for(versions.ADS, urls.api_url("ads"))
+            stop_watching = _cancel_on(cancel, (ig_client, ads_client))
             try:
                 fetcher = Fetcher(ig_client, store, settings, options, source, reporter, ads_client)
                 fetched = fetcher.fetch()
@@ -153,23 +165,63 @@ def run_ingest(
                 result = _write(store, run_id, fetched, source)
                 result.requests_made = ig_client.requests_made + ads_client.requests_made
             finally:
+                stop_watching()
                 ig_client.close()
                 ads_client.close()
     except InsightsError as exc:
         message = mask_secrets(str(exc), token, settings.app_secret)
-        _fail(store, run_id, message)
-        raise type(exc)(message) from None
+        _fail(store, run_id, message, "cancelled" if isinstance(exc, IngestCancelled) else "failed")
+        _log_failure(run_id, exc, token, settings.app_secret)
+        raise _masked(exc, message) from (exc if message == str(exc) else None)
     except Exception as exc:
         message = mask_secrets(f"The ingest failed unexpectedly: {exc}", token, settings.app_secret)
         _fail(store, run_id, message)
+        _log_failure(run_id, exc, token, settings.app_secret)
         raise IngestError(message) from None
     reporter.emit(Progress(1.0, f"Done: {result.total_rows:,} rows saved", result.total_rows))
     return result
 
 
-def _fail(store: Store, run_id: int, message: str) -> None:
+def _cancel_on(event: threading.Event | None, clients: tuple[GraphClient, ...]) -> Any:
+    """Cancel the clients when `event` is set; returns the function that stops watching."""
+    if event is None:
+        return lambda: None
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if event.wait(0.2):
+                for client in clients:
+                    client.cancel()
+                return
+
+    thread = threading.Thread(target=watch, name="ingest-cancel", daemon=True)
+    thread.start()
+    return done.set
+
+
+def _masked(exc: InsightsError, message: str) -> InsightsError:
+    """The same error with its message masked: an API error keeps its code and subcode."""
+    if isinstance(exc, ApiError):
+        return type(exc)(
+            message,
+            code=exc.code,
+            subcode=exc.subcode,
+            status=exc.status,
+            transient=exc.transient,
+        )
+    return type(exc)(message)
+
+
+def _log_failure(run_id: int, exc: BaseException, *secrets: str | None) -> None:
+    """The operator's log gets the whole traceback, secrets masked; the user one sentence."""
+    trace = "".join(traceback.format_exception(exc))
+    log.error("ingest run %s failed:\n%s", run_id, mask_secrets(trace, *secrets))
+
+
+def _fail(store: Store, run_id: int, message: str, status: str = "failed") -> None:
     with store.cursor() as cur:
-        store.finish_run(cur, run_id, "failed", 0, message)
+        store.finish_run(cur, run_id, status, 0, message)
 
 
 def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> IngestResult:

@@ -35,6 +35,7 @@ class IngestJob:
         self._store = store
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
         self._snapshot = JobSnapshot(running=False)
 
     def start(self, settings: Settings, options: IngestOptions | None = None) -> bool:
@@ -43,11 +44,28 @@ class IngestJob:
             if self._snapshot.running:
                 return False
             self._snapshot = JobSnapshot(running=True, progress=Progress(0.0, "Starting"))
+            self._cancel = threading.Event()
             self._thread = threading.Thread(
                 target=self._run, args=(settings, options), name="insights-ingest", daemon=True
             )
             self._thread.start()
         return True
+
+    def cancel(self) -> bool:
+        """Stop the running ingest (its requests in flight too); the store stays as it was.
+        False when none is running."""
+        with self._lock:
+            if not self._snapshot.running:
+                return False
+            self._cancel.set()
+            self._snapshot = JobSnapshot(
+                running=True, progress=Progress(self._fraction(), "Cancelling")
+            )
+        return True
+
+    def _fraction(self) -> float:
+        progress = self._snapshot.progress
+        return progress.fraction if progress else 0.0
 
     def snapshot(self) -> JobSnapshot:
         with self._lock:
@@ -62,13 +80,20 @@ class IngestJob:
 
     def _on_progress(self, event: Progress) -> None:
         with self._lock:
-            self._snapshot = JobSnapshot(running=True, progress=event)
+            if not self._cancel.is_set():  # "Cancelling" stays until the run has ended
+                self._snapshot = JobSnapshot(running=True, progress=event)
 
     def _run(self, settings: Settings, options: IngestOptions | None) -> None:
         error: str | None = None
         result: IngestResult | None = None
         try:
-            result = run_ingest(self._store, settings, options=options, progress=self._on_progress)
+            result = run_ingest(
+                self._store,
+                settings,
+                options=options,
+                progress=self._on_progress,
+                cancel=self._cancel,
+            )
         except InsightsError as exc:
             error = str(exc)
         except Exception as exc:  # the thread must always end in a readable state

@@ -147,6 +147,20 @@ SPECS: tuple[SettingSpec, ...] = (
         "Days of Instagram account insights the first ingest reads (Meta keeps them 90 days).",
         int,
     ),
+    SettingSpec(
+        "run_deadline_s",
+        "INSIGHTS_RUN_DEADLINE",
+        14_400.0,
+        "Most seconds one ingest may take before it stops (nothing saved).",
+        float,
+    ),
+    SettingSpec(
+        "max_response_mb",
+        "INSIGHTS_MAX_RESPONSE_MB",
+        64,
+        "Largest API answer accepted, in MB, compressed or decompressed.",
+        int,
+    ),
 )
 
 
@@ -171,6 +185,8 @@ class Settings:
     rate_limit_max_wait_s: float = 600.0
     max_workers: int = 4
     ig_history_days: int = 90
+    run_deadline_s: float = 14_400.0
+    max_response_mb: int = 64
     access_token: str | None = field(default=None, repr=False)
     app_secret: str | None = field(default=None, repr=False)
 

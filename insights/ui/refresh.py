@@ -58,6 +58,13 @@ def _live_progress() -> None:
             min(max(progress.fraction, 0.0), 1.0) if progress else 0.0,
             text=progress.message if progress else "Starting",
         )
+        if st.button(
+            "Cancel refresh",
+            key="cancel_refresh",
+            width="stretch",
+            help="Stop this refresh; nothing it fetched is saved.",
+        ):
+            job.cancel()
         return
     st.rerun(scope="app")  # the ingest ended: redraw every figure (and this panel) anew
 
