@@ -7,7 +7,7 @@ fields become NULL (or 0 for delivery counts, since the API omits zero rows and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +20,8 @@ from insights.objectives import ResultType, result_type_for
 
 MONEY = pa.decimal128(18, 2)
 CENT = Decimal("0.01")
+BIGGEST_INT = 2**63 - 1  # BIGINT
+BIGGEST_MONEY = Decimal(10) ** 16  # DECIMAL(18, 2) holds 16 digits before the point
 
 IG_ACCOUNT_SCHEMA = pa.schema(
     [
@@ -119,16 +121,42 @@ def parse_int(value: Any, what: str) -> int | None:
     if isinstance(value, bool):
         raise IngestError(f"The API sent {what} = {value!r}, which is not a number.")
     if isinstance(value, int):
-        return value
+        return _in_range(value, value, what)
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         raise IngestError(
             f"The API sent {what} = {str(value)[:40]!r}, which is not a number."
         ) from None
+    if not number.is_finite():
+        raise IngestError(f"The API sent {what} = {str(value)[:40]!r}, which is not a number.")
     if number != number.to_integral_value():
         raise IngestError(f"The API sent {what} = {value!r}, which is not a whole number.")
-    return int(number)
+    return _in_range(int(number), value, what)
+
+
+def _in_range(number: int, value: Any, what: str) -> int:
+    if not -BIGGEST_INT <= number <= BIGGEST_INT:
+        raise IngestError(
+            f"The API sent {what} = {str(value)[:40]!r}, which is too large to store."
+        )
+    return number
+
+
+def parse_count(value: Any, what: str) -> int | None:
+    """A count (impressions, clicks, purchases ...): a whole number, never negative."""
+    number = parse_int(value, what)
+    if number is not None and number < 0:
+        raise IngestError(f"The API sent {what} = {value!r}, a negative count.")
+    return number
+
+
+def parse_amount(value: Any, what: str) -> Decimal | None:
+    """Money that cannot be negative (spend, conversion value)."""
+    number = parse_money(value, what)
+    if number is not None and number < 0:
+        raise IngestError(f"The API sent {what} = {value!r}, a negative amount.")
+    return number
 
 
 def parse_money(value: Any, what: str) -> Decimal | None:
@@ -145,6 +173,10 @@ def parse_money(value: Any, what: str) -> Decimal | None:
         ) from None
     if not number.is_finite():
         raise IngestError(f"The API sent {what} = {value!r}, which is not an amount.")
+    if abs(number) >= BIGGEST_MONEY:
+        raise IngestError(
+            f"The API sent {what} = {str(value)[:40]!r}, which is too large to store."
+        )
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -293,6 +325,8 @@ def campaign_row(
     obj: Mapping[str, Any], ad_account_id: str, now: datetime, offset: int = 100
 ) -> dict[str, Any]:
     """A campaign object; budgets divided by the account currency's offset."""
+    if not obj.get("id"):
+        raise IngestError(f"The API sent a campaign without an id ({str(obj)[:80]}).")
     result = result_type_for(obj.get("objective"))
     return {
         "campaign_id": str(obj["id"]),
@@ -358,22 +392,26 @@ def ad_insight_row(
     conversions = action_value(obj.get("actions"), action_type, "actions")
     value = action_value(obj.get("action_values"), action_type, "action_values")
     source = _result_source(obj, result_types or {}, action_type)
-    results = None if source is None else (parse_int(source[0], source[1]) or 0)
-    return {
-        "ad_account_id": ad_account_id,
-        "campaign_id": str(campaign),
-        "date": parse_date(obj.get("date_start"), "date_start"),
-        "age": str(obj.get("age") or "unknown"),
-        "gender": str(obj.get("gender") or "unknown"),
-        "spend": parse_money(obj.get("spend"), "spend") or Decimal("0.00"),
-        "impressions": parse_int(obj.get("impressions"), "impressions") or 0,
-        "reach": parse_int(obj.get("reach"), "reach"),
-        "clicks": parse_int(obj.get("clicks"), "clicks") or 0,
-        "link_clicks": parse_int(obj.get("inline_link_clicks"), "inline_link_clicks") or 0,
-        "conversions": parse_int(conversions, f"actions[{action_type}]") or 0,
-        "conversion_value": parse_money(value, f"action_values[{action_type}]") or Decimal("0.00"),
-        "results": results,
-    }
+    day = parse_date(obj.get("date_start"), "date_start")
+    try:
+        return {
+            "ad_account_id": ad_account_id,
+            "campaign_id": str(campaign),
+            "date": day,
+            "age": str(obj.get("age") or "unknown"),
+            "gender": str(obj.get("gender") or "unknown"),
+            "spend": parse_amount(obj.get("spend"), "spend") or Decimal("0.00"),
+            "impressions": parse_count(obj.get("impressions"), "impressions") or 0,
+            "reach": parse_count(obj.get("reach"), "reach"),
+            "clicks": parse_count(obj.get("clicks"), "clicks") or 0,
+            "link_clicks": parse_count(obj.get("inline_link_clicks"), "inline_link_clicks") or 0,
+            "conversions": parse_count(conversions, f"actions[{action_type}]") or 0,
+            "conversion_value": parse_amount(value, f"action_values[{action_type}]")
+            or Decimal("0.00"),
+            "results": None if source is None else (parse_count(source[0], source[1]) or 0),
+        }
+    except IngestError as exc:
+        raise IngestError(f"{exc} (campaign {campaign}, {day})") from None
 
 
 class _Unusual(Exception):
@@ -385,18 +423,29 @@ def ad_insights_table(
     ad_account_id: str,
     action_type: str,
     result_types: ResultTypes | None = None,
+    on_bad: Callable[[str], None] | None = None,
 ) -> pa.Table:
     """A page of ad insight rows as an Arrow table: exactly what `ad_insight_row` gives row by
     row, converted column by column in Arrow when every value has the usual shape (numbers as
     decimal strings, ISO dates, lists of actions). Anything else goes through `ad_insight_row`,
     which accepts the same variants and names the value it refuses. `result_types`: each
-    campaign's result type (else the row's `objective` decides)."""
+    campaign's result type (else the row's `objective` decides). `on_bad`: told of each row
+    with a value that cannot be right (negative, too large), which is then left out; without
+    it such a row fails the page."""
     types = result_types or {}
     try:
         return _ad_insights_columns(objs, ad_account_id, action_type, types)
     except (_Unusual, pa.ArrowException, TypeError, ValueError, AttributeError, KeyError):
-        rows = [ad_insight_row(obj, ad_account_id, action_type, types) for obj in objs]
-        return to_table(rows, AD_INSIGHTS_SCHEMA)
+        pass
+    rows = []
+    for obj in objs:
+        try:
+            rows.append(ad_insight_row(obj, ad_account_id, action_type, types))
+        except IngestError as exc:
+            if on_bad is None:
+                raise
+            on_bad(str(exc))  # that row is left out, and said so
+    return to_table(rows, AD_INSIGHTS_SCHEMA)
 
 
 def _ad_insights_columns(
@@ -481,7 +530,23 @@ def _ad_insights_columns(
         "conversion_value": _money_column(value).fill_null(Decimal("0.00")),
         "results": pc.if_else(known, result_counts, pa.scalar(None, pa.int64())),
     }
+    for name in _NOT_NEGATIVE:  # a negative figure: the row parser names and refuses it
+        lowest = pc.min(columns[name]).as_py()
+        if lowest is not None and lowest < 0:
+            raise _Unusual
     return pa.table(columns, schema=AD_INSIGHTS_SCHEMA)
+
+
+_NOT_NEGATIVE = (
+    "spend",
+    "impressions",
+    "reach",
+    "clicks",
+    "link_clicks",
+    "conversions",
+    "conversion_value",
+    "results",
+)
 
 
 def _int_column(values: list[Any]) -> pa.Array:

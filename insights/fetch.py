@@ -243,16 +243,30 @@ class Fetcher:
         return max(since, floor)
 
     def _last_date(self, sql: str, key: str) -> date | None:
+        """The newest stored day of a key, never later than the run's last day."""
         with self.store.cursor() as cur:
             row = cur.execute(sql, {"key": key}).fetchone()
-        return row[0] if row and row[0] is not None else None
+        return min(row[0], self.until) if row and row[0] is not None else None
 
     # -- Ads -------------------------------------------------------------------------------------
 
     def _ads(self, ad_account_id: str) -> None:
         last_day = self._last_date(
-            "SELECT max(date) FROM ad_insights_daily WHERE ad_account_id = $key", ad_account_id
+            # the API's own rows only: an imported row (a future date, say) must not move the
+            # window the API is asked for
+            "SELECT max(date) FROM ad_insights_daily WHERE ad_account_id = $key "
+            "AND import_id IS NULL",
+            ad_account_id,
         )
-        AdsFetcher(self.ads_client, self.settings, self.report, self.out, self.now).fetch(
-            ad_account_id, self._since(last_day), self.until
-        )
+        AdsFetcher(
+            self.ads_client, self.settings, self.report, self.out, self.now, self._stored_spend
+        ).fetch(ad_account_id, self._since(last_day), self.until)
+
+    def _stored_spend(self, ad_account_id: str, since: date, until: date) -> bool:
+        with self.store.cursor() as cur:
+            row = cur.execute(
+                "SELECT count(*) FROM ad_insights_daily WHERE ad_account_id = $key "
+                "AND import_id IS NULL AND spend > 0 AND date BETWEEN $since AND $until",
+                {"key": ad_account_id, "since": since, "until": until},
+            ).fetchone()
+        return bool(row and row[0])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -57,6 +57,7 @@ ASYNC_WINDOW_DAYS = 93  # ... of at most a quarter each
 PAGE_LIMITS = (500, 100, 25)  # smaller pages when a one-day window is still too much
 NOT_VISIBLE_POLLS = 10  # a new report answering 100/33 is polled again this many times
 JOB_ATTEMPTS = 2  # a failed report is submitted this many times before it is split
+MAX_BAD_NOTES = 20  # rows with impossible values named one by one, then counted
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,11 @@ class AdsFetcher:
         reporter: Reporter,
         out: Fetched,
         now: datetime,
+        stored_spend: Callable[[str, date, date], bool] = lambda *_: False,
     ) -> None:
+        """`stored_spend(account, since, until)`: whether the store holds API-written spend
+        of the account in those days (to notice a range that came back empty)."""
+        self.stored_spend = stored_spend
         self.client = client
         self.settings = settings
         self.report = reporter
@@ -138,9 +143,11 @@ class AdsFetcher:
         listed: list[tuple[dict[str, Any], Mapping[str, Any]]] = []
         params = {"fields": CAMPAIGN_FIELDS, "effective_status": json.dumps(EVERY_STATUS)}
         for page in self.client.pages(f"{act}/campaigns", {**params, "limit": 100}):
-            listed.extend(
-                (rows_.campaign_row(obj, ad_account_id, self.now, offset), obj) for obj in page
-            )
+            for obj in page:
+                try:
+                    listed.append((rows_.campaign_row(obj, ad_account_id, self.now, offset), obj))
+                except IngestError as exc:
+                    self.out.note("ads", ad_account_id, "incomplete", f"{exc} It was left out.")
         campaigns = [row for row, _ in listed]
         self.out.campaigns.extend(campaigns)
         self.report.step(f"Ads {act}: {len(campaigns)} campaigns", rows=len(campaigns))
@@ -176,9 +183,32 @@ class AdsFetcher:
             pc.less_equal(table["date"], pa.scalar(until, pa.date32())),
         )
         table = table.filter(inside).sort_by([("date", "ascending"), ("campaign_id", "ascending")])
+        table = _without_repeats(table)
         answered = set(pc.unique(table["campaign_id"]).to_pylist())
         still_listed = {c["campaign_id"] for c in campaigns if c["status"] != "DELETED"}
         replace = frozenset(answered | still_listed | set(deleted))
+        if not table.num_rows and self.stored_spend(ad_account_id, since, until):
+            # a whole range that held delivery came back empty: more likely a lost permission
+            # or a broken answer than spend undone; keep what is stored and say so
+            replace = frozenset()
+            self.out.note(
+                "ads",
+                ad_account_id,
+                "incomplete",
+                f"The API gave no insights for act_{ad_account_id} from {since} to {until}, "
+                "where the store holds spend: the stored figures were kept. Check the token's "
+                "access to the ad account (ads_read).",
+            )
+        for message in accounts.bad[:MAX_BAD_NOTES]:
+            self.out.note("ads", ad_account_id, "incomplete", f"{message}; that row was left out.")
+        if len(accounts.bad) > MAX_BAD_NOTES:
+            self.out.note(
+                "ads",
+                ad_account_id,
+                "incomplete",
+                f"{len(accounts.bad) - MAX_BAD_NOTES:,} more rows with impossible values were "
+                "left out.",
+            )
         self.out.ad_insights[ad_account_id] = AdInsights(since, until, table, replace)
         if not campaigns:
             self.out.note(
@@ -452,6 +482,7 @@ class _Account:
     purchase_type: str
     campaigns: list[dict[str, Any]]
     names: dict[str, str] = field(default_factory=dict)
+    bad: list[str] = field(default_factory=list)  # rows left out: impossible values
     spent: set[str] = field(default_factory=set)  # campaigns with spend in a row
     with_actions: set[str] = field(default_factory=set)  # campaigns with `actions` in a row
 
@@ -480,7 +511,9 @@ class _Account:
         with gc_paused():
             for page in pages:
                 tables.append(
-                    rows_.ad_insights_table(page, self.id, self.purchase_type, self.result_types)
+                    rows_.ad_insights_table(
+                        page, self.id, self.purchase_type, self.result_types, self.bad.append
+                    )
                 )
                 for obj in page:
                     campaign_id = str(obj.get("campaign_id"))
@@ -523,6 +556,29 @@ def _replace_actions(
             column = pc.fill_null(column, pa.scalar(zero, schema.field(name).type))
         columns.append(column)
     return _concat([others, pa.table(columns, schema=schema)])
+
+
+def _without_repeats(table: pa.Table) -> pa.Table:
+    """One row per campaign, day, age and gender: a row a server repeated across pages is
+    kept once; two different rows for one cell cannot both be true, so the run stops."""
+    if not table.num_rows:
+        return table
+    cells = table.group_by(_KEYS).aggregate([([], "count_all")])
+    if cells.num_rows == table.num_rows:
+        return table
+    distinct = table.group_by(table.column_names).aggregate([])
+    counts = distinct.group_by(_KEYS).aggregate([([], "count_all")])
+    clash = counts.filter(pc.greater(counts["count_all"], 1))
+    if clash.num_rows:
+        first = clash.slice(0, 1).to_pylist()[0]
+        raise IngestError(
+            f"The API sent two different rows for campaign {first['campaign_id']} on "
+            f"{first['date']} ({first['age']}, {first['gender']}); nothing was saved. Try "
+            "again later."
+        )
+    return distinct.select(table.column_names).sort_by(
+        [("date", "ascending"), ("campaign_id", "ascending")]
+    )
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:
