@@ -227,6 +227,7 @@ class Store:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
+                cur.execute("UPDATE store_version SET version = version + 1")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
@@ -316,12 +317,10 @@ class Store:
             return cur.execute(sql, params or {}).df()
 
     def data_version(self) -> int:
-        """Changes whenever an ingest or import commits: the key that invalidates caches."""
+        """Changes whenever any write commits (an ingest, an import, a removal): the key that
+        invalidates caches."""
         with self.cursor() as cur:
-            row = cur.execute(
-                "SELECT coalesce(max(run_id), 0) FROM ingest_runs "
-                "WHERE status IN ('succeeded', 'partial')"
-            ).fetchone()
+            row = cur.execute("SELECT version FROM store_version").fetchone()
         return int(row[0]) if row else 0
 
 

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import duckdb
@@ -295,3 +295,37 @@ def test_lock_down_blocks_file_access_and_cannot_be_undone(tmp_path):
 
 def test_data_tables_are_known():
     assert set(DATA_TABLES) <= set(CONTRACT)
+
+
+def test_data_version_changes_with_every_commit_whatever_the_run_ids(tmp_path):
+    """An import that commits while a refresh is fetching has the higher run id but the older
+    data: the cache key must change again when the refresh commits."""
+    from insights import importer
+    from insights.demo_api import DemoApi
+    from insights.ingest import IngestOptions, run_ingest
+    from insights.settings import Settings
+    from tests.ads_exports import ads_rows, write_ads
+
+    export = write_ads(tmp_path / "ads.csv", ads_rows(days=3))
+    with Store(tmp_path / "s.duckdb") as store, DemoApi() as api:
+        versions: list[int] = []
+
+        def import_while_fetching(event) -> None:
+            if not versions:  # the first progress event: the refresh has started its run
+                versions.append(store.data_version())
+                importer.import_file(store, export)
+                versions.append(store.data_version())
+
+        settings = Settings(source="demo")
+        last = date.fromisoformat(str(api.dataset.ad_insights_daily["date"].max())[:10])
+        run_ingest(
+            store,
+            settings,
+            options=IngestOptions(last - timedelta(days=3), last),
+            progress=import_while_fetching,
+        )
+        versions.append(store.data_version())
+        runs = store.query("SELECT run_id, source FROM ingest_runs ORDER BY run_id")
+    assert len(set(versions)) == 3 and versions == sorted(versions)
+    # the import's run id is above the refresh's, so the highest run id did not move
+    assert runs["source"].tolist()[0] == "demo" and len(runs) == 2
