@@ -336,12 +336,26 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_store(path: Path) -> bool:
+    """True for an existing DuckDB database file (its header names it at byte 8)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
 def _export(args: argparse.Namespace) -> int:
     from insights import dashboard, export, views
     from insights.errors import StoreError
     from insights.store import Store
 
     settings = _settings(args)
+    if args.output and _is_store(args.output):
+        raise StoreError(
+            f"--output {args.output} is a DuckDB store; refused so it is not overwritten with "
+            "CSV. Name a new file."
+        )
     if not settings.db_path.exists():
         raise StoreError(
             f"There is no store at {settings.db_path}; run 'insights ingest' first (or pass --db)."

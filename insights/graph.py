@@ -58,13 +58,28 @@ _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._\-|%]+", re.IGNORECASE)
 _PERMISSION_NAME = re.compile(r"\b((?:ads|instagram|pages|business|read|manage)_[a-z_]+)\b")
 
 
+ECHO_CHARS = 12  # this many characters of a secret, echoed anywhere, are masked too
+_WORD = re.compile(r"[A-Za-z0-9_\-.|%]{" + str(ECHO_CHARS) + ",}")
+
+
 def mask_secrets(text: str, *secrets: str | None) -> str:
-    """`text` with every given secret and every access_token=... value replaced by '***'."""
+    """`text` with every given secret, any run of 12 or more of its characters (an error
+    message may echo part of a token), and every access_token=... value replaced by '***'."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
+            if len(secret) >= ECHO_CHARS:
+                text = _WORD.sub(lambda m, s=secret: _mask_part(m.group(0), s), text)
     text = _TOKEN_IN_URL.sub(r"\1***", text)
     return _BEARER.sub(r"\1***", text)
+
+
+def _mask_part(word: str, secret: str) -> str:
+    """The word, or '***' when 12 characters of it in a row are part of the secret."""
+    for start in range(len(word) - ECHO_CHARS + 1):
+        if word[start : start + ECHO_CHARS] in secret:
+            return "***"
+    return word
 
 
 _gc_lock = threading.Lock()

@@ -146,3 +146,16 @@ def test_the_page_table_and_the_export_agree(capsys, monkeypatch, demo_store_cop
         assert page["Conversions"] == int(cli["conversions"])
         if cli["cpa"]:
             assert Decimal(str(page["CPA ($)"])) == Decimal(cli["cpa"])
+
+
+def test_export_never_overwrites_a_store(demo_store_copy, tmp_path):
+    before = demo_store_copy.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "insights", "export", "campaigns", "--db", str(demo_store_copy)]
+        + ["--output", str(demo_store_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and "is a DuckDB store" in done.stderr
+    assert demo_store_copy.read_bytes() == before

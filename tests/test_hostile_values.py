@@ -16,7 +16,7 @@ from insights.ingest import IngestOptions, run_ingest
 from insights.settings import Settings
 from insights.store import Store
 from tests.conftest import served_ads
-from tests.scripted_server import ScriptedServer
+from tests.scripted_server import ScriptedServer, error
 
 TOKEN = "hostile-values-token"
 FAST = RetryPolicy(max_retries=1, backoff_base_s=0.001, backoff_max_s=0.002)
@@ -169,3 +169,19 @@ def test_a_future_dated_import_does_not_stall_the_next_refreshes(tmp_path, raw):
     ]
     assert count == len(window) > 0
     assert spend == sum(Decimal(v) for v in window["spend"])
+
+
+def test_an_error_that_echoes_part_of_the_token_is_masked(server, tmp_path):
+    token = "EAABsbCS1iHgBAZCzA7xyzQWERTY1234567890abcdef"
+    echoed = f"Malformed access token {token[:20]}... (#190)"
+    server.script("/v26.0/act_9", (400, error(100, echoed), {}))
+    settings = Settings(
+        source="graph", base_url=server.base_url, access_token=token, ad_account_ids=("9",)
+    )
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(IngestError) as failed:
+            run_ingest(store, settings, retry=FAST, options=IngestOptions(*DAYS))
+        stored = store.query("SELECT error FROM ingest_runs")["error"][0]
+    for text in (str(failed.value), stored):
+        assert "Malformed access token ***" in text
+        assert not any(token[i : i + 12] in text for i in range(len(token) - 11)), text
