@@ -7,6 +7,7 @@ The token travels in the Authorization header; every text that leaves this modul
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import hmac
@@ -69,9 +70,13 @@ def mask_secrets(text: str, *secrets: str | None) -> str:
         if secret:
             text = text.replace(secret, "***")
             if len(secret) >= ECHO_CHARS:
-                text = _WORD.sub(lambda m, s=secret: _mask_part(m.group(0), s), text)
+                text = _WORD.sub(functools.partial(_mask_match, secret=secret), text)
     text = _TOKEN_IN_URL.sub(r"\1***", text)
     return _BEARER.sub(r"\1***", text)
+
+
+def _mask_match(match: re.Match[str], secret: str) -> str:
+    return _mask_part(match.group(0), secret)
 
 
 def _mask_part(word: str, secret: str) -> str:
