@@ -29,12 +29,24 @@ COMPARISONS: dict[str, str] = {
 }
 GRAINS: tuple[str, ...] = ("day", "week", "month")
 PRESETS: dict[str, str] = {
+    "yesterday": "Yesterday",
     "last_7": "Last 7 days",
     "last_28": "Last 28 days",
+    "last_30": "Last 30 days",
     "last_90": "Last 90 days",
     "this_month": "This month",
     "last_month": "Last month",
+    "ytd": "Year to date",
     "custom": "Custom",
+}
+# How a period is compared with the one before it: a run of days with the same number of days
+# just before; a calendar month with the whole month before; a month or a year to date with the
+# same days of the month or the year before (1-22 Nov against 1-22 Oct, as Ads Manager does).
+PeriodKind = Literal["days", "month", "month_to_date", "year_to_date"]
+PRESET_KINDS: dict[str, PeriodKind] = {
+    "this_month": "month_to_date",
+    "last_month": "month",
+    "ytd": "year_to_date",
 }
 PAID_SUMS = ["spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value"]
 ORGANIC_SUMS = [
@@ -67,12 +79,12 @@ class Filters:
     media_types: tuple[str, ...] = ()
     ages: tuple[str, ...] = ()
     genders: tuple[str, ...] = ()
+    period_kind: PeriodKind = "days"
 
     def comparison_range(self) -> tuple[date, date] | None:
         """The period the KPI changes are measured against, or None."""
         if self.compare == "previous":
-            length = (self.until - self.since).days + 1
-            return self.since - timedelta(days=length), self.since - timedelta(days=1)
+            return _previous_period(self.since, self.until, self.period_kind)
         if self.compare == "last_year":
             return _year_before(self.since), _year_before(self.until)
         return None
@@ -119,6 +131,19 @@ class Filters:
         return bool(self.account_ids or self.media_types)
 
 
+def _previous_period(since: date, until: date, kind: PeriodKind) -> tuple[date, date]:
+    if kind == "month":
+        last = since - timedelta(days=1)
+        return last.replace(day=1), last
+    if kind == "month_to_date":
+        first = (since - timedelta(days=1)).replace(day=1)
+        return first, min(first + timedelta(days=until.day - 1), month_end(first))
+    if kind == "year_to_date":
+        return since.replace(year=since.year - 1), _year_before(until)
+    length = (until - since).days + 1
+    return since - timedelta(days=length), since - timedelta(days=1)
+
+
 def _year_before(day: date) -> date:
     if day.month == 2 and day.day == 29:
         return date(day.year - 1, 2, 28)
@@ -126,8 +151,12 @@ def _year_before(day: date) -> date:
 
 
 def preset_range(preset: str, anchor: date) -> tuple[date, date]:
-    """The inclusive date range of a preset, ending at `anchor` (the last day to show)."""
-    if preset in ("last_7", "last_28", "last_90"):
+    """The inclusive date range of a preset, ending at `anchor` (the last day with data; for
+    "yesterday", the last full day up to it)."""
+    if preset == "yesterday":
+        day = min(anchor, date.today() - timedelta(days=1))
+        return day, day
+    if preset in ("last_7", "last_28", "last_30", "last_90"):
         days = int(preset.split("_")[1])
         return anchor - timedelta(days=days - 1), anchor
     if preset == "this_month":
@@ -135,6 +164,8 @@ def preset_range(preset: str, anchor: date) -> tuple[date, date]:
     if preset == "last_month":
         last = anchor.replace(day=1) - timedelta(days=1)
         return last.replace(day=1), last
+    if preset == "ytd":
+        return anchor.replace(month=1, day=1), anchor
     raise ValueError(f"unknown preset {preset!r}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,30 @@ def raw() -> dict[str, pd.DataFrame]:
 def demo_range(raw) -> tuple[date, date]:
     days = pd.concat([raw["ad_insights_daily"]["date"], raw["ig_account_daily"]["date"]])
     return date.fromisoformat(days.min()), date.fromisoformat(days.max())
+
+
+@pytest.fixture(scope="session")
+def undelivered_link(raw, demo_range) -> dict[str, str]:
+    """URL filters of a view inside the data where no campaign delivered: a campaign picked for
+    the days before its first delivery."""
+    first_days = raw["ad_insights_daily"].groupby("campaign_id")["date"].min()
+    late = first_days[first_days > (demo_range[0] + timedelta(days=1)).isoformat()]
+    first = date.fromisoformat(late.iloc[0])
+    return {
+        "range": "custom",
+        "since": demo_range[0].isoformat(),
+        "until": (first - timedelta(days=1)).isoformat(),
+        "campaigns": str(late.index[0]),
+    }
+
+
+@pytest.fixture(scope="session")
+def postless_link(raw, demo_range) -> dict[str, str]:
+    """URL filters of a day inside the data on which no post was published."""
+    posted = set(raw["ig_media"]["timestamp"].str[:10])
+    days = pd.date_range(demo_range[0], demo_range[1]).strftime("%Y-%m-%d")
+    quiet = next(day for day in days if day not in posted)
+    return {"range": "custom", "since": quiet, "until": quiet}
 
 
 @pytest.fixture(scope="session")

@@ -104,12 +104,32 @@ def test_hostile_url_values_fall_back_with_a_notice(app_env, raw, demo_range):
     assert _metric(at, "Spend") == f"${_spend(raw, until - timedelta(days=27), until):,.2f}"
 
 
-def test_empty_filter_result_shows_a_sentence(app_env):
-    at = _app(range="custom", since="2001-01-01", until="2001-01-31")
+def test_empty_filter_result_shows_a_sentence(app_env, undelivered_link):
+    at = _app(**undelivered_link)
     assert not at.exception
     assert any("No campaign delivered" in i.value for i in at.info)
     assert _metric(at, "Spend") == "$0.00"
     assert _metric(at, "CTR") == "–"
+
+
+def test_a_link_to_dates_outside_the_data_says_which_dates_exist(app_env, raw, demo_range):
+    at = _app(range="custom", since="2001-01-01", until="2001-01-31")
+    assert not at.exception
+    notices = " ".join(t.value for t in at.toast)
+    assert "hold no data" in notices
+    assert f"{demo_range[0]:%d %b %Y} – {demo_range[1]:%d %b %Y}" in notices
+    until = demo_range[1]
+    assert _metric(at, "Spend") == f"${_spend(raw, until - timedelta(days=27), until):,.2f}"
+    # a range reaching past the data keeps the part the store holds
+    at = _app(
+        range="custom",
+        since=(demo_range[1] - timedelta(days=9)).isoformat(),
+        until=(demo_range[1] + timedelta(days=30)).isoformat(),
+    )
+    assert not at.exception
+    assert "the part the store holds" in " ".join(t.value for t in at.toast)
+    since = demo_range[1] - timedelta(days=9)
+    assert _metric(at, "Spend") == f"${_spend(raw, since, demo_range[1]):,.2f}"
 
 
 def test_data_page_lists_runs_and_tables(app_env, raw, downloads):
@@ -307,3 +327,33 @@ def test_a_partial_refresh_says_what_it_could_not_get(app_env):
     notes = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert (notes["kind"] == "incomplete").any()
     assert any("12 hours" in i.value for i in at.info)  # how often to refresh for stories
+
+
+def test_the_view_controls_come_from_the_link_and_go_back_into_it(app_env, raw):
+    at = _app(range="last_90", paid_metric="cpa", organic_metric="post_reach", grain="week")
+    assert not at.exception
+    assert at.selectbox(key="trend_paid").value == "cpa"
+    assert at.selectbox(key="trend_organic").value == "post_reach"
+    assert at.session_state["trend_grain"] == "week"
+    at.selectbox(key="trend_paid").set_value("ctr").run()
+    assert at.query_params["paid_metric"] == "ctr"
+    assert at.query_params["grain"] == "week" and at.query_params["range"] == "last_90"
+    at.selectbox(key="trend_paid").set_value("spend").run()  # the default leaves the link short
+    assert "paid_metric" not in at.query_params
+    bad = _app(paid_metric="<img src=x>", grain="decade", avg="maybe")
+    assert not bad.exception
+    notices = " ".join(t.value for t in bad.toast)
+    assert "Unknown metric" in notices and "Unknown grain" in notices
+    assert bad.selectbox(key="trend_paid").value == "spend"
+
+
+def test_the_filters_in_force_are_stated_above_the_page(app_env, raw):
+    campaign = raw["ad_campaigns"].iloc[0]
+    at = _app(range="last_90", campaigns=campaign["campaign_id"], ages="25-34")
+    assert not at.exception
+    line = at.caption[0].value
+    # written as plain text: names are escaped, so Markdown cannot turn them into links
+    shown = line.replace("\\", "")
+    assert shown.startswith("Last 90 days: ")
+    assert f"Campaigns: {campaign['name']}" in shown and "Age groups: 25-34" in shown
+    assert "vs " in shown

@@ -79,12 +79,12 @@ def test_a_single_campaign_asks_for_a_second(app_env, raw):
     assert any("at least two" in i.value for i in at.info)
 
 
-def test_hostile_links_and_empty_results(app_env):
+def test_hostile_links_and_empty_results(app_env, undelivered_link):
     at = _open(pick="<script>alert(1)</script>,nope", ages="zzz", genders="' OR 1=1")
     assert not at.exception
     notices = " ".join(t.value for t in at.toast)
     assert "age group" in notices and "gender" in notices
     assert len(at.multiselect(key="cmp_pick").value) == 3  # fell back to the default pick
-    empty = _open(range="custom", since="2001-01-01", until="2001-01-31")
+    empty = _open(**undelivered_link)
     assert not empty.exception
     assert any("No campaign delivered" in i.value for i in empty.info)

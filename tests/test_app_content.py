@@ -64,13 +64,13 @@ def test_widgets_and_the_time_zone_in_the_url(app_env, raw, demo_range):
     assert "tz" not in at.query_params
 
 
-def test_media_type_filter_and_hostile_links(app_env, raw, demo_range):
+def test_media_type_filter_and_hostile_links(app_env, raw, demo_range, postless_link):
     at = _open(range="last_90", media="VIDEO", tz="Nowhere/Land'; --")
     assert not at.exception
     assert any("time zone" in t.value for t in at.toast)
     formats = at.dataframe[1].value
     assert set(formats[formats["Compared by"] == "Media type"]["Format"]) == {"Video"}
-    empty = _open(range="custom", since="2001-01-01", until="2001-01-31")
+    empty = _open(**postless_link)
     assert not empty.exception
     assert any("No post was published" in i.value for i in empty.info)
 

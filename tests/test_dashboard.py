@@ -19,6 +19,12 @@ def test_presets():
     assert preset_range("last_28", anchor) == (date(2026, 2, 16), anchor)
     assert preset_range("this_month", anchor) == (date(2026, 3, 1), anchor)
     assert preset_range("last_month", anchor) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert preset_range("last_30", anchor) == (date(2026, 2, 14), anchor)
+    assert preset_range("ytd", anchor) == (date(2026, 1, 1), anchor)
+    assert preset_range("yesterday", anchor) == (anchor, anchor)  # data ends before today
+    today = date.today()
+    yesterday = today - timedelta(days=1)
+    assert preset_range("yesterday", today) == (yesterday, yesterday)  # today is not over
     with pytest.raises(ValueError):
         preset_range("forever", anchor)
 
@@ -29,6 +35,26 @@ def test_comparison_periods():
     leap = Filters(date(2024, 2, 29), date(2024, 3, 5), compare="last_year")
     assert leap.comparison_range() == (date(2023, 2, 28), date(2023, 3, 5))
     assert Filters(date(2026, 3, 1), date(2026, 3, 2), compare="none").comparison_range() is None
+
+
+@pytest.mark.parametrize(
+    ("preset", "anchor", "expected"),
+    [
+        # month to date against the same days of the month before, not the days just before
+        ("this_month", date(2026, 11, 22), (date(2026, 10, 1), date(2026, 10, 22))),
+        ("this_month", date(2026, 3, 31), (date(2026, 2, 1), date(2026, 2, 28))),
+        # a whole month against the whole month before (31 against 30 days)
+        ("last_month", date(2026, 11, 22), (date(2026, 9, 1), date(2026, 9, 30))),
+        ("last_month", date(2026, 3, 10), (date(2026, 1, 1), date(2026, 1, 31))),
+        ("ytd", date(2026, 11, 22), (date(2025, 1, 1), date(2025, 11, 22))),
+        ("ytd", date(2024, 2, 29), (date(2023, 1, 1), date(2023, 2, 28))),
+        ("last_28", date(2026, 11, 22), (date(2026, 9, 28), date(2026, 10, 25))),
+    ],
+)
+def test_calendar_presets_compare_with_the_same_calendar_span(preset, anchor, expected):
+    since, until = preset_range(preset, anchor)
+    kind = dashboard.PRESET_KINDS.get(preset, "days")
+    assert Filters(since, until, period_kind=kind).comparison_range() == expected
 
 
 @pytest.fixture

@@ -8,13 +8,20 @@ import streamlit as st
 
 from insights import campaign_charts, campaigns, dashboard, metrics
 from insights.ui import context, fmt_table
-from insights.ui.filters import sidebar_filters
+from insights.ui import filters as global_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.view_state import ViewControl
 from insights.ui.widgets import csv_download
 
 PICK_URL_KEY = "pick"
 TREND_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "conversions", "cpa", "roas")
 HEATMAP_METRICS = ("cpa", "roas", "ctr", "cvr", "spend", "conversions", "cpm")
+SCALES = ("Absolute", "Indexed to first day")
+TREND_METRIC = ViewControl("cmp_metric", "trend", TREND_METRICS, TREND_METRICS[0], what="metric")
+TREND_SCALE = ViewControl("cmp_mode", "scale", SCALES, SCALES[0], what="scale")
+HEATMAP_METRIC = ViewControl(
+    "cmp_heat_metric", "heat", HEATMAP_METRICS, HEATMAP_METRICS[0], what="metric"
+)
 
 
 def render() -> None:
@@ -24,10 +31,9 @@ def render() -> None:
         st.title("Campaigns")
         st.info("The demo data is being loaded (see the sidebar); campaigns appear when saved.")
         return
-    filters = sidebar_filters()
+    filters = global_filters.current()
     refresh_panel()
     st.title("Campaigns")
-    st.caption(f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}")
     table = context.frame(dashboard.campaign_table, filters)
     if table.empty:
         st.info(
@@ -113,18 +119,17 @@ def _trends(
     colours: dict[str, str],
 ) -> None:
     left, right = st.columns([2, 3])
-    metric_key = left.selectbox(
-        "Trend metric",
-        TREND_METRICS,
-        key="cmp_metric",
-        format_func=lambda k: metrics.ALL_METRICS[k].label,
+    TREND_METRIC.seed()
+    TREND_SCALE.seed()
+    metric_key = TREND_METRIC.keep(
+        left.selectbox(
+            "Trend metric",
+            TREND_METRICS,
+            key=TREND_METRIC.key,
+            format_func=lambda k: metrics.ALL_METRICS[k].label,
+        )
     )
-    mode = right.segmented_control(
-        "Scale",
-        ["Absolute", "Indexed to first day"],
-        key="cmp_mode",
-        default="Absolute",
-    )
+    mode = TREND_SCALE.keep(right.segmented_control("Scale", list(SCALES), key=TREND_SCALE.key))
     indexed = mode == "Indexed to first day"
     daily = context.frame(campaigns.daily, filters, picked)
     shown = campaigns.indexed(daily, metric_key) if indexed else daily
@@ -177,11 +182,14 @@ def _gaps(table: pd.DataFrame, picked: tuple[str, ...]) -> None:
 
 def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
     st.subheader("Audience: age group x gender")
-    metric_key = st.selectbox(
-        "Heatmap metric",
-        HEATMAP_METRICS,
-        key="cmp_heat_metric",
-        format_func=lambda k: metrics.ALL_METRICS[k].label,
+    HEATMAP_METRIC.seed()
+    metric_key = HEATMAP_METRIC.keep(
+        st.selectbox(
+            "Heatmap metric",
+            HEATMAP_METRICS,
+            key=HEATMAP_METRIC.key,
+            format_func=lambda k: metrics.ALL_METRICS[k].label,
+        )
     )
     frame = context.frame(campaigns.breakdown, filters, picked)
     if frame.empty:

@@ -8,8 +8,9 @@ import streamlit as st
 
 from insights import content, content_charts, dashboard
 from insights.ui import context, fmt_table
-from insights.ui.filters import sidebar_filters
+from insights.ui import filters as global_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.view_state import ViewControl
 from insights.ui.widgets import csv_download
 
 COMMON_ZONES = (
@@ -27,6 +28,10 @@ COMMON_ZONES = (
     "Australia/Sydney",
 )
 TZ_URL_KEY = "tz"
+RANK = ViewControl("content_rank", "rank", tuple(content.RANKS), "engagement_rate", what="ranking")
+TOP_COUNT = ViewControl("content_limit", "posts", (10, 25, 50, 100), 10, int, "number of posts")
+MIN_CELL = ViewControl("content_min_cell", "min_cell", range(1, 51), 3, int, "fewest posts")
+MIN_TAG = ViewControl("content_min_tag", "min_tag", range(1, 501), 5, int, "fewest posts")
 
 
 def render() -> None:
@@ -36,7 +41,7 @@ def render() -> None:
         st.title("Content")
         st.info("The demo data is being loaded (see the sidebar); posts appear when saved.")
         return
-    filters = sidebar_filters()
+    filters = global_filters.current()
     refresh_panel()
     st.title("Content")
     st.caption(
@@ -65,15 +70,15 @@ def render() -> None:
 def _top_posts(filters: dashboard.Filters) -> None:
     st.subheader("Top posts")
     left, right = st.columns([3, 1])
-    rank = left.segmented_control(
-        "Rank by",
-        list(content.RANKS),
-        key="content_rank",
-        default="engagement_rate",
-        format_func=content.RANKS.__getitem__,
+    RANK.seed()
+    TOP_COUNT.seed()
+    rank = RANK.keep(
+        left.segmented_control(
+            "Rank by", list(content.RANKS), key=RANK.key, format_func=content.RANKS.__getitem__
+        )
     )
-    limit = right.selectbox("Posts", (10, 25, 50, 100), key="content_limit")
-    posts = context.frame(content.top_posts, filters, rank or "engagement_rate", limit)
+    limit = TOP_COUNT.keep(right.selectbox("Posts", TOP_COUNT.options, key=TOP_COUNT.key))
+    posts = context.frame(content.top_posts, filters, rank, limit)
     shown = pd.DataFrame(
         {
             "Picture": posts["picture"],
@@ -178,8 +183,9 @@ def _best_time(filters: dashboard.Filters) -> str:
     left, right = st.columns([3, 1])
     with left:
         tz = _time_zone()
-    min_posts = right.number_input(
-        "Fewest posts per cell", min_value=1, max_value=50, value=3, key="content_min_cell"
+    MIN_CELL.seed()
+    min_posts = MIN_CELL.keep(
+        right.number_input("Fewest posts per cell", min_value=1, max_value=50, key=MIN_CELL.key)
     )
     cells = context.frame(content.best_time, filters, tz)
     st.plotly_chart(
@@ -203,12 +209,14 @@ def _best_time(filters: dashboard.Filters) -> str:
 
 def _hashtags(filters: dashboard.Filters) -> None:
     st.subheader("Hashtags")
-    min_posts = st.number_input(
-        "Only hashtags used on at least this many posts",
-        min_value=1,
-        max_value=500,
-        value=5,
-        key="content_min_tag",
+    MIN_TAG.seed()
+    min_posts = MIN_TAG.keep(
+        st.number_input(
+            "Only hashtags used on at least this many posts",
+            min_value=1,
+            max_value=500,
+            key=MIN_TAG.key,
+        )
     )
     tags = context.frame(content.hashtags, filters, int(min_posts))
     if tags.empty:

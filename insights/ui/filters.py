@@ -19,6 +19,7 @@ from insights import dashboard
 from insights.ui import context, fmt_table
 
 DEFAULT_PRESET = "last_28"
+CURRENT_KEY = "f_current"  # the filters the frame drew on this run, for the page to read
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -71,7 +72,16 @@ def choice_labels(opts: dict[str, Any]) -> dict[str, dict[str, str]]:
     }
 
 
-def _init_from_url(anchor: date, known: dict[str, dict[str, str]]) -> list[str]:
+def _within(since: date, until: date, bounds: tuple[date, date]) -> tuple[date, date] | None:
+    """The part of since..until inside the data's bounds, or None when they do not meet."""
+    if until < bounds[0] or since > bounds[1]:
+        return None
+    return max(since, bounds[0]), min(until, bounds[1])
+
+
+def _init_from_url(
+    anchor: date, bounds: tuple[date, date] | None, known: dict[str, dict[str, str]]
+) -> list[str]:
     """Seed the widgets' session state from the URL once per session; return notices."""
     params = st.query_params
     notices: list[str] = []
@@ -83,6 +93,20 @@ def _init_from_url(anchor: date, known: dict[str, dict[str, str]]) -> list[str]:
     if preset == "custom" and (since is None or until is None or since > until):
         notices.append("The link's custom dates are not valid; showing the last 28 days.")
         preset = DEFAULT_PRESET
+    if preset == "custom" and bounds and since and until:
+        clamped = _within(since, until, bounds)
+        if clamped is None:
+            notices.append(
+                f"The link's dates ({since:%d %b %Y} – {until:%d %b %Y}) hold no data: the "
+                f"store has {bounds[0]:%d %b %Y} – {bounds[1]:%d %b %Y}. Showing the last 28 days."
+            )
+            preset = DEFAULT_PRESET
+        elif clamped != (since, until):
+            notices.append(
+                f"The link's dates reach beyond the data; showing {clamped[0]:%d %b %Y} – "
+                f"{clamped[1]:%d %b %Y}, the part the store holds."
+            )
+            since, until = clamped
     if preset != "custom":
         since, until = dashboard.preset_range(preset, anchor)
     compare = params.get("compare", "previous")
@@ -119,8 +143,16 @@ def reset() -> None:
         st.query_params.pop(key, None)
 
 
+def current() -> dashboard.Filters:
+    """The filters of this run, as the app's frame drew them in the sidebar (drawn here when a
+    page runs without the frame)."""
+    found = st.session_state.get(CURRENT_KEY)
+    return found if isinstance(found, dashboard.Filters) else sidebar_filters()
+
+
 def sidebar_filters() -> dashboard.Filters:
-    """Draw the filters and return them; keeps the URL in step."""
+    """Draw the filters and return them; keeps the URL in step. Drawn once per run, by the
+    app's frame, so the widgets (and their values) are the same on every page."""
     opts = context.options()
     bounds = opts["bounds"]
     anchor = bounds[1] if bounds else date.today()
@@ -131,7 +163,7 @@ def sidebar_filters() -> dashboard.Filters:
         if "f_saved" in state:  # back from a page without filters: widget state was dropped
             state.update(state["f_saved"])
         else:
-            state["f_notices"] = _init_from_url(anchor, known)
+            state["f_notices"] = _init_from_url(anchor, bounds, known)
     for notice in st.session_state.pop("f_notices", []):
         st.toast(notice, icon=":material/info:")
 
@@ -144,7 +176,20 @@ def sidebar_filters() -> dashboard.Filters:
         format_func=dashboard.PRESETS.__getitem__,
     )
     if preset == "custom":
-        picked = side.date_input("Custom range", key="f_dates", format="YYYY-MM-DD")
+        first, last = bounds if bounds else (None, None)
+        kept = state.get("f_dates")
+        if bounds and isinstance(kept, tuple) and len(kept) == 2:  # the data may have shrunk
+            state["f_dates"] = _within(*kept, bounds) or bounds
+        picked = side.date_input(
+            "Custom range",
+            key="f_dates",
+            format="YYYY-MM-DD",
+            min_value=first,
+            max_value=last,
+            help=f"The store holds data from {first:%d %b %Y} to {last:%d %b %Y}."
+            if bounds
+            else None,
+        )
         since, until = (
             picked
             if isinstance(picked, tuple) and len(picked) == 2
@@ -192,7 +237,9 @@ def sidebar_filters() -> dashboard.Filters:
         media_types=chosen["f_media"],
         ages=chosen["f_ages"],
         genders=chosen["f_genders"],
+        period_kind=dashboard.PRESET_KINDS.get(preset, "days"),
     )
+    state[CURRENT_KEY] = filters
     state["f_saved"] = {k: state[k] for k in WIDGET_KEYS if k in state}
     _write_url(preset, filters)
     return filters

@@ -7,9 +7,10 @@ import streamlit as st
 
 from insights import anomalies, charts, dashboard, metrics, narratives
 from insights.ui import context, fmt_table
+from insights.ui import filters as global_filters
 from insights.ui import format as fmt
-from insights.ui.filters import sidebar_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.view_state import ViewControl
 from insights.ui.widgets import csv_download
 
 
@@ -24,19 +25,9 @@ def render() -> None:
             "account, set a token and ids (see the README) and press Refresh data."
         )
         return
-    filters = sidebar_filters()
+    filters = global_filters.current()
     refresh_panel()
-    st.title("Overview")
-    period = f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}"
-    compared = filters.comparison_range()
-    st.caption(
-        period
-        + (
-            f" · changes against {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}"
-            if compared
-            else ""
-        )
-    )
+    st.title("Overview")  # the period and its comparison are stated above, with the filters
     kpis = context.frame(dashboard.kpi_table, filters)
     _kpi_cards(kpis, "paid", "Paid (Meta ads)")
     _kpi_cards(kpis, "organic", "Organic (Instagram)")
@@ -139,31 +130,51 @@ def _followers(filters: dashboard.Filters) -> None:
         )
 
 
+PAID_TREND = ViewControl(
+    "trend_paid",
+    "paid_metric",
+    tuple(m.key for m in metrics.PAID_METRICS),
+    metrics.PAID_METRICS[0].key,
+    what="metric",
+)
+ORGANIC_TREND = ViewControl(
+    "trend_organic",
+    "organic_metric",
+    tuple(metrics.ORGANIC_TREND_KEYS),
+    "engagement",
+    what="metric",
+)
+TREND_GRAIN = ViewControl("trend_grain", "grain", dashboard.GRAINS, "day", what="grain")
+TREND_AVERAGE = ViewControl.flag("trend_rolling", "avg", True, "average setting")
+
+
 def _trend(filters: dashboard.Filters) -> None:
     st.subheader("Trend")
     paid_col, organic_col, grain_col, smooth_col = st.columns([3, 3, 3, 2])
     label = {m.key: m.label for m in (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS)}
-    paid_key = paid_col.selectbox(
-        "Paid metric",
-        [m.key for m in metrics.PAID_METRICS],
-        key="trend_paid",
-        format_func=label.__getitem__,
-    )
-    organic_key = organic_col.selectbox(
-        "Organic metric",
-        list(metrics.ORGANIC_TREND_KEYS),
-        key="trend_organic",
-        index=2,  # engagement
-        format_func=label.__getitem__,
-    )
-    grain = (
-        grain_col.segmented_control(
-            "Grain", list(dashboard.GRAINS), key="trend_grain", default="day"
+    for control in (PAID_TREND, ORGANIC_TREND, TREND_GRAIN, TREND_AVERAGE):
+        control.seed()
+    paid_key = PAID_TREND.keep(
+        paid_col.selectbox(
+            "Paid metric",
+            PAID_TREND.options,
+            key=PAID_TREND.key,
+            format_func=label.__getitem__,
         )
-        or "day"
     )
-    smooth = smooth_col.toggle(
-        "7-day average", key="trend_rolling", value=True, disabled=grain != "day"
+    organic_key = ORGANIC_TREND.keep(
+        organic_col.selectbox(
+            "Organic metric",
+            ORGANIC_TREND.options,
+            key=ORGANIC_TREND.key,
+            format_func=label.__getitem__,
+        )
+    )
+    grain = TREND_GRAIN.keep(
+        grain_col.segmented_control("Grain", list(dashboard.GRAINS), key=TREND_GRAIN.key)
+    )
+    smooth = TREND_AVERAGE.keep(
+        smooth_col.toggle("7-day average", key=TREND_AVERAGE.key, disabled=grain != "day")
     )
     window = 7 if smooth and grain == "day" else 0
     if grain == "day":  # one daily history for the chart and its unusual days

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from insights.ui import campaigns_page, content_page, data_page, overview
 
+# the pages that follow the global filters (the Data page shows the whole store)
+FILTERED_TITLES = frozenset({"Overview", "Campaigns", "Content"})
 
-def navigation() -> st.navigation:  # type: ignore[valid-type]
+
+def navigation() -> StreamlitPage:
     return st.navigation(
         [
             st.Page(

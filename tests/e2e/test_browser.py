@@ -43,7 +43,11 @@ def _no_exception(page) -> None:
 
 def _pick(page, label: str, option: str) -> None:
     """Choose an option of a selectbox or multiselect by its label (ARIA roles)."""
-    page.get_by_role("combobox", name=label).click()
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    if not page.get_by_role("listbox").first.is_visible():  # the click scrolled it into view
+        page.wait_for_timeout(300)
+        box.click()
     page.get_by_role("option").filter(has_text=option).first.click()
     page.keyboard.press("Escape")
     _settled(page)
@@ -144,6 +148,53 @@ def test_filters_change_figures_and_url_and_a_link_reproduces_the_view(
     _settled(other)
     assert _kpi(other, "Spend") == one_campaign
     assert [r[0] for r in _grid_rows(other, until=lambda rows: len(rows) == 1)] == [first_campaign]
+    other.close()
+
+
+def _hop(page, title: str) -> None:
+    """Go to another page as a person does: by the sidebar's navigation link."""
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
+    _settled(page)
+
+
+def test_filters_stay_across_page_hops_and_are_stated_on_every_page(page, fresh_app: RunningApp):
+    page.goto(fresh_app.url)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
+    _settled(page)
+    _pick(page, "Date range", "Last 90 days")
+    first_campaign = _grid_rows(page)[0][0]
+    _pick(page, "Campaigns", first_campaign)
+    page.wait_for_function("() => location.search.includes('campaigns=')", timeout=SETTLE_MS)
+    spend = _kpi(page, "Spend")
+    for title in ("Campaigns", "Content", "Overview", "Data", "Campaigns", "Overview"):
+        _hop(page, title)
+        _no_exception(page)
+        if title == "Data":  # the Data page shows the whole store, without the filters
+            continue
+        page.wait_for_function("() => location.search.includes('range=last_90')", timeout=5000)
+        assert "campaigns=" in page.url, (title, page.url)
+        stated = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']")
+        stated = stated.first.inner_text()
+        assert stated.startswith("Last 90 days: ") and first_campaign in stated, (title, stated)
+    assert _kpi(page, "Spend") == spend
+
+
+def test_a_link_reproduces_the_page_view_controls(page, fresh_app: RunningApp):
+    page.goto(f"{fresh_app.url}/?range=last_90")
+    page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
+    _settled(page)
+    _pick(page, "Paid metric", "CTR")
+    page.wait_for_function("() => location.search.includes('paid_metric=ctr')", timeout=SETTLE_MS)
+    link = page.url
+    other = page.context.new_page()
+    other.goto(link)
+    other.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
+    _settled(other)
+    other.wait_for_function(  # the trend chart of the link is the CTR one
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".some(p => p.textContent.includes('Paid: CTR per day'))",
+        timeout=SETTLE_MS,
+    )
     other.close()
 
 
