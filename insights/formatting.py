@@ -21,7 +21,15 @@ def value(number: float, unit: Unit) -> str:
 
 
 def change(delta: float) -> str | None:
-    """A relative change for a card's delta ('+12.3%'), None when there is none."""
+    """A relative change for a card's delta ('+12.3%'), None when there is none; a change that
+    rounds to nothing is '0.0%', without a sign (never '+0.0%' read as a rise)."""
     if delta is None or math.isnan(delta):
         return None
+    if is_flat(delta):
+        return "0.0%"
     return f"{delta:+.1%}"
+
+
+def is_flat(delta: float | None) -> bool:
+    """True for a change too small to show (it rounds to 0.0%): drawn without arrow or colour."""
+    return delta is not None and not math.isnan(delta) and abs(delta) < 0.0005

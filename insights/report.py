@@ -17,6 +17,7 @@ import pandas as pd
 from insights import charts, dashboard, metrics, narratives
 from insights.dashboard import Filters
 from insights.formatting import change as fmt_change
+from insights.formatting import is_flat
 from insights.formatting import value as fmt_value
 from insights.metrics import Unit
 
@@ -93,7 +94,8 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
 def _card(row: dict[str, Any]) -> str:
     shown = fmt_change(row["change"])
     good = row["good"]
-    tone = "flat" if good is None or good != good else ("good" if good else "bad")  # NaN: flat
+    flat = good is None or good != good or is_flat(row["change"])  # NaN: flat
+    tone = "flat" if flat else ("good" if good else "bad")
     change_html = f'<div class="{tone}">{html.escape(shown)}</div>' if shown else ""
     return (
         f'<div class="card"><div class="label">{html.escape(str(row["label"]))}</div>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -61,7 +62,18 @@ def test_widgets_and_the_time_zone_in_the_url(app_env, raw, demo_range):
     assert not at.exception
     assert any("No hashtag" in i.value for i in at.info)
     at.selectbox(key="content_tz").set_value("UTC").run()
-    assert "tz" not in at.query_params
+    assert at.query_params["tz"] == "UTC"
+
+
+def test_best_time_defaults_to_the_ad_account_time_zone(app_env):
+    from tests.conftest import read_raw
+
+    zones = set(read_raw("ad_accounts.csv")["time_zone"].dropna())
+    expected = zones.pop() if len(zones) == 1 else "UTC"  # AppTest has no browser zone
+    at = _open(range="last_90")
+    assert not at.exception
+    assert at.selectbox(key="content_tz").value == expected
+    assert "tz" not in at.query_params  # a default every viewer shares keeps the link short
 
 
 def test_media_type_filter_and_hostile_links(app_env, raw, demo_range, postless_link):
@@ -133,3 +145,32 @@ def test_a_hostile_picture_url_is_not_shown():
     assert content.safe_picture("file:///etc/passwd") is None
     assert content.safe_picture(None) is None
     assert content.safe_picture("https://scontent.cdninstagram.com/x.jpg").startswith("https")
+
+
+DATASETS = next(
+    (
+        folder / "shared" / "datasets"
+        for folder in Path(__file__).resolve().parents[1:]
+        if (folder / "shared" / "datasets").is_dir()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "datasets",
+)
+
+
+@pytest.mark.skipif(
+    not (DATASETS / "instagram_posts.csv").exists(),
+    reason="the public data set is not beside the project",
+)
+def test_posts_imported_without_a_type_show_as_unknown(app_env):
+    from insights import importer
+    from insights.store import Store
+
+    path = DATASETS / "instagram_posts.csv"
+    days = pd.read_csv(path, encoding="latin-1")["Date"]
+    with Store(app_env) as store:
+        importer.import_file(store, path, account="finance_posts")
+    at = _open(range="custom", since=str(days.min()), until=str(days.max()))
+    assert not at.exception, at.exception
+    formats = next(d.value for d in at.dataframe if "Compared by" in d.value.columns)
+    kinds = formats[formats["Compared by"] == "Media type"]["Format"]
+    assert list(kinds) == ["Unknown"]

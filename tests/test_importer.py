@@ -411,3 +411,17 @@ def test_a_post_export_spans_utc_days_on_a_machine_in_another_time_zone(tmp_path
         span = store.query("SELECT first_day, last_day FROM imports").iloc[0]
     got = (pd.Timestamp(span["first_day"]).date(), pd.Timestamp(span["last_day"]).date())
     assert got == (date(2026, 3, 2), date(2026, 3, 5))
+
+
+def test_an_import_is_not_counted_as_a_refresh(demo_store_copy, tmp_path):
+    from insights import queries
+
+    with Store(demo_store_copy) as store:
+        before = store.query("SELECT max(finished_at) AS t FROM ingest_runs")["t"].iloc[0]
+        importer.import_file(store, write_ads(tmp_path / "spring.csv", ads_rows()))
+        with store.cursor() as cur:
+            last = queries.run(cur, "last_success")["finished_at"].iloc[0]
+        runs = store.query("SELECT source, finished_at FROM ingest_runs ORDER BY run_id")
+    assert runs["source"].iloc[-1].startswith("import ")  # the import is logged among the runs
+    assert runs["finished_at"].iloc[-1] > before
+    assert last == before  # but the sidebar's "Last refreshed" stays the refresh's time

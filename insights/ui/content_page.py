@@ -3,6 +3,8 @@ hashtags, for the posts under the global filters."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 import streamlit as st
 
@@ -160,18 +162,39 @@ def _formats(formats: pd.DataFrame) -> None:
     csv_download("Download formats (CSV)", shown, "formats.csv", "content_formats_csv")
 
 
+def _default_zone(zones: Collection[str]) -> tuple[str, bool]:
+    """The heatmap's default time zone and whether every viewer has the same one: the ad
+    account's (when the store holds one zone), else the viewer's browser's, else UTC."""
+    found = context.options()["ad_time_zones"]
+    if len(found) == 1 and found[0] in zones:
+        return found[0], True
+    browser = st.context.timezone
+    if browser and browser in zones:
+        return str(browser), False
+    return "UTC", True
+
+
 def _time_zone() -> str:
-    """The heatmap's time zone, from the URL once, then from the picker (kept in the URL)."""
+    """The heatmap's time zone: from the URL once, then from the picker; kept in the URL
+    unless it is a default every viewer shares."""
     zones = content.time_zones()
+    default, shared = _default_zone(zones)
     if "content_tz" not in st.session_state:
-        wanted = st.query_params.get(TZ_URL_KEY, "UTC")
+        wanted = st.query_params.get(TZ_URL_KEY, st.session_state.get("_kept_tz", default))
         if wanted not in zones:
-            st.toast(f"Unknown time zone '{wanted[:40]}' in the link; showing UTC.")
-            wanted = "UTC"
+            st.toast(f"Unknown time zone '{wanted[:40]}' in the link; showing {default}.")
+            wanted = default
         st.session_state["content_tz"] = wanted
-    options = list(COMMON_ZONES) + [z for z in zones if z not in COMMON_ZONES]
-    tz = st.selectbox("Time zone", options, key="content_tz")
-    if tz == "UTC":
+    options = list(dict.fromkeys([default, *COMMON_ZONES, *sorted(zones)]))
+    tz = st.selectbox(
+        "Time zone",
+        options,
+        key="content_tz",
+        help="Hours of the heatmap in this zone. The default is the ad account's time zone "
+        "(or your browser's when the store holds several).",
+    )
+    st.session_state["_kept_tz"] = tz
+    if tz == default and shared:
         st.query_params.pop(TZ_URL_KEY, None)
     else:
         st.query_params[TZ_URL_KEY] = tz

@@ -53,15 +53,17 @@ def store_and_job() -> tuple[Store, IngestJob]:
         raise  # unreachable: st.stop() ends the run
 
 
-def data_version() -> int:
+def data_version() -> tuple[str, int]:
+    """The store and its data version: the key of every cached figure (a write raises the
+    version; the path keeps two stores of one process apart)."""
     store, _ = store_and_job()
-    return store.data_version()
+    return str(store.path), store.data_version()
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
 def _cached(
     key: str,
-    version: int,
+    version: tuple[str, int],
     filters: dashboard.Filters,
     extra: tuple[Any, ...],
     _compute: Callable[..., pd.DataFrame],
@@ -82,7 +84,7 @@ def frame(
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def _options(version: int) -> dict[str, Any]:
+def _options(version: tuple[str, int]) -> dict[str, Any]:
     store, _ = store_and_job()
     with store.cursor() as cur:
         return {
@@ -90,6 +92,7 @@ def _options(version: int) -> dict[str, Any]:
             "campaigns": queries.run(cur, "campaign_options"),
             "accounts": queries.run(cur, "account_options"),
             "values": queries.run(cur, "filter_values"),
+            "ad_time_zones": list(queries.run(cur, "ad_time_zones")["timezone_name"]),
         }
 
 
@@ -111,7 +114,7 @@ def last_success() -> Any:
 # no spinner: the report is written on the download's own thread when its button is clicked,
 # where Streamlit draws nothing
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def _report(version: int, filters: dashboard.Filters) -> bytes:
+def _report(version: tuple[str, int], filters: dashboard.Filters) -> bytes:
     from insights import report
 
     store, _ = store_and_job()

@@ -64,13 +64,20 @@ MEDIA_TYPES = {"IMAGE": "Image", "VIDEO": "Video", "CAROUSEL_ALBUM": "Carousel"}
 PRODUCT_TYPES = {"FEED": "Feed", "REELS": "Reel", "STORY": "Story", "AD": "Ad"}
 
 
-def media_type_label(media_type: str) -> str:
-    """'CAROUSEL_ALBUM' -> 'Carousel'; unknown types are shown readable as they come."""
-    return MEDIA_TYPES.get(media_type, media_type.replace("_", " ").capitalize())
+def media_type_label(media_type: object) -> str:
+    """'CAROUSEL_ALBUM' -> 'Carousel'; other types readable as they come; a missing type (a
+    file without a post-type column) 'Unknown'."""
+    return _type_label(MEDIA_TYPES, media_type)
 
 
-def product_type_label(product_type: str) -> str:
-    return PRODUCT_TYPES.get(product_type, product_type.replace("_", " ").capitalize())
+def product_type_label(product_type: object) -> str:
+    return _type_label(PRODUCT_TYPES, product_type)
+
+
+def _type_label(known: dict[str, str], value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return "Unknown"
+    return known.get(value, value.replace("_", " ").capitalize())
 
 
 WIDTHS = {  # fixed widths, so the totals row lines up under the campaign table

@@ -102,7 +102,12 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
                 row["label"],
                 fmt.value(row["value"], row["unit"]),
                 fmt.change(row["change"]),
-                delta_color="normal" if metric.higher_is_better else "inverse",
+                delta_color="off"
+                if fmt.is_flat(row["change"])
+                else "normal"
+                if metric.higher_is_better
+                else "inverse",
+                delta_arrow="off" if fmt.is_flat(row["change"]) else "auto",
                 help=row["help"] or None,
                 border=True,
             )
