@@ -1,0 +1,22 @@
+"""The dashboard's entry script: the router over the pages (st.navigation).
+
+`insights app` runs this file with Streamlit from wherever the package is installed; the
+checkout's app.py runs it too. Its `.streamlit/config.toml` beside it is Streamlit's
+script-level configuration (localhost only, no error details), so an installed dashboard is
+configured as the checkout's is; Streamlit's flags and STREAMLIT_* variables still override it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from insights.ui.pages import navigation
+
+
+def main() -> None:
+    st.set_page_config(page_title="Marketing insights", page_icon=":bar_chart:", layout="wide")
+    navigation().run()
+
+
+if __name__ == "__main__":
+    main()
