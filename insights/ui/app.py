@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from insights.settings import SettingsError
+from insights.ui.context import settings
 from insights.ui.pages import navigation
 
 
 def main() -> None:
     st.set_page_config(page_title="Marketing insights", page_icon=":bar_chart:", layout="wide")
+    try:
+        settings()  # a bad INSIGHTS_* value is said once, before any page runs
+    except SettingsError as exc:
+        st.error(str(exc))
+        st.stop()
     navigation().run()
 
 

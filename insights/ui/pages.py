@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from insights.ui import campaigns_page, content_page, data_page, overview
 
 
-def navigation() -> st.navigation:  # type: ignore[valid-type]
+def navigation() -> StreamlitPage:
     return st.navigation(
         [
             st.Page(
