@@ -14,7 +14,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-.venv/bin/pip wheel -q --no-deps -w "$tmp/dist" .
+# built from a copy of the project's files (tracked or not ignored), so no build folder of an
+# earlier run can slip stale files into the wheel, and the checkout stays as it was
+mkdir "$tmp/src"
+git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - | tar -xf - -C "$tmp/src"
+.venv/bin/pip wheel -q --no-deps -w "$tmp/dist" "$tmp/src"
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install -q "$tmp"/dist/insights-*.whl
 mkdir "$tmp/empty" && cd "$tmp/empty"
