@@ -97,3 +97,20 @@ def test_insights_app_starts_the_dashboard_with_streamlits_own_settings(tmp_path
         output = app.communicate(timeout=30)[0]
     assert f"localhost:{port}" in output and "Network URL" not in output, output
     assert list(tmp_path.iterdir()) == []  # starting the server wrote nothing
+
+
+def test_demo_data_writes_into_the_current_folder_not_the_package(tmp_path):
+    bundled = {
+        name: (demo_data.SAMPLE_DIR / name).read_bytes() for name in demo_data.FILES.values()
+    }
+    package_dir = Path(str(demo_data.SAMPLE_DIR))
+    touched = {p.name: p.stat().st_mtime_ns for p in package_dir.iterdir()}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSIGHTS_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "insights", "demo-data"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = {p.name: p.read_bytes() for p in (tmp_path / "sample_data").iterdir()}
+    assert written == bundled  # the same files, byte for byte, beside the user
+    assert {p.name: p.stat().st_mtime_ns for p in package_dir.iterdir()} == touched
