@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo_data = commands.add_parser(
         "demo-data",
-        help="Regenerate the bundled demo data set.",
+        help="Write the demo data set anew (into ./sample_data unless --out).",
         description="Write the deterministic demo data set (the files the package bundles) "
         "into a folder of your choice; the installed package is never written to.",
     )
