@@ -1,11 +1,8 @@
-"""Marketing insights dashboard: the router and the frame. Pages live in insights/ui/."""
+"""Marketing insights dashboard from a checkout: `streamlit run app.py`.
 
-import streamlit as st
+The router is insights/ui/app.py, the script `insights app` runs from an installed package.
+"""
 
-from insights.ui import frame
-from insights.ui.pages import navigation
+from insights.ui.app import main
 
-st.set_page_config(page_title="Marketing insights", page_icon=":bar_chart:", layout="wide")
-page = navigation()
-frame.draw(page)  # the global filters, drawn once for every page
-page.run()
+main()

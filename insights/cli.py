@@ -1,21 +1,38 @@
 """The `insights` command line: a thin layer over the package.
 
-Exit status 0 on success; 1 with one clear sentence on stderr when something failed; 2 for
-wrong arguments (argparse). The access token is read from INSIGHTS_ACCESS_TOKEN, never a flag.
+Exit status 0 on success; 1 with one clear sentence on stderr when something failed (an
+unexpected failure's traceback goes to the log file, secrets masked); 2 for wrong arguments or
+a setting with a bad value. The settings' flags are built from the settings table. The access
+token is read from INSIGHTS_ACCESS_TOKEN, never a flag.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import subprocess
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from datetime import date
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from insights import __version__
 from insights.errors import InsightsError
-from insights.settings import Settings, spec
+from insights.graph import mask_secrets
+from insights.settings import SPECS, Settings, SettingsError, SettingSpec, spec
+
+log = logging.getLogger(__name__)
+
+
+class UsageError(InsightsError):
+    """The command line asks for something it cannot mean (exit 2, like argparse's errors)."""
+
+
+APP_COMMANDS = ("app", "serve")  # the rest of their arguments are Streamlit's
 
 
 def _date(text: str) -> date:
@@ -25,13 +42,37 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-05-31") from None
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
+def _flag_type(item: SettingSpec) -> Callable[[str], Any]:
+    """argparse's converter for a setting's flag: a bad value is a usage error (exit 2)."""
+
+    def convert(raw: str) -> Any:
+        try:
+            return item.convert(raw)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{raw!r} is {exc}") from None
+
+    return convert
+
+
+def _setting_option(parser: argparse.ArgumentParser, name: str) -> None:
+    """The flag of one setting, as the settings table declares it."""
+    item = spec(name)
+    assert item.flag is not None, f"setting {name} has no flag"
+    repeatable = isinstance(item.default, tuple)
     parser.add_argument(
-        "--db",
-        type=Path,
-        metavar="PATH",
-        help=f"{spec('db_path').help} Env: INSIGHTS_DB. Default: {spec('db_path').default}.",
+        item.flag,
+        dest=item.name,
+        action="append" if repeatable else "store",
+        # a list flag takes one value per use (repeat the flag), its variable a comma list
+        type=str if repeatable else _flag_type(item),
+        choices=item.choices,
+        metavar=None if item.choices else item.metavar,
+        help=f"{item.help} Env: {item.env}. Default: {item.shown_default()}.",
     )
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    _setting_option(parser, "db_path")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,23 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Pull Instagram and ads data into the store, incrementally and in one "
         "transaction. The token comes from INSIGHTS_ACCESS_TOKEN.",
     )
-    _db_option(ingest)
-    ingest.add_argument("--source", choices=("demo", "graph"), help=spec("source").help)
-    ingest.add_argument("--base-url", metavar="URL", help=spec("base_url").help)
-    ingest.add_argument(
-        "--ig-user-id",
-        action="append",
-        metavar="ID",
-        dest="ig_user_ids",
-        help="Instagram business account id (repeatable).",
-    )
-    ingest.add_argument(
-        "--ad-account-id",
-        action="append",
-        metavar="act_ID",
-        dest="ad_account_ids",
-        help="Ad account id (repeatable).",
-    )
+    for item in SPECS:  # every setting with a flag; the token and app secret have none
+        if item.flag:
+            _setting_option(ingest, item.name)
     ingest.add_argument(
         "--since",
         type=_date,
@@ -75,22 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--until", type=_date, metavar="YYYY-MM-DD", help="Last day to read (default: today)."
     )
-    ingest.add_argument("--lookback-days", type=int, metavar="N", help=spec("lookback_days").help)
-    ingest.add_argument(
-        "--conversion-action-type", metavar="TYPE", help=spec("conversion_action_type").help
-    )
     ingest.add_argument("--quiet", action="store_true", help="No progress line.")
 
     demo_data = commands.add_parser(
         "demo-data",
-        help="Regenerate the bundled demo data set.",
-        description="Write the deterministic demo data set (the files in sample_data/).",
+        help="Write the demo data set anew (into ./sample_data unless --out).",
+        description="Write the deterministic demo data set (the files the package bundles) "
+        "into a folder of your choice; the installed package is never written to.",
     )
     demo_data.add_argument(
         "--out",
         type=Path,
         metavar="DIR",
-        help="Output folder (default: the bundled sample_data folder).",
+        help="Output folder (default: sample_data in the current folder).",
     )
     demo_data.add_argument("--seed", type=int, help="Random seed (default: the bundled one).")
     demo_data.add_argument(
@@ -183,33 +207,93 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show what the store holds and the last runs.",
     )
     _db_option(status)
+
+    commands.add_parser(
+        "app",
+        aliases=["serve"],
+        help="Start the dashboard (Streamlit) on http://localhost:8501.",
+        description="Start the dashboard from wherever the package is installed. Every "
+        "further argument is Streamlit's (e.g. --server.port 8502, --server.address 0.0.0.0) "
+        "and its STREAMLIT_* variables apply (STREAMLIT_SERVER_PORT ...); the INSIGHTS_* "
+        "settings are read as by the other commands.",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in APP_COMMANDS:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")  # exits 2
+    args.extra = extra
+    handler = _operator_log()
     try:
         return int(_COMMANDS[args.command](args) or 0)
+    except (SettingsError, UsageError) as exc:  # a bad INSIGHTS_* value is said at start
+        print(f"insights: {exc}", file=sys.stderr)
+        return 2
     except InsightsError as exc:
         print(f"insights: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("insights: interrupted; nothing of the current run was kept.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or an unforeseen condition: the log has the traceback
+        secrets = (os.environ.get("INSIGHTS_ACCESS_TOKEN"), os.environ.get("INSIGHTS_APP_SECRET"))
+        trace = "".join(traceback.format_exception(exc))
+        log.error("insights %s failed:\n%s", args.command, mask_secrets(trace, *secrets))
+        reason = mask_secrets(f"{type(exc).__name__}: {exc}", *secrets)
+        print(
+            f"insights: {args.command} failed unexpectedly ({reason}); the details are in "
+            f"{handler.path}.",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        logging.getLogger("insights").removeHandler(handler)
+        handler.close()
+
+
+class _LogFile(logging.Handler):
+    """Appends the operator's log (failures with their traceback, secrets masked) to a file,
+    created only when something is logged."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.WARNING)
+        self.path = path
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = mask_secrets(
+                self.format(record),
+                os.environ.get("INSIGHTS_ACCESS_TOKEN"),
+                os.environ.get("INSIGHTS_APP_SECRET"),
+            )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as file:
+                file.write(text + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+def _operator_log() -> _LogFile:
+    """The log file handler for this command: INSIGHTS_LOG (or its default), on the
+    package's loggers (so nothing is printed to the user by Python's last-resort handler)."""
+    raw = os.environ.get(spec("log_path").env)
+    handler = _LogFile(Path(raw) if raw else spec("log_path").default)
+    logging.getLogger("insights").addHandler(handler)
+    return handler
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env().with_(
-        db_path=getattr(args, "db", None),
-        source=getattr(args, "source", None),
-        base_url=getattr(args, "base_url", None),
-        ig_user_ids=tuple(args.ig_user_ids) if getattr(args, "ig_user_ids", None) else None,
-        ad_account_ids=(
-            tuple(args.ad_account_ids) if getattr(args, "ad_account_ids", None) else None
-        ),
-        lookback_days=getattr(args, "lookback_days", None),
-        conversion_action_type=getattr(args, "conversion_action_type", None),
-    )
+    """The environment's settings with the flags given on the command line over them."""
+    overrides: dict[str, Any] = {}
+    for item in SPECS:
+        value = getattr(args, item.name, None)
+        if value is not None and value != []:
+            overrides[item.name] = tuple(value) if isinstance(value, list) else value
+    return Settings.from_env().with_(**overrides)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -217,6 +301,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from insights.store import Store
 
     settings = _settings(args)
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}.")
     if args.base_url and settings.source == "demo" and not args.source:
         settings = settings.with_(source="graph")
 
@@ -253,15 +339,15 @@ def _demo_data(args: argparse.Namespace) -> int:
 
         from insights import scale_data
 
-        if args.db is None:
-            raise InsightsError("--scale writes a new synthetic store: give its path with --db.")
-        path = args.db
+        if args.db_path is None:
+            raise UsageError("--scale writes a new synthetic store: give its path with --db.")
+        path = args.db_path
         started = time.perf_counter()
         counts = scale_data.generate(path, args.scale, max(1, args.scale // 10), args.seed or 1)
         rows = ", ".join(f"{table} {count:,}" for table, count in counts.items())
         print(f"{path}: {rows} in {time.perf_counter() - started:.1f} s")
         return 0
-    out = args.out or demo_data.SAMPLE_DIR
+    out = args.out or Path("sample_data")
     seed = demo_data.DEFAULT_SEED if args.seed is None else args.seed
     for path in demo_data.write(demo_data.generate(seed), out):
         print(path)
@@ -368,7 +454,7 @@ def _export(args: argparse.Namespace) -> int:
             default_since, default_until = dashboard.preset_range("last_28", last)
             since, until = since or default_since, until or default_until
         if since > until:
-            raise StoreError(f"--since {since} is after --until {until}.")
+            raise UsageError(f"--since {since} is after --until {until}.")
         filters = dashboard.Filters(
             since,
             until,
@@ -391,7 +477,21 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    """Run the packaged entry script with Streamlit, its own arguments passed through."""
+    Settings.from_env()  # a bad setting is said here, before a server starts
+    script = resources.files("insights.ui") / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(script), *args.extra]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":  # Streamlit becomes this process: signals and exit status are its
+        os.execv(sys.executable, command)
+    return subprocess.call(command)
+
+
 _COMMANDS = {
+    "app": _app,
+    "serve": _app,
     "ingest": _ingest,
     "demo-data": _demo_data,
     "demo-api": _demo_api,

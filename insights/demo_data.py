@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,7 +42,9 @@ from insights.demo_world import (
     season,
 )
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+# the bundled files ship inside the package and are read as resources; `insights demo-data`
+# writes a regenerated copy elsewhere (never into the installed package)
+SAMPLE_DIR: Traversable = resources.files("insights") / "sample_data"
 DEFAULT_SEED = 20261122
 COUNT_COLUMNS = {
     "ig_accounts": ("followers_count",),
@@ -345,12 +349,15 @@ def write(dataset: DemoDataset, out_dir: Path) -> list[Path]:
     return written
 
 
-def load(directory: Path = SAMPLE_DIR) -> DemoDataset:
+def load(directory: Traversable | Path = SAMPLE_DIR) -> DemoDataset:
     """Read the data set's files back with the same types as `generate`."""
-    frames = {
-        name: pd.read_csv(directory / file_name, dtype=str, keep_default_na=False)
-        for name, file_name in FILES.items()
-    }
+    frames = {}
+    for name, file_name in FILES.items():
+        compression = "gzip" if file_name.endswith(".gz") else None
+        with (directory / file_name).open("rb") as file:
+            frames[name] = pd.read_csv(
+                file, dtype=str, keep_default_na=False, compression=compression
+            )
     return _typed(DemoDataset(**frames))
 
 

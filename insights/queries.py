@@ -1,4 +1,4 @@
-"""Load the SQL of `queries/*.sql` and run it with named parameters only.
+"""Load the SQL of the package's `sql/*.sql` files and run it with named parameters only.
 
 Each file holds one query: a `-- name: <file stem>` line, comment lines that become its
 docstring, then the statement. Parameters are DuckDB named parameters (`$since`). The one kind
@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import duckdb
@@ -22,7 +23,8 @@ import pyarrow as pa
 
 from insights.errors import QueryError
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+# shipped inside the package (a wheel installed anywhere finds them), read as resources
+QUERY_DIR: Traversable = resources.files("insights") / "sql"
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
@@ -78,7 +80,7 @@ def parse(text: str, stem: str) -> Query:
     lines = text.strip().splitlines()
     match = _NAME.match(lines[0]) if lines else None
     if not match or match.group(1) != stem:
-        raise QueryError(f"queries/{stem}.sql must start with '-- name: {stem}'")
+        raise QueryError(f"sql/{stem}.sql must start with '-- name: {stem}'")
     doc_lines = []
     for line in lines[1:]:
         if not line.startswith("--"):
@@ -86,22 +88,28 @@ def parse(text: str, stem: str) -> Query:
         doc_lines.append(line[2:].strip())
     sql = "\n".join(lines[1 + len(doc_lines) :]).strip()
     if not sql:
-        raise QueryError(f"queries/{stem}.sql has no statement")
+        raise QueryError(f"sql/{stem}.sql has no statement")
     code = _STRING_OR_COMMENT.sub("", sql)
     slots = frozenset(_SLOT.findall(code))
     unknown = sorted(slots - set(IDENTIFIERS))
     if unknown:
-        raise QueryError(f"queries/{stem}.sql uses unknown table slots {unknown}")
+        raise QueryError(f"sql/{stem}.sql uses unknown table slots {unknown}")
     params = frozenset(_PARAM.findall(code))
     return Query(stem, " ".join(doc_lines), sql, params, slots)
 
 
 @cache
-def load_all(directory: Path = QUERY_DIR) -> dict[str, Query]:
+def load_all(directory: Traversable = QUERY_DIR) -> dict[str, Query]:
     """Every query of the directory, by name (parsed once per process)."""
+    files = sorted(
+        (entry for entry in directory.iterdir() if entry.name.endswith(".sql")),
+        key=lambda entry: entry.name,
+    )
     found = {
-        p.stem: parse(p.read_text(encoding="utf-8"), p.stem)
-        for p in sorted(directory.glob("*.sql"))
+        entry.name.removesuffix(".sql"): parse(
+            entry.read_text(encoding="utf-8"), entry.name.removesuffix(".sql")
+        )
+        for entry in files
     }
     if not found:
         raise QueryError(f"no queries found in {directory}")

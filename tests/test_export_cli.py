@@ -115,7 +115,7 @@ def test_output_file_and_clear_errors(tmp_path, demo_store_copy):
          "--since", "2026-02-01", "--until", "2026-01-01"],
         capture_output=True, text=True,
     )  # fmt: skip
-    assert backwards.returncode == 1 and "after" in backwards.stderr
+    assert backwards.returncode == 2 and "after" in backwards.stderr  # a usage error
 
 
 def _campaigns_page() -> None:

@@ -1,4 +1,4 @@
-"""The app's pages, for the router in app.py."""
+"""The app's pages, for the router in insights/ui/app.py."""
 
 from __future__ import annotations
 
