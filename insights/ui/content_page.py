@@ -10,6 +10,7 @@ from insights import content, content_charts, dashboard
 from insights.ui import context, fmt_table
 from insights.ui.filters import sidebar_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.text import md
 from insights.ui.widgets import csv_download
 
 COMMON_ZONES = (
@@ -161,7 +162,7 @@ def _time_zone() -> str:
     if "content_tz" not in st.session_state:
         wanted = st.query_params.get(TZ_URL_KEY, "UTC")
         if wanted not in zones:
-            st.toast(f"Unknown time zone '{wanted[:40]}' in the link; showing UTC.")
+            st.toast(md(f"Unknown time zone '{wanted[:40]}' in the link; showing UTC."))
             wanted = "UTC"
         st.session_state["content_tz"] = wanted
     options = list(COMMON_ZONES) + [z for z in zones if z not in COMMON_ZONES]
@@ -260,8 +261,8 @@ def _next_posts(filters: dashboard.Filters, tz: str) -> None:
     short = found[found["dimension"] == "too short"]
     for row in short.itertuples():
         st.info(
-            f"{names.get(row.account_id, row.account_id)}: only {row.posts} posts with reach in "
-            f"this period; at least {content.MIN_ACCOUNT_POSTS} are needed to recommend "
+            f"{md(names.get(row.account_id, row.account_id))}: only {row.posts} posts with reach "
+            f"in this period; at least {content.MIN_ACCOUNT_POSTS} are needed to recommend "
             "anything. Widen the date range."
         )
     shown = found[found["dimension"] != "too short"].copy()

@@ -15,6 +15,7 @@ from insights.errors import InsightsError
 from insights.jobs import IngestJob
 from insights.settings import Settings
 from insights.store import Store
+from insights.ui.text import md
 
 T = TypeVar("T")
 
@@ -48,7 +49,7 @@ def store_and_job() -> tuple[Store, IngestJob]:
     try:
         return _open(path)
     except InsightsError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
         raise  # unreachable: st.stop() ends the run
 
