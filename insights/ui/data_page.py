@@ -213,7 +213,7 @@ def _api_access(store: Store, settings: Settings) -> None:
         lines = access_lines(cur, settings)
     for line in lines:
         if line.level == "warning":
-            st.warning(md(line.text), icon=":material/warning:")
+            st.warning(line.text, icon=":material/warning:")
     infos = [line.text for line in lines if line.level == "info"]
     if infos:
-        st.caption(md(" ".join(infos)))
+        st.caption(" ".join(infos))
