@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from insights.api_rows import AD_INSIGHTS_SCHEMA, IG_MEDIA_SCHEMA
@@ -100,8 +101,14 @@ def import_file(
         ):
             ads = state.kind == "ads-manager"
             rows = cur.from_arrow(pa.Table.from_pylist(batch, AD_COLUMNS if ads else POST_COLUMNS))
-            for statement in MERGE_ADS if ads else MERGE_POSTS:
-                rows.query("import_batch", statement.format(import_id=import_id))
+            try:
+                for statement in MERGE_ADS if ads else MERGE_POSTS:
+                    rows.query("import_batch", statement.format(import_id=import_id))
+            except duckdb.OutOfRangeException as exc:  # each value fits, their sum does not
+                raise ImportFileError(
+                    f"{shown_name}: the rows of one campaign, day, age and gender add up to more "
+                    "than the store can hold. Nothing was imported."
+                ) from exc
         table = "ad_insights_daily" if state.kind == "ads-manager" else "ig_media"
         day = "date" if state.kind == "ads-manager" else "timezone('UTC', posted_at)::DATE"
         span = cur.execute(
