@@ -51,8 +51,10 @@ def test_the_dashboard_does_not_call_itself_the_other_program(monkeypatch, tmp_p
 
 def test_a_byte_that_is_not_utf8_is_named_by_its_line(tmp_path):
     lines = good_csv_text().splitlines()
-    bad = "\n".join(lines).encode("utf-8").replace(
-        lines[5].encode(), lines[5].encode().replace(b"Spring", b"Spr\xffing", 1)
+    bad = (
+        "\n".join(lines)
+        .encode("utf-8")
+        .replace(lines[5].encode(), lines[5].encode().replace(b"Spring", b"Spr\xffing", 1))
     )
     assert b"\xff" in bad
     path = tmp_path / "latin.csv"
