@@ -19,6 +19,8 @@ def rename_campaigns(db: Path) -> None:
     con = duckdb.connect(str(db))
     try:
         con.execute("UPDATE ad_campaigns SET name = ? || ' ' || campaign_id", [HOSTILE])
+        # as every write transaction does: the pages' cached figures are of the old names
+        con.execute("UPDATE store_version SET version = version + 1000")
     finally:
         con.close()
 
