@@ -15,7 +15,12 @@ class StoreError(InsightsError):
 
 
 class StoreBusyError(StoreError):
-    """Another process holds the store's file lock."""
+    """Another process holds the store's file lock (`holder`: its process id, when known)."""
+
+    def __init__(self, message: str, path: str = "", holder: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.holder = holder
 
 
 class ImportFileError(InsightsError):

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-# Cells starting with these are run as formulas by spreadsheets (CSV injection); tab and CR
-# are in the same family (OWASP). Only text columns are touched: a negative number stays one.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV-injection guidance: cells starting with these are run as formulas by a spreadsheet
+# (LibreOffice also runs one behind a leading NUL); OWASP's advice is a leading apostrophe, which
+# spreadsheets show as text. Only text columns are touched: a negative number stays one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+# Left as written, not prefixed, because nothing in them can run: a plain number ("-5", "+3.5",
+# "-5%"), read as that number by every spreadsheet, and a bare handle ("@brand.shop"), which
+# holds no call, operator or reference to another program
+_HARMLESS = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?|@[A-Za-z0-9_.]+")
 
 
 def neutralise(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula, prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _HARMLESS.fullmatch(value)
+    ):
         return "'" + value
     return value
 
@@ -27,5 +38,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a header row, text columns neutralised."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8")
+    """UTF-8 CSV with a header row, text columns neutralised.
+
+    Rows end in CRLF (RFC 4180): the csv writer quotes every field holding a character of the
+    line ending, so a CR inside a name is quoted too and cannot start a new row."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")

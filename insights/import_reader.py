@@ -1,7 +1,15 @@
 """Reading an export file as a stream of data-model rows: encoding (UTF-8, UTF-8 with a BOM,
 UTF-16 as Excel writes it), delimiter (comma, semicolon, tab), decimal commas and thousands
 separators are recognised, totals rows are skipped, and every value is checked; the first bad
-value raises ImportFileError naming the file, the line and the column."""
+value raises ImportFileError naming the file, the line and the column.
+
+Refused, with the line named: a line with fewer fields than the header (cut short) or with
+values beyond it, two columns of the same name, a negative figure, a figure too large to be
+real (counts from 10^15, amounts from 10^13: far above any account, and many rows of them still
+add up within the store's columns), a day after today anywhere on Earth (UTC+14: the file says
+nothing of the account's time zone) or before Meta's history (ads before Facebook Ads launched
+on 6 Nov 2007, posts before Instagram launched on 6 Oct 2010), and a first or last row without
+a campaign whose figures are not the totals of the other rows."""
 
 from __future__ import annotations
 
@@ -12,17 +20,31 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from insights.errors import ImportFileError
-from insights.import_formats import COLUMN_LABEL, FIELDS, REQUIRED, detect_kind, match_columns
+from insights.import_formats import (
+    COLUMN_LABEL,
+    FIELDS,
+    REQUIRED,
+    detect_kind,
+    match_columns,
+    normalise_header,
+)
 
 BATCH_ROWS = 20_000
 IMPORTED_ACCOUNT = "imported"
 CENT = Decimal("0.01")
+MAX_COUNT = Decimal(10) ** 15
+MAX_MONEY = Decimal(10) ** 13
+FIRST_AD_DAY = date(2007, 11, 6)  # Facebook Ads launched
+FIRST_POST_DAY = date(2010, 10, 6)  # Instagram launched
+LATEST_ZONE = timedelta(hours=14)  # UTC+14: where today ends last
+# the figures a totals row must equal the sum of (where it holds them)
+TOTAL_FIGURES = ("spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value")
 _TOTALS = re.compile(r"^(totals?|results? from \d+ .*|all campaigns)$", re.IGNORECASE)
 _CURRENCY = re.compile(r"[$€£¥]|\b[A-Z]{3}\b")
 _POST_TYPES = (  # (words in the export's post type, media_type, media_product_type)
@@ -78,16 +100,36 @@ class _Numbers:
         return text.replace(",", "")
 
     def integer(self, text: str) -> int:
-        number = Decimal(self.clean(text))
-        if number != number.to_integral_value() or not number.is_finite():
+        number = _in_range(Decimal(self.clean(text)), MAX_COUNT)
+        if number != number.to_integral_value():
             raise InvalidOperation
         return int(number)
 
     def money(self, text: str) -> Decimal:
-        number = Decimal(self.clean(text))
-        if not number.is_finite():
-            raise InvalidOperation
-        return number.quantize(CENT, rounding=ROUND_HALF_UP)
+        return _in_range(Decimal(self.clean(text)), MAX_MONEY).quantize(CENT, ROUND_HALF_UP)
+
+
+class _OutOfRange(ValueError):
+    """A value that is a number or a date, but not one an export can hold."""
+
+
+def _in_range(number: Decimal, biggest: Decimal) -> Decimal:
+    if not number.is_finite():
+        raise InvalidOperation
+    if number < 0:
+        raise _OutOfRange("is negative: an export's figures are never below zero")
+    if number >= biggest:
+        raise _OutOfRange("is too large to be a real figure")
+    return number
+
+
+def _check_day(day: date, earliest: date, what: str) -> date:
+    today = (datetime.now(UTC) + LATEST_ZONE).date()
+    if day > today:
+        raise _OutOfRange(f"is in the future (today is {today:%Y-%m-%d} at the latest)")
+    if day < earliest:
+        raise _OutOfRange(f"is before {what} (on {earliest:%d %b %Y})")
+    return day
 
 
 def _decimal_comma(delimiter: str, sample_rows: list[list[str]]) -> bool:
@@ -162,6 +204,7 @@ def read_batches(
             delimiter = _delimiter(first)
             reader = csv.reader(_chain(first, text), delimiter=delimiter)
             header = next(reader)
+            _unique_header(name, header)
             chosen = detect_kind(header) if kind == "auto" else kind
             if chosen is None:
                 raise ImportFileError(
@@ -195,28 +238,34 @@ def read_batches(
                 for row in reader:
                     yield reader.line_num, row
 
+            totals = _Totals(name)
+            seen_data = False
             for line, row in rows():
                 if not any(cell.strip() for cell in row):
                     continue
+                _check_width(name, line, row, header)
                 pending.append((line, row))
                 if len(pending) < 2:
                     continue
-                converted = convert(*pending.pop(0), first=state.rows_read == 0, last=False)
-                _keep(converted, state, batch)
+                line, row = pending.pop(0)
+                converted = convert(line, row, first=not seen_data, last=False)
+                seen_data = True
+                totals.keep(converted, state, batch)
                 if len(batch) >= BATCH_ROWS:
                     yield batch
                     batch = []
             for line, row in pending:
-                converted = convert(line, row, first=state.rows_read == 0, last=True)
-                _keep(converted, state, batch)
+                converted = convert(line, row, first=not seen_data, last=True)
+                totals.keep(converted, state, batch)
+            totals.check()
             if batch:
                 yield batch
             if state.rows_read == 0:
                 raise ImportFileError(f"{name} has a header but no data rows.")
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             raise ImportFileError(
-                f"{name} is not UTF-8 or UTF-16 text (byte {exc.start} of a line). Export it "
-                "again as 'CSV UTF-8', or save it from Excel as 'CSV UTF-8 (comma delimited)'."
+                f"{name} is not UTF-8 or UTF-16 text ({_bad_byte(path)}). Export it again as "
+                "'CSV UTF-8', or save it from Excel as 'CSV UTF-8 (comma delimited)'."
             ) from None
         except csv.Error as exc:
             raise ImportFileError(f"{name}: not a readable CSV file ({exc}).") from None
@@ -227,12 +276,91 @@ def _chain(first: str, rest: io.TextIOBase) -> Iterator[str]:
     yield from rest
 
 
-def _keep(converted: dict[str, Any] | None, state: ReadState, batch: list[dict[str, Any]]) -> None:
-    if converted is None:
-        state.skipped_totals += 1
-        return
-    state.rows_read += 1
-    batch.append(converted)
+def _bad_byte(path: Path) -> str:
+    """Where the first byte that is not UTF-8 is: its line and its place in that line."""
+    with open(path, "rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return f"line {number}, byte {exc.start + 1} of the line: {line[exc.start]:#04x}"
+    return "a byte that is not valid text"
+
+
+def _unique_header(name: str, header: Sequence[str]) -> None:
+    """Two columns of one name: which one holds the figures cannot be known."""
+    seen: dict[str, int] = {}
+    for index, label in enumerate(header):
+        key = normalise_header(label)
+        if key and key in seen:
+            raise ImportFileError(
+                f"{name}, line 1: columns {seen[key] + 1} and {index + 1} are both named "
+                f"{label.strip()!r}; keep one of them and import again. Nothing was imported."
+            )
+        seen.setdefault(key, index)
+
+
+def _check_width(name: str, line: int, row: list[str], header: Sequence[str]) -> None:
+    """A line with fewer fields than the header was cut short (or holds a quote that is never
+    closed); values beyond the header's columns belong to no column."""
+    if len(row) < len(header):
+        text = "\n".join(row).replace("\r\n", "\n").replace("\r", "\n")
+        breaks = text.rstrip("\n").count("\n") - (len(row) - 1)  # the line ends read inside
+        if breaks:  # the row runs over several lines: a quote opened on its first line
+            raise ImportFileError(
+                f"{name}, line {line - breaks}: a quoted value is never closed (the '\"' that "
+                f"opens it has no closing '\"'), so lines {line - breaks} to {line} were read "
+                "as one row. Nothing was imported."
+            )
+        raise ImportFileError(
+            f"{name}, line {line}: {len(row)} fields where the header has {len(header)} "
+            f"(the line ends in {row[-1][-40:]!r}: cut short?). Nothing was imported."
+        )
+    if any(cell.strip() for cell in row[len(header) :]):
+        raise ImportFileError(
+            f"{name}, line {line}: {len(row)} fields where the header has {len(header)}; "
+            "the values beyond the last column belong to no column. Nothing was imported."
+        )
+
+
+class _Totals:
+    """Counts the rows kept and checks the rows taken for totals rows (a first or last row
+    without a campaign): each must hold the sums of the other rows, or it is an error."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sums: dict[str, Decimal] = dict.fromkeys(TOTAL_FIGURES, Decimal(0))
+        self.rows = 0
+        self.candidates: list[dict[str, Any]] = []
+
+    def keep(
+        self, converted: dict[str, Any] | None, state: ReadState, batch: list[dict[str, Any]]
+    ) -> None:
+        if converted is None:
+            state.skipped_totals += 1
+        elif "totals_line" in converted:
+            self.candidates.append(converted)
+            state.skipped_totals += 1
+        else:
+            state.rows_read += 1
+            self.rows += 1
+            for figure in TOTAL_FIGURES:
+                self.sums[figure] += converted.get(figure) or 0
+            batch.append(converted)
+
+    def check(self) -> None:
+        for candidate in self.candidates:
+            for figure, label in candidate["labels"].items():
+                shown = candidate[figure]
+                if shown is None:
+                    continue
+                if shown != self.sums[figure]:
+                    raise ImportFileError(
+                        f"{self.name}, line {candidate['totals_line']}: the campaign is empty, "
+                        f"and its '{label}' ({shown}) is not the total of the other rows "
+                        f"({self.sums[figure]}), so it is not a totals row. Fill in the "
+                        "campaign or remove the line. Nothing was imported."
+                    )
 
 
 def _converter(
@@ -260,9 +388,16 @@ def _converter(
             if spec.kind == "money":
                 return numbers.money(text)
             if spec.kind == "day":
-                return _parse_day(text)
+                return _check_day(_parse_day(text), FIRST_AD_DAY, "Facebook Ads existed")
             if spec.kind == "time":
-                return _parse_time(text)
+                posted = _parse_time(text)
+                _check_day(posted.date(), FIRST_POST_DAY, "Instagram existed")
+                return posted
+        except _OutOfRange as exc:
+            raise ImportFileError(
+                f"{name}, line {line}, column '{header[index].strip()}': {text[:40]!r} {exc}. "
+                "Nothing was imported."
+            ) from None
         except (InvalidOperation, ValueError):
             expected = {
                 "int": "a whole number",
@@ -282,8 +417,8 @@ def _converter(
             get = lambda f: value(line, row, f)  # noqa: E731
             label = get("campaign_name") or get("campaign_id")
             if label is None or _TOTALS.match(str(label)):
-                if first or last:
-                    return None  # the totals row Ads Manager adds
+                if first or last:  # the totals row Ads Manager adds, if its figures say so
+                    return _totals_row(line, get, columns, header)
                 column = header[columns.get("campaign_name", columns.get("campaign_id", 0))]
                 raise ImportFileError(
                     f"{name}, line {line}, column '{column.strip()}': the campaign is empty. "
@@ -365,6 +500,16 @@ def _converter(
         }
 
     return posts
+
+
+def _totals_row(
+    line: int, get: Callable[[str], Any], columns: dict[str, int], header: Sequence[str]
+) -> dict[str, Any]:
+    """A first or last row without a campaign, kept aside until the other rows are summed."""
+    fields = {figure: figure for figure in TOTAL_FIGURES}
+    fields["conversions"] = "purchases"
+    labels = {f: header[columns[c]].strip() for f, c in fields.items() if c in columns}
+    return {"totals_line": line, "labels": labels, **{f: get(c) for f, c in fields.items()}}
 
 
 def _derived_id(*parts: str) -> str:

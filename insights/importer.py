@@ -2,8 +2,8 @@
 
 The formats are declared in import_formats, a file is read and checked as a stream by
 import_reader, and this module writes it: the first bad value stops the import with one message
-naming the file, the line and the column, and nothing is written; a good file is written in
-one transaction, in batches merged as they are read.
+naming the file, the line and the column, and nothing is written (a first read checks the
+whole file); a good file is then written in one transaction, in batches merged as they are read.
 
 Overlaps: the API wins. An imported row whose key (campaign, day, age, gender; or post id;
 or campaign id) the API already wrote is skipped, and a row the API writes later replaces the
@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from insights.api_rows import AD_INSIGHTS_SCHEMA, IG_MEDIA_SCHEMA
@@ -77,6 +78,10 @@ def import_file(
         raise ImportFileError(f"There is no file {path}.")
     shown_name = file_name or path.name
     digest = file_sha256(path)
+    # the whole file is checked before anything is written: a bad line at the end of a large
+    # file then costs one read, not a transaction's worth of rows held in memory to roll back
+    for _ in read_batches(path, kind, on_day=on_day, account=account, file_name=shown_name):
+        pass
     state = ReadState(kind, None)
     with store.transaction() as cur:
         old = cur.execute(
@@ -100,8 +105,14 @@ def import_file(
         ):
             ads = state.kind == "ads-manager"
             rows = cur.from_arrow(pa.Table.from_pylist(batch, AD_COLUMNS if ads else POST_COLUMNS))
-            for statement in MERGE_ADS if ads else MERGE_POSTS:
-                rows.query("import_batch", statement.format(import_id=import_id))
+            try:
+                for statement in MERGE_ADS if ads else MERGE_POSTS:
+                    rows.query("import_batch", statement.format(import_id=import_id))
+            except duckdb.OutOfRangeException as exc:  # each value fits, their sum does not
+                raise ImportFileError(
+                    f"{shown_name}: the rows of one campaign, day, age and gender add up to more "
+                    "than the store can hold. Nothing was imported."
+                ) from exc
         table = "ad_insights_daily" if state.kind == "ads-manager" else "ig_media"
         day = "date" if state.kind == "ads-manager" else "timezone('UTC', posted_at)::DATE"
         span = cur.execute(

@@ -330,8 +330,11 @@ def _open_error(path: Path, exc: duckdb.IOException) -> StoreError:
         pid = _LOCK_PID.search(text)
         holder = f" (process {pid.group(1)})" if pid else ""
         return StoreBusyError(
-            f"The store {path} is open in another program{holder}, probably the dashboard. "
-            "Use the dashboard's Refresh button, or close that program and try again."
+            f"The store {path} is open in another program{holder}, and only one program can "
+            "use it at a time. If that is the dashboard, use its Refresh button; otherwise "
+            "close that program and try again.",
+            str(path),
+            pid.group(1) if pid else None,
         )
     return StoreError(f"Cannot open the store {path}: {text.splitlines()[0]}")
 

@@ -12,6 +12,7 @@ from insights import content, content_charts, dashboard
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.text import md
 from insights.ui.view_state import ViewControl
 from insights.ui.widgets import csv_download
 
@@ -182,7 +183,7 @@ def _time_zone() -> str:
     if "content_tz" not in st.session_state:
         wanted = st.query_params.get(TZ_URL_KEY, st.session_state.get("_kept_tz", default))
         if wanted not in zones:
-            st.toast(f"Unknown time zone '{wanted[:40]}' in the link; showing {default}.")
+            st.toast(md(f"Unknown time zone '{wanted[:40]}' in the link; showing {default}."))
             wanted = default
         st.session_state["content_tz"] = wanted
     options = list(dict.fromkeys([default, *COMMON_ZONES, *sorted(zones)]))
@@ -291,8 +292,8 @@ def _next_posts(filters: dashboard.Filters, tz: str) -> None:
     short = found[found["dimension"] == "too short"]
     for row in short.itertuples():
         st.info(
-            f"{names.get(row.account_id, row.account_id)}: only {row.posts} posts with reach in "
-            f"this period; at least {content.MIN_ACCOUNT_POSTS} are needed to recommend "
+            f"{md(names.get(row.account_id, row.account_id))}: only {row.posts} posts with reach "
+            f"in this period; at least {content.MIN_ACCOUNT_POSTS} are needed to recommend "
             "anything. Widen the date range."
         )
     shown = found[found["dimension"] != "too short"].copy()

@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from insights import dashboard, queries
-from insights.errors import InsightsError
+from insights.errors import InsightsError, StoreBusyError
 from insights.jobs import IngestJob
 from insights.settings import Settings
 from insights.store import Store
+from insights.ui.text import md
 
 T = TypeVar("T")
 
@@ -47,8 +48,19 @@ def store_and_job() -> tuple[Store, IngestJob]:
     path = str(settings().db_path)
     try:
         return _open(path)
+    except StoreBusyError as exc:  # said from the dashboard's side: the other program is not it
+        holder = f" (process {exc.holder})" if exc.holder else ""
+        st.error(
+            md(
+                f"The store {exc.path} is open in another program{holder}, such as an "
+                "'insights' command or a second dashboard on the same file. Close it, then "
+                "reload this page."
+            )
+        )
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
     except InsightsError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
         raise  # unreachable: st.stop() ends the run
 

@@ -14,6 +14,7 @@ from insights.settings import Settings
 from insights.store import Store
 from insights.ui import context
 from insights.ui.refresh import refresh_panel
+from insights.ui.text import md
 from insights.ui.widgets import csv_download
 
 
@@ -143,13 +144,13 @@ def _imports(store: Store) -> None:
                         store, path, on_day=on_day, file_name=uploaded.name
                     )
                 except importer.ImportFileError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md(exc), icon=":material/error:")
                     continue
             again = (
                 " It had been imported before: its rows were replaced." if result.replaced else ""
             )
             st.success(
-                f"Imported {result.file_name} ({result.kind}): {result.rows_read:,} rows read, "
+                f"Imported {md(result.file_name)} ({result.kind}): {result.rows_read:,} rows read, "
                 f"{result.rows_written:,} written.{again}",
                 icon=":material/check_circle:",
             )
@@ -199,8 +200,7 @@ def _restated(store: Store) -> None:
             "can still move (conversions are attributed late); changes will be listed here."
         )
         return
-    lines = "\n".join(f"- {text}" for text in changes["sentence"].head(8))
-    st.markdown(lines.replace("$", "\\$"))
+    st.markdown("\n".join(f"- {md(text)}" for text in changes["sentence"].head(8)))
     shown = changes[["date", "metric", "before", "after"]]
     with st.expander(f"All {len(changes)} changes"):
         st.dataframe(shown, hide_index=True, key="restated_table")

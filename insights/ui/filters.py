@@ -17,6 +17,7 @@ import streamlit as st
 
 from insights import dashboard
 from insights.ui import context, fmt_table
+from insights.ui.text import md
 
 DEFAULT_PRESET = "last_28"
 CURRENT_KEY = "f_current"  # the filters the frame drew on this run, for the page to read
@@ -165,7 +166,7 @@ def sidebar_filters() -> dashboard.Filters:
         else:
             state["f_notices"] = _init_from_url(anchor, bounds, known)
     for notice in st.session_state.pop("f_notices", []):
-        st.toast(notice, icon=":material/info:")
+        st.toast(md(notice), icon=":material/info:")  # notices quote the link
 
     side = st.sidebar
     side.header("Filters")

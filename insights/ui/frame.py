@@ -8,22 +8,13 @@ stay as the marketer set them (Streamlit's documented pattern for widgets shared
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from insights import dashboard
 from insights.ui import context, filters
 from insights.ui.pages import FILTERED_TITLES
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """`text` escaped so Streamlit's Markdown shows it as typed (names come from the API or
-    from files: they must never become links, images or formatting)."""
-    return _MARKDOWN.sub(r"\\\1", text)
+from insights.ui.text import md
 
 
 def draw(page: StreamlitPage) -> None:
@@ -34,7 +25,7 @@ def draw(page: StreamlitPage) -> None:
         return
     chosen = filters.sidebar_filters()
     st.caption(
-        " · ".join(plain(part) for part in active_filters(chosen)),
+        " · ".join(md(part) for part in active_filters(chosen)),
         help="The filters in the sidebar apply to every page; the link holds them.",
     )
 

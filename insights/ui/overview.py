@@ -10,6 +10,7 @@ from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.text import md
 from insights.ui.view_state import ViewControl
 from insights.ui.widgets import csv_download
 
@@ -66,8 +67,8 @@ def _sentences(filters: dashboard.Filters) -> None:
             "chance allows, or too few clicks, conversions, campaigns or posts)."
         )
         return
-    # a dollar sign starts a formula in Streamlit's markdown: escaped, it stays a dollar
-    st.markdown("\n".join(f"- {text}".replace("$", "\\$") for text in found["text"]))
+    # the sentences quote campaign names: escaped, they (and dollar signs) read as written
+    st.markdown("\n".join(f"- {md(text)}" for text in found["text"]))
 
 
 def _kpi_export(kpis: pd.DataFrame, filters: dashboard.Filters) -> pd.DataFrame:
@@ -220,7 +221,7 @@ def _trend(filters: dashboard.Filters) -> None:
                 f"usual {fmt.value(row.usual, metric.unit)}{why}"
             )
     if notes:
-        st.caption("Unusual days (red rings): " + " · ".join(notes).replace("$", "\\$"))
+        st.caption("Unusual days (red rings): " + md(" · ".join(notes)))
     if provisional:
         st.caption(
             f"Ad figures from {provisional[0]:%d %b} on are provisional: conversions are "

@@ -13,6 +13,7 @@ import streamlit as st
 
 from insights.jobs import JobSnapshot
 from insights.ui import context
+from insights.ui.text import md
 
 
 def refresh_panel(*, divider: bool = True) -> None:
@@ -71,7 +72,7 @@ def _live_progress() -> None:
 
 def _outcome(snap: JobSnapshot) -> None:
     if snap.error:
-        st.error(snap.error, icon=":material/error:")
+        st.error(md(snap.error), icon=":material/error:")
     elif snap.result is not None:
         st.success(
             f"Refreshed: {snap.result.total_rows:,} rows saved.", icon=":material/check_circle:"

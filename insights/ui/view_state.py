@@ -14,6 +14,8 @@ from typing import Any
 
 import streamlit as st
 
+from insights.ui.text import md
+
 
 def _flag(text: str) -> bool:
     if text not in ("0", "1"):
@@ -55,7 +57,7 @@ class ViewControl:
                 value = parsed
             else:
                 st.toast(
-                    f"Unknown {self.what} '{wanted[:40]}' in the link; showing the default.",
+                    md(f"Unknown {self.what} '{wanted[:40]}' in the link; showing the default."),
                     icon=":material/info:",
                 )
         state[self.key] = value

@@ -257,3 +257,32 @@ def test_a_bad_token_shows_a_clear_error_and_the_figures_stay(page, demo_store_f
             process.terminate()
             process.wait(20)
     assert secret not in app.log.read_text(errors="replace")
+
+
+def test_a_hostile_campaign_name_yields_no_link_or_image(page, demo_store_file, tmp_path):
+    from tests.test_hostile_text import HOSTILE, rename_campaigns
+
+    db = tmp_path / "insights.duckdb"
+    shutil.copy(demo_store_file, db)
+    rename_campaigns(db)
+    process, app = start_app(db, tmp_path / "streamlit.log", INSIGHTS_SOURCE="demo")
+    try:
+        page.goto(app.url)
+        page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
+        _settled(page)
+        # the name is on the page, as written
+        page.wait_for_function(  # the sentences quoting the names are drawn
+            "() => document.body.innerText.includes('[click](http')", timeout=SETTLE_MS
+        )
+        text = page.locator("[data-testid='stMarkdownContainer']").all_inner_texts()
+        assert any(HOSTILE in t.replace("\u2060", "") for t in text), text
+        evil = page.evaluate(
+            "() => [...document.querySelectorAll('a[href], img[src]')]"
+            ".map(e => e.getAttribute('href') || e.getAttribute('src'))"
+            ".filter(u => u.includes('evil') || u === 'x')"
+        )
+        assert evil == []
+        _no_exception(page)
+    finally:
+        process.terminate()
+        process.wait(20)
