@@ -246,6 +246,8 @@ def ig_account_row(obj: Mapping[str, Any], now: datetime) -> dict[str, Any]:
 
 
 def ig_media_row(obj: Mapping[str, Any], account_id: str, now: datetime) -> dict[str, Any]:
+    if not obj.get("id"):
+        raise IngestError("The API sent a post without an id.")
     posted_at = parse_time(obj.get("timestamp"), "media timestamp")
     if posted_at is None:
         raise IngestError(f"The API sent post {obj.get('id')} without a timestamp.")
@@ -257,8 +259,8 @@ def ig_media_row(obj: Mapping[str, Any], account_id: str, now: datetime) -> dict
         "media_product_type": obj.get("media_product_type"),
         "caption": obj.get("caption"),
         "permalink": obj.get("permalink"),
-        "like_count": parse_int(obj.get("like_count"), "like_count"),
-        "comments_count": parse_int(obj.get("comments_count"), "comments_count"),
+        "like_count": parse_count(obj.get("like_count"), "like_count"),
+        "comments_count": parse_count(obj.get("comments_count"), "comments_count"),
         "updated_at": now,
     }
 
@@ -285,10 +287,13 @@ def lifetime_metrics(body: Mapping[str, Any]) -> dict[str, int | None]:
     }
 
 
-def daily_metric_rows(account_id: str, body: Mapping[str, Any]) -> dict[date, dict[str, Any]]:
+def daily_metric_rows(
+    account_id: str, body: Mapping[str, Any], bad: list[str] | None = None
+) -> dict[date, dict[str, Any]]:
     """Account insights with period=day as {date: row}. A value's end_time is the END of its
     day (e.g. 2025-05-02T07:00:00+0000 closes 1 May in Pacific time), so the day is the date
-    of end_time minus one."""
+    of end_time minus one. A count that cannot be right is left out (None) and its reason
+    added to `bad`; without `bad`, it is an error."""
     rows: dict[date, dict[str, Any]] = {}
     for name, values in insight_values(body).items():
         if name not in IG_DAILY_METRICS:
@@ -299,7 +304,13 @@ def daily_metric_rows(account_id: str, body: Mapping[str, Any]) -> dict[date, di
                 continue
             day = end.date() - timedelta(days=1)
             row = rows.setdefault(day, {"account_id": account_id, "date": day})
-            row[name] = parse_int(item.get("value"), f"account {name}")
+            try:
+                row[name] = parse_count(item.get("value"), f"account {name} of {day}")
+            except IngestError as exc:  # an impossible figure: left out, said by the caller
+                if bad is None:
+                    raise
+                bad.append(str(exc))
+                row[name] = None
     return rows
 
 

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from insights import api_rows as rows_
-from insights.errors import ApiError, AuthError
+from insights.errors import ApiError, AuthError, IngestError
 from insights.fetch import Fetched, IngestOptions, Reporter, date_windows
 from insights.graph import GraphClient
 from insights.instagram_store import POST_METRIC_COLUMNS, InstagramRows, values_of
@@ -123,6 +123,16 @@ class InstagramFetcher:
     def note(self, object_id: str | None, kind: Any, message: str) -> None:
         self.out.note("instagram", object_id, kind, message)
 
+    def _checked(self, body: Mapping[str, Any], object_id: str, what: str) -> dict[str, Any]:
+        """The figures of an insights answer; one that cannot be right is left out, and the
+        run says so (it is partial)."""
+        bad: list[str] = []
+        figures = _totals(body, bad)
+        for reason in bad:
+            with self._lock:
+                self.note(object_id, "incomplete", f"{what}: {reason} It was left out.")
+        return figures
+
     def fetch(self, account_id: str, today: date | None = None) -> None:
         """Profile, posts, stories, audience and daily insights of one account. `today` is the
         API's today when it is not ours (the demo world's clock)."""
@@ -182,7 +192,11 @@ class InstagramFetcher:
                 f"{account_id}/insights", SERIES_METRICS, {"period": "day", **_window(start, end)}
             )
             self._refused_note(account_id, refusals, f"{start} to {end}")
-            for day, values in rows_.daily_metric_rows(account_id, body).items():
+            bad: list[str] = []
+            answered = rows_.daily_metric_rows(account_id, body, bad)
+            for reason in bad:
+                self.note(account_id, "incomplete", f"{reason} It was left out.")
+            for day, values in answered.items():
                 if start <= day <= end:
                     row(day).update({k: v for k, v in values.items() if k in SERIES_METRICS})
             self.report.step(f"Instagram {label}: daily reach to {end}", 1 / steps)
@@ -193,7 +207,7 @@ class InstagramFetcher:
                 TOTAL_METRICS,
                 {"period": "day", "metric_type": "total_value", **_window(day, day)},
             )
-            return day, _totals(body), refusals
+            return day, self._checked(body, account_id, f"insights of {day}"), refusals
 
         # the total_value metrics exist as one total per window: one request per day, for the
         # days Meta still keeps (older days are not asked: they would come back empty)
@@ -251,7 +265,7 @@ class InstagramFetcher:
                         {"period": "day", "metric_type": "total_value", **_window(start, end)},
                     )
                     self._refused_note(account_id, refusals, f"{start} to {end} (unique reach)")
-                    reach = _totals(body).get("reach")
+                    reach = self._checked(body, account_id, f"reach {start} to {end}").get("reach")
                     if reach is not None:
                         self.rows.period_reach.append(
                             {
@@ -289,7 +303,11 @@ class InstagramFetcher:
             f"{account_id}/media", {"fields": IG_MEDIA_FIELDS, "limit": 100}
         ):
             for obj in page:
-                post = rows_.ig_media_row(obj, account_id, now)
+                try:
+                    post = rows_.ig_media_row(obj, account_id, now)
+                except IngestError as exc:  # no id, no time, an impossible count
+                    self.note(account_id, "incomplete", f"{exc} That post was left out.")
+                    continue
                 post["media_url"] = obj.get("media_url")
                 post["thumbnail_url"] = obj.get("thumbnail_url")
                 if self.options.since and post["posted_at"].date() < self.options.since:
@@ -350,7 +368,7 @@ class InstagramFetcher:
                 post["insights_note"] = "posted before the account became a business account"
                 return "have no insights: posted before the account became a business account"
             raise
-        for name, value in _totals(body).items():
+        for name, value in self._checked(body, post["media_id"], "post insights").items():
             if name in POST_METRIC_COLUMNS:
                 post[POST_METRIC_COLUMNS[name]] = value
         if refusals:
@@ -402,7 +420,13 @@ class InstagramFetcher:
     def _story_insights(self, story: dict[str, Any]) -> None:
         path = f"{story['story_id']}/insights"
         body, refusals = self._ask(path, STORY_METRICS, {})
-        story.update({k: v for k, v in _totals(body).items() if k in STORY_METRICS})
+        story.update(
+            {
+                k: v
+                for k, v in self._checked(body, story["story_id"], "story insights").items()
+                if k in STORY_METRICS
+            }
+        )
         nav = self.client.get(
             path, {"metric": "navigation", "breakdown": "story_navigation_action_type"}
         )
@@ -515,11 +539,27 @@ class InstagramFetcher:
             )
 
 
-def _totals(body: Mapping[str, Any]) -> dict[str, int | None]:
-    """{metric: value} of an answer of lifetime or total_value entries."""
+# figures that are counts of people, views or actions: never below zero (total_interactions
+# is net of unlikes and deletions, so a day's may be)
+NEVER_NEGATIVE = frozenset({*rows_.IG_DAILY_METRICS, *POST_METRICS, *REELS_METRICS, "replies"})
+
+
+def _totals(body: Mapping[str, Any], bad: list[str] | None = None) -> dict[str, int | None]:
+    """{metric: value} of an answer of lifetime or total_value entries. A value that cannot be
+    right (not a number, too large, a negative count) is left out (None) and its reason added
+    to `bad`; without `bad`, it is an error."""
     out: dict[str, int | None] = {}
     for entry in body.get("data") or []:
         if isinstance(entry, Mapping) and "name" in entry:
             name = str(entry["name"])
-            out[name] = rows_.parse_int(values_of(entry), f"insights {name}")
+            try:
+                value = rows_.parse_int(values_of(entry), f"insights {name}")
+                if value is not None and value < 0 and name in NEVER_NEGATIVE:
+                    raise IngestError(f"The API sent insights {name} = {value}, a negative count.")
+            except IngestError as exc:
+                if bad is None:
+                    raise
+                bad.append(str(exc))
+                value = None
+            out[name] = value
     return out

@@ -279,3 +279,42 @@ def test_the_demo_models_the_real_rules(raw):
         ]
         assert week < int(mine["reach"].astype(int).sum())  # unique reach is below the sum
     assert demo_instagram.RETENTION_DAYS == 90
+
+
+def test_impossible_instagram_figures_are_left_out_and_named(tmp_path):
+    """A server sending a negative reach or like count, for a post and for a day: the figure
+    is left out (NULL), the run is partial and says which and why; the rest is stored."""
+    from dataclasses import replace
+
+    from insights import demo_data
+
+    base = demo_data.load()
+    media = base.ig_media.sort_values("timestamp", ascending=False).copy()
+    hostile_post, liked_post = media["media_id"].iloc[0], media["media_id"].iloc[1]
+    media.loc[media["media_id"] == hostile_post, "reach"] = -5
+    media.loc[media["media_id"] == liked_post, "like_count"] = -3
+    daily = base.ig_account_daily.copy()
+    last = daily["date"].max()
+    hostile_day = (daily["date"] == last) & (daily["account_id"] == daily["account_id"].iloc[0])
+    daily.loc[hostile_day, "reach"] = -7
+    dataset = replace(base, ig_media=media, ig_account_daily=daily)
+    path = tmp_path / "s.duckdb"
+    with DemoApi(dataset) as api, Store(path) as store:
+        fetched = _fetch_on(store, api, api.instagram.today)
+        posts = store.query("SELECT media_id, reach, like_count FROM ig_media").set_index(
+            "media_id"
+        )
+        days = store.query(
+            "SELECT account_id, strftime(date, '%Y-%m-%d') AS date, reach, views "
+            "FROM ig_account_daily"
+        )
+    notes = [f"{n.kind}: {n.message}" for n in fetched.notes]
+    assert pd.isna(posts.loc[hostile_post, "reach"])
+    assert any("negative count" in n and "reach" in n and "left out" in n for n in notes), notes
+    assert liked_post not in posts.index  # an impossible post row is left out whole, and said
+    assert any("like_count" in n and "That post was left out" in n for n in notes), notes
+    assert len(posts) == len(media) - 1
+    day = days[(days["date"] == last) & (days["account_id"] == daily["account_id"].iloc[0])]
+    assert len(day) == 1 and pd.isna(day["reach"].iloc[0]) and day["views"].notna().all()
+    assert any("-7" in n and "left out" in n for n in notes), notes
+    assert all(n.startswith("incomplete") for n in notes if "left out" in n)
