@@ -44,7 +44,8 @@ def test_totals_row_is_sums_with_ratios_of_sums(store, raw, demo_range):
             dashboard.campaign_table(cur, Filters(since, until, campaign_ids=usd))
         )
     ads = _window(raw, since, until)
-    objective = dict(zip(raw["ad_campaigns"]["campaign_id"], raw["ad_campaigns"]["objective"], strict=True))
+    settings = raw["ad_campaigns"]
+    objective = dict(zip(settings["campaign_id"], settings["objective"], strict=True))
     ads["sells"] = ads["campaign_id"].map(objective) == "OUTCOME_SALES"
     # one total row per currency: dollars and euros are never added up
     assert list(totals["campaign_name"]) == ["Total EUR", "Total USD"]

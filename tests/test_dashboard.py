@@ -132,7 +132,8 @@ def test_campaign_table_ratios_are_ratios_of_sums(store, raw, demo_range):
         table = dashboard.campaign_table(cur, Filters(since, until))
     ads = raw["ad_insights_daily"]
     ads = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
-    objective = dict(zip(raw["ad_campaigns"]["campaign_id"], raw["ad_campaigns"]["objective"], strict=True))
+    settings = raw["ad_campaigns"]
+    objective = dict(zip(settings["campaign_id"], settings["objective"], strict=True))
     for cid, group in ads.groupby("campaign_id"):
         row = table.set_index("campaign_id").loc[cid]
         clicks, imps = group["clicks"].astype(int).sum(), group["impressions"].astype(int).sum()
