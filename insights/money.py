@@ -8,6 +8,7 @@ known (an import that did not name it) the amount is written with no symbol at a
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 # ISO 4217 minor units of the currencies Meta ad accounts can use that do not have two.
 # (Meta's budget offset is another matter: api_rows.OFFSET_ONE_CURRENCIES.)
@@ -83,8 +84,9 @@ def amount(number: object, currency: object) -> str:
             return "–"
     value = float(number)
     places = decimals(currency)
-    text = f"{abs(value):,.{places}f}"
-    sign = "-" if value < 0 and float(text.replace(",", "")) != 0 else ""
+    exact = Decimal(repr(abs(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = f"{exact:,.{places}f}"  # half up, as an amount is rounded on a statement
+    sign = "-" if value < 0 and exact != 0 else ""
     iso = code(currency)
     if symbol(iso):
         return f"{sign}{symbol(iso)}{text}"

@@ -16,6 +16,7 @@ import requests
 from streamlit.testing.v1 import AppTest
 
 from insights.demo_api import DEMO_TOKEN, DemoApi
+from tests.conftest import currency_of
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -41,28 +42,44 @@ def _spend(raw, since: date, until: date, campaigns: list[str] | None = None) ->
     return sum((Decimal(v) for v in ads.loc[mask, "spend"]), Decimal("0"))
 
 
+def _cards(at: AppTest, label: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == label]
+
+
 def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     at = _app()
     assert not at.exception, at.exception
     until = demo_range[1]
     since = until - timedelta(days=27)
-    assert _metric(at, "Spend") == f"${_spend(raw, since, until):,.2f}"
+    currency = currency_of(raw)
+    objective = raw["ad_campaigns"].set_index("campaign_id")["objective"]
     ads = raw["ad_insights_daily"]
     window = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
-    clicks = window["clicks"].astype(int).sum()
-    impressions = window["impressions"].astype(int).sum()
-    assert _metric(at, "Clicks") == f"{clicks:,}"
-    assert _metric(at, "CTR") == f"{clicks / impressions:.2%}"
-    value = sum(Decimal(v) for v in window["purchase_value"])
-    spend = _spend(raw, since, until)
-    assert _metric(at, "ROAS") == f"{float(value / spend):,.2f}x"
+    # dollars and euros: one set of paid cards per currency (EUR first), never one sum
+    symbols = {"EUR": "€", "USD": "$"}
+    spends, roas, clicks_cards = [], [], []
+    for code in ("EUR", "USD"):
+        mine = window[window["campaign_id"].map(currency) == code]
+        spend = sum(Decimal(v) for v in mine["spend"])
+        spends.append(f"{symbols[code]}{spend:,.2f}")
+        clicks_cards.append(f"{mine['clicks'].astype(int).sum():,}")
+        sales = mine[mine["campaign_id"].map(objective) == "OUTCOME_SALES"]
+        value = sum(Decimal(v) for v in sales["purchase_value"])
+        roas.append(f"{float(value / sum(Decimal(v) for v in sales['spend'])):,.2f}x")
+    assert _cards(at, "Spend") == spends
+    assert _cards(at, "ROAS") == roas  # over the sales campaigns of each currency
+    assert _cards(at, "Clicks") == clicks_cards
+    subheaders = [h.value for h in at.subheader]
+    assert "Paid (Meta ads) · EUR" in subheaders and "Paid (Meta ads) · USD" in subheaders
     media = raw["ig_media"]
     posted = media["timestamp"].str[:10]
     shown = media[(posted >= since.isoformat()) & (posted <= until.isoformat())]
     assert _metric(at, "Posts") == f"{len(shown):,}"
-    # the change against the previous 28 days is shown on the Spend card
-    before = _spend(raw, since - timedelta(days=28), since - timedelta(days=1))
-    delta = [m.delta for m in at.metric if m.label == "Spend"][0]
+    # the change against the previous 28 days is shown on the dollar Spend card
+    usd = [c for c, v in currency.items() if v == "USD"]
+    spend = _spend(raw, since, until, usd)
+    before = _spend(raw, since - timedelta(days=28), since - timedelta(days=1), usd)
+    delta = [m.delta for m in at.metric if m.label == "Spend"][1]
     assert delta == f"{float((spend - before) / before):+.1%}"
     # the campaign table holds every campaign that delivered in the window, spend to the cent
     table = at.dataframe[0].value
@@ -72,8 +89,12 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     )
     names = raw["ad_campaigns"].set_index("campaign_id")["name"]
     by_name = {names[cid]: round(v, 2) for cid, v in expected.items()}
-    assert dict(zip(table["Campaign"], table["Spend ($)"], strict=True)) == pytest.approx(by_name)
+    assert dict(zip(table["Campaign"], table["Spend"], strict=True)) == pytest.approx(by_name)
+    in_currency = {names[cid]: currency[cid] for cid in expected.index}
+    assert dict(zip(table["Campaign"], table["Currency"], strict=True)) == in_currency
     assert len(at.get("plotly_chart")) == 1
+    # the default paid trend metric is money: not charted across two currencies, and said so
+    assert any("never added across them" in w.value for w in at.warning)
 
 
 def test_custom_range_and_campaign_filter_from_the_url(app_env, raw):
