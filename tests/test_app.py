@@ -16,7 +16,7 @@ import requests
 from streamlit.testing.v1 import AppTest
 
 from insights.demo_api import DEMO_TOKEN, DemoApi
-from tests.conftest import currency_of
+from tests.conftest import campaigns_in, currency_of
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -122,14 +122,15 @@ def test_hostile_url_values_fall_back_with_a_notice(app_env, raw, demo_range):
     notices = " ".join(t.value for t in at.toast)
     assert "Unknown date range" in notices and "Unknown comparison" in notices
     until = demo_range[1]
-    assert _metric(at, "Spend") == f"${_spend(raw, until - timedelta(days=27), until):,.2f}"
+    eur = list(campaigns_in(raw, "EUR"))  # the first Spend card: the euro account's
+    assert _metric(at, "Spend") == f"€{_spend(raw, until - timedelta(days=27), until, eur):,.2f}"
 
 
 def test_empty_filter_result_shows_a_sentence(app_env):
     at = _app(range="custom", since="2001-01-01", until="2001-01-31")
     assert not at.exception
     assert any("No campaign delivered" in i.value for i in at.info)
-    assert _metric(at, "Spend") == "$0.00"
+    assert _metric(at, "Spend") == "0.00"  # no delivery: no account, so no currency to write
     assert _metric(at, "CTR") == "–"
 
 
@@ -178,8 +179,8 @@ def test_first_start_on_an_empty_store_loads_the_demo(monkeypatch, tmp_path, raw
     assert snap.error is None and snap.result is not None
     at = _app()
     assert not at.exception
-    assert _metric(at, "Spend").startswith("$")
-    assert _metric(at, "Spend") != "$0.00"
+    assert [v[0] for v in _cards(at, "Spend")] == ["€", "$"]
+    assert _metric(at, "Spend") != "€0.00"
 
 
 def test_refresh_button_runs_an_ingest_in_the_background(app_env):
@@ -204,18 +205,20 @@ def test_the_kpi_download_carries_the_cards_and_their_comparison(app_env, raw, d
     button = [b for b in at.get("download_button") if b.label == "Download KPIs (CSV)"][0]
     sent = pd.read_csv(io.BytesIO(downloads(button)), dtype=str, keep_default_na=False)
     assert len(sent) == len(at.metric)  # one row per card
-    spend = sent[sent["kpi"] == "Spend"].iloc[0]
+    assert list(sent.loc[sent["kpi"] == "Spend", "currency"]) == ["EUR", "USD"]
+    spend = sent[sent["kpi"] == "Spend"].iloc[0]  # the euro account's
+    eur = list(campaigns_in(raw, "EUR"))
     since, until = date.fromisoformat(spend["since"]), date.fromisoformat(spend["until"])
     before = (
         date.fromisoformat(spend["comparison_since"]),
         date.fromisoformat(spend["comparison_until"]),
     )
     assert (until - since) == (before[1] - before[0]) and before[1] == since - timedelta(days=1)
-    now, then = _spend(raw, since, until), _spend(raw, *before)
+    now, then = _spend(raw, since, until, eur), _spend(raw, *before, eur)
     assert Decimal(spend["value"]).quantize(Decimal("0.01")) == now
     assert Decimal(spend["comparison_value"]).quantize(Decimal("0.01")) == then
     assert float(spend["change"]) == pytest.approx(float((now - then) / then))
-    assert _metric(at, "Spend") == f"${now:,.2f}"  # the card shows the same figure
+    assert _metric(at, "Spend") == f"€{now:,.2f}"  # the card shows the same figure
 
 
 def test_the_insight_sentences_quote_the_cards(app_env):
@@ -226,10 +229,11 @@ def test_the_insight_sentences_quote_the_cards(app_env):
     assert bullets, "no insight sentences on the demo data"
     lines = bullets[0].replace("\\$", "$").splitlines()
     assert 1 <= len(lines) <= 7
-    movers = [re.match(r"- (\w+) (?:up|down) \d+% .*?\((.+?) → (.+?)\)", line) for line in lines]
+    pattern = r"- (?:In [A-Z]{3}: )?(\w+) (?:up|down) \d+% .*?\((.+?) → (.+?)\)"
+    movers = [re.match(pattern, line) for line in lines]
     checked = 0
     for found in filter(None, movers):
-        assert _metric(at, found.group(1)) == found.group(3)  # the card shows the same value
+        assert found.group(3) in _cards(at, found.group(1))  # a card shows the same value
         checked += 1
     assert checked >= 1
 
@@ -241,7 +245,10 @@ def test_the_report_download_is_the_view_as_html(app_env, raw, demo_range, downl
     page = downloads(button).decode("utf-8")
     assert page.startswith("<!doctype html>")
     until = demo_range[1]
-    assert f"${_spend(raw, until - timedelta(days=27), until):,.2f}" in page
+    since = until - timedelta(days=27)
+    for code, symbol in (("USD", "$"), ("EUR", "€")):
+        spend = _spend(raw, since, until, list(campaigns_in(raw, code)))
+        assert f"{symbol}{spend:,.2f}" in page
     assert _metric(at, "Spend") in page  # the card's figure, written the same way
 
 
