@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -44,6 +45,7 @@ def _no_exception(page) -> None:
 def _pick(page, label: str, option: str) -> None:
     """Choose an option of a selectbox or multiselect by its label (ARIA roles)."""
     page.get_by_role("combobox", name=label).click()
+    page.keyboard.type(option[:12])  # a long list shows only some options: narrow it first
     page.get_by_role("option").filter(has_text=option).first.click()
     page.keyboard.press("Escape")
     _settled(page)
@@ -51,8 +53,9 @@ def _pick(page, label: str, option: str) -> None:
 
 def _kpis(page, label: str) -> list[str]:
     """Every card of that label: the paid cards come once per currency of the view."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")  # "Spend", not "Spend on sales"
     cards = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=label)
+        has=page.locator("[data-testid='stMetricLabel']", has_text=exact)
     )
     return [v.strip() for v in cards.locator("[data-testid='stMetricValue']").all_inner_texts()]
 
