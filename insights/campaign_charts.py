@@ -9,9 +9,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from insights.charts import AXIS_FORMAT as _AXIS
-from insights.charts import HOVER_FORMAT as _HOVER
-from insights.charts import axis_title
+from insights import money
+from insights.charts import axis_format, axis_title, hover_format
 from insights.metrics import ALL_METRICS
 
 PALETTE: tuple[str, ...] = tuple(qualitative.D3) + tuple(qualitative.Set2)
@@ -37,16 +36,28 @@ def _layout(figure: go.Figure, title: str, height: int = 380) -> go.Figure:
 def comparison_bars(
     table: pd.DataFrame, colours: Mapping[str, str], metrics: Sequence[str] = BAR_METRICS
 ) -> go.Figure:
-    """Side-by-side bars of the picked campaigns, one panel per metric."""
+    """Side-by-side bars of the picked campaigns, one panel per metric; money in each
+    campaign's currency (a panel's title names it when the campaigns share one)."""
+    found = (
+        {None if pd.isna(c) else c for c in table["currency"]} if "currency" in table else {None}
+    )
+    one = next(iter(found)) if len(found) == 1 else None
     figure = make_subplots(
         rows=1,
         cols=len(metrics),
-        subplot_titles=[axis_title(ALL_METRICS[m]) for m in metrics],
+        subplot_titles=[
+            axis_title(ALL_METRICS[m], one)
+            if len(found) == 1 or ALL_METRICS[m].unit != "money"
+            else f"{ALL_METRICS[m].label} (each in its currency)"
+            for m in metrics
+        ],
         horizontal_spacing=0.06,
     )
     for col, key in enumerate(metrics, start=1):
         metric = ALL_METRICS[key]
         for row in table.itertuples():
+            currency = getattr(row, "currency", None)
+            currency = None if pd.isna(currency) else currency
             figure.add_trace(
                 go.Bar(
                     x=[row.campaign_name],
@@ -56,13 +67,15 @@ def comparison_bars(
                     showlegend=col == 1,
                     legendgroup=row.campaign_id,
                     hovertemplate=(
-                        f"%{{x}}<br>{metric.label}: " + _HOVER[metric.unit] + "<extra></extra>"
+                        f"%{{x}}<br>{metric.label}: "
+                        + hover_format(metric.unit, currency)
+                        + "<extra></extra>"
                     ),
                 ),
                 row=1,
                 col=col,
             )
-        figure.update_yaxes(tickformat=_AXIS[metric.unit], row=1, col=col)
+        figure.update_yaxes(tickformat=axis_format(metric.unit, one), row=1, col=col)
     figure.update_xaxes(showticklabels=False)
     return _layout(figure, "Picked campaigns side by side", height=360)
 
@@ -73,15 +86,20 @@ def overlaid_trend(
     indexed: bool,
     names: Mapping[str, str],
     colours: Mapping[str, str],
+    currencies: Mapping[str, str | None] | None = None,
 ) -> go.Figure:
     """One line per picked campaign: the metric per calendar day, or (indexed) as 100 = its
-    first day of delivery in the range, against days since that day."""
+    first day of delivery in the range, against days since that day. Money is in each
+    campaign's currency (`currencies`: campaign id -> currency)."""
     metric = ALL_METRICS[metric_key]
+    of = dict(currencies or {})
+    found = set(of.values()) or {None}
+    one = next(iter(found)) if len(found) == 1 else None
     figure = go.Figure()
     x_column, y_column = ("day", "index") if indexed else ("date", metric_key)
     for cid, group in daily.groupby("campaign_id", sort=False):
         name = names.get(str(cid), str(cid))
-        value = "%{y:,.0f}" if indexed else _HOVER[metric.unit]
+        value = "%{y:,.0f}" if indexed else hover_format(metric.unit, of.get(str(cid)))
         when = "Day %{x}" if indexed else "%{x|%d %b %Y}"
         figure.add_trace(
             go.Scatter(
@@ -100,7 +118,12 @@ def overlaid_trend(
         title = f"{metric.label} per day, indexed to each campaign's first day"
     else:
         figure.update_xaxes(title="Date")
-        figure.update_yaxes(title=axis_title(metric), tickformat=_AXIS[metric.unit])
+        title_y = (
+            axis_title(metric, one)
+            if len(found) == 1 or metric.unit != "money"
+            else f"{metric.label} (each in its campaign's currency)"
+        )
+        figure.update_yaxes(title=title_y, tickformat=axis_format(metric.unit, one))
         title = f"{metric.label} per day"
     figure.update_yaxes(rangemode="tozero")
     _layout(figure, title, height=420)
@@ -146,12 +169,23 @@ def rate_intervals(differences: pd.DataFrame, rate: str) -> go.Figure:
     )
 
 
-def breakdown_heatmap(frame: pd.DataFrame, metric_key: str) -> go.Figure:
-    """Age group (rows) x gender (columns), coloured by a metric, values written in cells."""
+def breakdown_heatmap(
+    frame: pd.DataFrame, metric_key: str, currency: str | None = None
+) -> go.Figure:
+    """Age group (rows) x gender (columns), coloured by a metric, values written in cells
+    (money in `currency`)."""
     metric = ALL_METRICS[metric_key]
     grid = frame.pivot(index="age", columns="gender", values=metric_key).sort_index()
-    text_format = {"money": "${:,.2f}", "percent": "{:.2%}", "ratio": "{:.2f}x", "count": "{:,.0f}"}
-    text = grid.map(lambda v: "–" if pd.isna(v) else text_format[metric.unit].format(v))
+    text_format = {"percent": "{:.2%}", "ratio": "{:.2f}x", "count": "{:,.0f}"}
+
+    def written(v: float) -> str:
+        if pd.isna(v):
+            return "–"
+        if metric.unit == "money":
+            return money.amount(v, currency)
+        return text_format[metric.unit].format(v)
+
+    text = grid.map(written)
     reverse = not metric.higher_is_better
     figure = go.Figure(
         go.Heatmap(
@@ -161,7 +195,10 @@ def breakdown_heatmap(frame: pd.DataFrame, metric_key: str) -> go.Figure:
             text=text.to_numpy(),
             texttemplate="%{text}",
             colorscale="Blues_r" if reverse else "Blues",
-            colorbar={"title": axis_title(metric), "tickformat": _AXIS[metric.unit]},
+            colorbar={
+                "title": axis_title(metric, currency),
+                "tickformat": axis_format(metric.unit, currency),
+            },
             hovertemplate="Age %{y}, %{x}<br>" + metric.label + ": %{text}<extra></extra>",
         )
     )

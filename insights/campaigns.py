@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from insights import metrics, queries
+from insights import dashboard, metrics, money, queries
 from insights.dashboard import PAID_SUMS, Filters
 
 MAX_PICKED = 5
@@ -18,18 +18,40 @@ Z_95 = 1.959963984540054  # two-sided 95% quantile of the standard normal
 
 
 def totals(table: pd.DataFrame) -> pd.DataFrame:
-    """One row of sums over a campaign table, with the ratios computed from those sums."""
-    sums = {column: table[column].sum() for column in PAID_SUMS}
-    label = {
-        "campaign_id": "",
-        "campaign_name": "Total",
-        "objective": None,
-        "status": None,
-        "daily_budget": None,
-        "lifetime_budget": None,
-    }
-    row = pd.DataFrame([{**label, **sums}])
-    return metrics.add_ratios(row, metrics.PAID_METRICS)
+    """Sums over a campaign table, with the ratios computed from those sums: one row per
+    currency (money is never added across currencies; the row is 'Total' when the table holds
+    one currency, 'Total EUR' ... when it holds several). Results are summed where every
+    campaign of the currency seeks the same result, else left empty."""
+    found = dashboard.currencies(table) or [None]
+    rows = []
+    for currency in found:
+        part = (
+            table[table["currency"].isna()]
+            if currency is None
+            else table[table["currency"] == currency]
+        )
+        sums = metrics.totals(part, PAID_SUMS)
+        kinds = {k for k in part["result_type"] if isinstance(k, str)}
+        one_kind = len(kinds) == 1 and len(part["result_type"].dropna()) == len(part)
+        kind = next(iter(kinds)) if one_kind else None
+        reach = kind == "reach"  # a sum of campaigns' reach is not the reach of them all
+        name = "Total" if len(found) == 1 else f"Total {money.label(currency)}"
+        rows.append(
+            {
+                "campaign_id": "",
+                "campaign_name": name,
+                "objective": None,
+                "status": None,
+                "daily_budget": None,
+                "lifetime_budget": None,
+                "currency": currency,
+                "result_type": kind if one_kind and not reach else None,
+                **sums,
+                "results": part["results"].sum() if one_kind and not reach else math.nan,
+            }
+        )
+    row = pd.DataFrame(rows)
+    return dashboard.with_results(metrics.add_ratios(row, metrics.PAID_METRICS))
 
 
 def _picked_params(filters: Filters, picked: tuple[str, ...] | None) -> dict[str, object]:
@@ -59,7 +81,8 @@ def daily(
     keep = (row >= 0) & (col >= 0)
     row, col = row[keep], col[keep]
     grid = np.zeros((len(picked), len(days), len(PAID_SUMS)))
-    grid[row, col] = found[PAID_SUMS].to_numpy(dtype="float64", na_value=0.0)[keep]
+    # a campaign that does not sell has no sales spend (empty: no ROAS, no CPA of its own)
+    grid[row, col] = found[PAID_SUMS].to_numpy(dtype="float64", na_value=np.nan)[keep]
     first = np.full(len(picked), len(days))
     np.minimum.at(first, row, col)  # each campaign's first day with delivery (or none)
     offset = np.arange(len(days))[None, :] - first[:, None]
@@ -91,7 +114,11 @@ def breakdown(
     params = _picked_params(filters, picked)
     del params["paid_source"]  # the breakdown always reads the age x gender detail
     frame = _numeric(queries.run(cur, "campaign_breakdown", **params))
-    return metrics.add_ratios(frame, metrics.PAID_METRICS)
+    # campaigns in several currencies: counts and rates add up, money does not
+    frame = dashboard.one_currency(frame, ["age", "gender"])
+    out = metrics.add_ratios(frame, metrics.PAID_METRICS)
+    out.attrs["currencies"] = frame.attrs["currencies"]
+    return out
 
 
 RATE_TESTS: dict[str, tuple[str, str]] = {  # rate -> (successes, trials)

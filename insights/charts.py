@@ -6,25 +6,44 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from insights import money
 from insights.formatting import value as fmt_value
-from insights.metrics import ALL_METRICS, Metric
+from insights.metrics import ALL_METRICS, Metric, Unit
 
 HOVER_FORMAT = {
-    "money": "$%{y:,.2f}",
+    "money": "%{y:,.2f}",
     "percent": "%{y:.2%}",
     "ratio": "%{y:.2f}x",
     "count": "%{y:,.0f}",
 }
-AXIS_FORMAT = {"money": "$,.2~f", "percent": ".1%", "ratio": ".2f", "count": ",.0f"}
-_HOVER, _AXIS = HOVER_FORMAT, AXIS_FORMAT
+AXIS_FORMAT = {"money": ",.2~f", "percent": ".1%", "ratio": ".2f", "count": ",.0f"}
 PRIMARY = "#2563eb"
 SECONDARY = "#f97316"
 GREEN = "#059669"
 PURPLE = "#7c3aed"
 
 
-def axis_title(metric: Metric) -> str:
-    unit = {"money": " (USD)", "percent": " (%)", "ratio": " (x)", "count": ""}[metric.unit]
+def hover_format(unit: Unit, currency: str | None = None, axis: str = "y") -> str:
+    """A hover template's value: money with its currency's symbol (or code) and decimals."""
+    template = HOVER_FORMAT[unit].replace("%{y", "%{" + axis)
+    if unit != "money":
+        return template
+    number = "%{" + axis + ":,." + str(money.decimals(currency)) + "f}"
+    sign = money.symbol(currency)
+    return f"{sign}{number}" if sign else f"{number} {money.code(currency)}".rstrip()
+
+
+def axis_format(unit: Unit, currency: str | None = None) -> str:
+    if unit != "money":
+        return AXIS_FORMAT[unit]
+    return f",.{money.decimals(currency)}~f"
+
+
+def axis_title(metric: Metric, currency: str | None = None) -> str:
+    """'Spend (EUR)', 'CTR (%)'; a money axis without a known currency says so."""
+    if metric.unit == "money":
+        return f"{metric.label} ({money.label(currency)})"
+    unit = {"percent": " (%)", "ratio": " (x)", "count": ""}[metric.unit]
     return metric.label + unit
 
 
@@ -34,6 +53,7 @@ def _trend_traces(
     metric: Metric,
     rolling: pd.DataFrame | None,
     row: int,
+    currency: str | None = None,
 ) -> None:
     figure.add_trace(
         go.Scatter(
@@ -45,7 +65,7 @@ def _trend_traces(
                 "color": PRIMARY if row == 1 else GREEN,
                 "width": 1.5 if rolling is not None else 2.5,
             },
-            hovertemplate=f"{metric.label}: {_HOVER[metric.unit]}<extra></extra>",
+            hovertemplate=f"{metric.label}: {hover_format(metric.unit, currency)}<extra></extra>",
         ),
         row=row,
         col=1,
@@ -58,23 +78,27 @@ def _trend_traces(
                 name=f"{metric.label}, 7-day average",
                 mode="lines",
                 line={"color": SECONDARY if row == 1 else PURPLE, "width": 2.5},
-                hovertemplate=f"7-day average: {_HOVER[metric.unit]}<extra></extra>",
+                hovertemplate=(
+                    f"7-day average: {hover_format(metric.unit, currency)}<extra></extra>"
+                ),
             ),
             row=row,
             col=1,
         )
     figure.update_yaxes(
-        title=axis_title(metric),
-        tickformat=_AXIS[metric.unit],
+        title=axis_title(metric, currency),
+        tickformat=axis_format(metric.unit, currency),
         rangemode="tozero",
         row=row,
         col=1,
     )
 
 
-def _unusual_markers(figure: go.Figure, days: pd.DataFrame, metric: Metric, row: int) -> None:
+def _unusual_markers(
+    figure: go.Figure, days: pd.DataFrame, metric: Metric, row: int, currency: str | None = None
+) -> None:
     """Red rings on the days a metric left its usual range, with why in the hover."""
-    usual = [fmt_value(v, metric.unit) for v in days["usual"]]
+    usual = [fmt_value(v, metric.unit, currency) for v in days["usual"]]
     notes = [
         f"Unusual day: usual for this weekday {u} (robust z {z:+.1f})" + (f"<br>{e}" if e else "")
         for u, z, e in zip(usual, days["z"], days["explanation"], strict=True)
@@ -104,10 +128,12 @@ def trend_figure(
     rolling: pd.DataFrame | None = None,
     unusual: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None),
     provisional: tuple[object, object] | None = None,
+    currency: str | None = None,
 ) -> go.Figure:
     """Paid (top) and organic (bottom) metrics per period on one shared time axis, each with
     an optional rolling average line, markers on unusual days (paid, organic) and the paid
-    days still settling shaded (`provisional` = first and last day)."""
+    days still settling shaded (`provisional` = first and last day). Paid money is in
+    `currency`, the one currency of the view."""
     paid, organic = ALL_METRICS[paid_key], ALL_METRICS[organic_key]
     figure = make_subplots(
         rows=2,
@@ -116,11 +142,11 @@ def trend_figure(
         vertical_spacing=0.12,
         subplot_titles=[f"Paid: {paid.label} per {grain}", f"Organic: {organic.label} per {grain}"],
     )
-    _trend_traces(figure, frame, paid, rolling, 1)
+    _trend_traces(figure, frame, paid, rolling, 1, currency)
     _trend_traces(figure, frame, organic, rolling, 2)
     for row, (days, metric) in enumerate(zip(unusual, (paid, organic), strict=True), start=1):
         if days is not None and not days.empty:
-            _unusual_markers(figure, days, metric, row)
+            _unusual_markers(figure, days, metric, row, currency if row == 1 else None)
     if provisional is not None:
         start, end = provisional
         figure.add_vrect(

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from insights import metrics, queries
+from insights import metrics, money, queries
+from insights.objectives import RESULT_TYPES
 
 Comparison = Literal["previous", "last_year", "none"]
 Grain = Literal["day", "week", "month"]
@@ -48,7 +49,19 @@ PRESET_KINDS: dict[str, PeriodKind] = {
     "last_month": "month",
     "ytd": "year_to_date",
 }
-PAID_SUMS = ["spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value"]
+PAID_SUMS = [
+    "spend",
+    "impressions",
+    "clicks",
+    "link_clicks",
+    "conversions",
+    "conversion_value",
+    "sales_spend",
+    "sales_conversions",
+    "sales_value",
+]
+# the sums that are money: each is in its ad account's currency, never added across currencies
+MONEY_SUMS = ("spend", "conversion_value", "sales_spend", "sales_value")
 ORGANIC_SUMS = [
     "posts",
     "post_reach",
@@ -192,11 +205,54 @@ def _period_params(filters: Filters, params: dict[str, object]) -> dict[str, obj
     }
 
 
+def currencies(frame: pd.DataFrame) -> list[str | None]:
+    """The currencies of a frame with a `currency` column, in order (None: not known)."""
+    if "currency" not in frame or frame.empty:
+        return []
+    found = {None if pd.isna(c) else str(c) for c in frame["currency"]}
+    return sorted(found, key=lambda c: (c is None, c or ""))
+
+
+def one_currency(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A frame of sums per `keys` and currency summed over currencies: the counts add up, the
+    money sums only where the frame holds one currency (NaN otherwise: money is never added
+    across currencies). `currency` is that one currency, or None; the frame's
+    `attrs["currencies"]` lists them all."""
+    found = currencies(frame)
+    if len(found) <= 1:
+        out = frame.copy()
+        out["currency"] = found[0] if found else None
+        out.attrs["currencies"] = found
+        return out
+    sums = [c for c in PAID_SUMS if c in frame]
+    numbers = frame[keys].copy()
+    for column in sums:
+        numbers[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    out = numbers.groupby(keys, as_index=False, sort=False)[sums].sum()
+    for column in MONEY_SUMS:
+        if column in out:
+            out[column] = math.nan
+    out["currency"] = None
+    out.attrs["currencies"] = found
+    return out
+
+
 def _paid_sums(
     cur: duckdb.DuckDBPyConnection, filters: Filters
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> list[tuple[str | None, dict[str, float], dict[str, float]]]:
+    """The paid sums of the range and of its comparison, per currency."""
     frame = queries.run(cur, "paid_totals", **_period_params(filters, filters.paid_params()))
-    return _split(frame, PAID_SUMS)
+    found = currencies(frame) or [None]
+    out = []
+    for currency in found:
+        part = (
+            frame[frame["currency"].isna()]
+            if currency is None
+            else frame[frame["currency"] == currency]
+        )
+        now, before = _split(part, PAID_SUMS)
+        out.append((currency, now, before))
+    return out
 
 
 def _organic_sums(
@@ -237,14 +293,16 @@ def follower_history(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
 def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per KPI: group (paid/organic), key, label, unit, value, previous, change, and
     whether the change is good news (a falling CPA is). One query per source reads both the
-    period and its comparison period."""
+    period and its comparison period. The paid KPIs come once per currency of the view
+    (`currency`; None when not known): money is never added across currencies."""
     compared = filters.comparison_range() is not None
     rows = []
-    for group, sums_of, defs in (
-        ("paid", _paid_sums, metrics.PAID_METRICS),
-        ("organic", _organic_sums, metrics.ORGANIC_METRICS),
-    ):
-        now_sums, before_sums = sums_of(cur, filters)
+    parts: list[tuple[str, str | None, Any, Any, tuple[metrics.Metric, ...]]] = [
+        ("paid", currency, now, before, metrics.PAID_METRICS)
+        for currency, now, before in _paid_sums(cur, filters)
+    ]
+    parts.append(("organic", None, *_organic_sums(cur, filters), metrics.ORGANIC_METRICS))
+    for group, currency, now_sums, before_sums, defs in parts:
         current = metrics.kpis(now_sums, defs)
         previous = metrics.kpis(before_sums, defs) if compared else {}
         for metric in defs:
@@ -259,6 +317,7 @@ def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
             rows.append(
                 {
                     "group": group,
+                    "currency": currency,
                     "metric": metric.key,
                     "label": metric.label,
                     "unit": metric.unit,
@@ -305,12 +364,28 @@ class Frames:
 # -- trend -------------------------------------------------------------------------------------
 
 
-def trend(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> pd.DataFrame:
+ALL_CURRENCIES = "*"  # trend(currency=...): every currency of the view
+
+
+def trend(
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    grain: str,
+    currency: str | None = ALL_CURRENCIES,
+) -> pd.DataFrame:
     """Paid and organic sums per period on one time axis, every period present (zeros where
-    nothing was delivered or posted), with every metric computed per period."""
+    nothing was delivered or posted), with every metric computed per period. Paid money is
+    left empty when the view spans several currencies (`attrs["currencies"]` names them);
+    `currency` keeps the paid figures of that one currency only (None: not known)."""
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
-    paid = queries.run(cur, "paid_trend", grain=grain, **filters.paid_params())
+    found = queries.run(cur, "paid_trend", grain=grain, **filters.paid_params())
+    if currency != ALL_CURRENCIES:
+        keep = found["currency"].isna() if currency is None else found["currency"] == currency
+        found = found[keep]
+    paid = one_currency(found, ["period"])
+    paid_currencies = paid.attrs["currencies"]
+    paid = paid.drop(columns="currency")
     organic = queries.run(cur, "organic_trend", grain=grain, **filters.organic_params())
     start = (
         pd.Timestamp(filters.since)
@@ -332,8 +407,17 @@ def trend(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> pd.Da
         frame = frame.merge(part, on="period", how="left")
     for column in PAID_SUMS + ORGANIC_SUMS:
         if column in frame:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0.0)
-    return with_metrics(frame)
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            if column in metrics.NULLABLE_SUMS and numbers.isna().all():
+                frame[column] = numbers.astype("float64")  # no campaign sells: no ROAS
+            else:
+                frame[column] = numbers.fillna(0.0)
+    if len(paid_currencies) > 1:  # no money line that adds two currencies up
+        for column in MONEY_SUMS:
+            frame[column] = math.nan
+    out = with_metrics(frame)
+    out.attrs["currencies"] = paid_currencies
+    return out
 
 
 def with_metrics(frame: pd.DataFrame) -> pd.DataFrame:
@@ -387,12 +471,15 @@ def daily_view(history: pd.DataFrame, since: date, window: int = 0) -> pd.DataFr
     columns: `trend_view` of the day grain, from a longer history a page already has."""
     shown = (history["period"] >= pd.Timestamp(since)).to_numpy()
     if not window:
-        return history.loc[shown].reset_index(drop=True)
-    averaged = rolling(history, window)
-    columns = {c: history[c].to_numpy()[shown] for c in history.columns}
-    for c in averaged.columns.drop("period"):
-        columns[f"{c}_avg"] = averaged[c].to_numpy()[shown]
-    return pd.DataFrame(columns)  # built at once: a concat of frames costs more than this
+        out = history.loc[shown].reset_index(drop=True)
+    else:
+        averaged = rolling(history, window)
+        columns = {c: history[c].to_numpy()[shown] for c in history.columns}
+        for c in averaged.columns.drop("period"):
+            columns[f"{c}_avg"] = averaged[c].to_numpy()[shown]
+        out = pd.DataFrame(columns)  # built at once: a concat of frames costs more than this
+    out.attrs["currencies"] = history.attrs.get("currencies", [])
+    return out
 
 
 # -- campaigns ----------------------------------------------------------------------------------
@@ -401,16 +488,67 @@ def daily_view(history: pd.DataFrame, since: date, window: int = 0) -> pd.DataFr
 def campaign_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every campaign with delivery under the filters, with all paid KPIs."""
     frame = queries.run(cur, "campaign_comparison", **filters.paid_params())
-    for column in PAID_SUMS + ["daily_budget", "lifetime_budget"]:
+    for column in PAID_SUMS + ["daily_budget", "lifetime_budget", "results"]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return metrics.add_ratios(frame, metrics.PAID_METRICS)
+    return with_results(metrics.add_ratios(frame, metrics.PAID_METRICS))
+
+
+def with_results(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add each row's cost per result (spend / results; per 1,000 people for reach, as Ads
+    Manager writes it) and what its result is called, from `result_type` and `results`."""
+    out = frame.copy()
+    kinds = [RESULT_TYPES.get(k) if isinstance(k, str) else None for k in out["result_type"]]
+    scale = np.array([1000.0 if k is not None and k.key == "reach" else 1.0 for k in kinds])
+    spend = out["spend"].to_numpy(dtype="float64", na_value=np.nan)
+    results = pd.to_numeric(out["results"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cost_per_result"] = np.where(results > 0, spend / results * scale, np.nan)
+    out["result_label"] = [k.label if k is not None else None for k in kinds]
+    return out
+
+
+def results_text(results: object, result_type: object) -> str:
+    """'12 leads', '340 link clicks', '1 purchase'; '' when not known."""
+    kind = RESULT_TYPES.get(result_type) if isinstance(result_type, str) else None
+    if kind is None or results is None or pd.isna(results):  # type: ignore[call-overload]
+        return ""
+    count = float(results)  # type: ignore[arg-type]
+    noun = kind.singular if count == 1 else _plural(kind.singular)
+    return f"{count:,.0f} {noun}"
+
+
+def cost_per_result_label(result_type: object) -> str:
+    """'Cost per lead', 'Cost per 1,000 people reached'; 'Cost per result' when not known."""
+    kind = RESULT_TYPES.get(result_type) if isinstance(result_type, str) else None
+    if kind is None:
+        return "Cost per result"
+    if kind.key == "reach":
+        return "Cost per 1,000 people reached"
+    return f"Cost per {kind.singular}"
+
+
+def _plural(noun: str) -> str:
+    if noun.startswith("person "):
+        return "people " + noun.removeprefix("person ")
+    return noun + "s"
+
+
+def money_text(number: object, currency: object) -> str:
+    """An amount in its currency (see insights.money)."""
+    return money.amount(number, currency)
 
 
 CAMPAIGN_COLUMNS: dict[str, str] = {  # what the campaign table shows, in this order
     "campaign_name": "Campaign",
     "objective": "Objective",
     "status": "Status",
+    "currency": "Currency",
     "spend": "Spend",
+    "results": "Results",
+    "result_label": "Result type",
+    "cost_per_result": "Cost per result",
     "conversions": "Conversions",
     "cpa": "CPA",
     "conversion_value": "Conversion value",

@@ -22,7 +22,7 @@ import pandas as pd
 
 from insights.demo_world import (
     ACCOUNTS,
-    AD_ACCOUNT,
+    AD_ACCOUNTS,
     AD_WEEKDAY,
     AGE_CTR,
     AGE_CVR,
@@ -219,9 +219,9 @@ def _campaign_days(campaign: Campaign) -> list[date]:
 
 def _ads(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     campaigns, rows = [], []
-    account_id = AD_ACCOUNT["ad_account_id"]
     segment_weight = np.outer(AGE_WEIGHT, GENDER_WEIGHT)
     for campaign in CAMPAIGNS:
+        account_id = campaign.ad_account_id
         days = _campaign_days(campaign)
         tilt = rng.lognormal(0, 0.25, size=segment_weight.shape)  # each campaign's audience mix
         for day in days:
@@ -314,7 +314,7 @@ def generate(seed: int = DEFAULT_SEED) -> DemoDataset:
         ig_accounts=ig_accounts,
         ig_media=ig_media.sort_values(["account_id", "timestamp"], ignore_index=True),
         ig_account_daily=ig_daily,
-        ad_accounts=pd.DataFrame([AD_ACCOUNT]),
+        ad_accounts=pd.DataFrame(list(AD_ACCOUNTS)),
         ad_campaigns=campaigns,
         ad_insights_daily=insights,
     )

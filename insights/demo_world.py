@@ -137,6 +137,15 @@ AD_ACCOUNT = {
     "currency": "USD",
     "time_zone": "America/Los_Angeles",
 }
+# A second ad account in another currency, as a brand selling in Europe keeps: its money is
+# in euros, so no page may add it to the dollars of the first.
+EU_AD_ACCOUNT = {
+    "ad_account_id": "5647382910",
+    "name": "Northwind Europe – Ads",
+    "currency": "EUR",
+    "time_zone": "Europe/Berlin",
+}
+AD_ACCOUNTS = (AD_ACCOUNT, EU_AD_ACCOUNT)
 
 
 @dataclass(frozen=True)
@@ -150,12 +159,13 @@ class Campaign:
     lifetime_cents: int | None
     roas: float  # target return on ad spend
     ctr: float  # clicks per impression
-    cpm: float  # USD per 1000 impressions
-    aov: float  # average order value, USD
+    cpm: float  # per 1000 impressions, in the account's currency
+    aov: float  # average order value, in the account's currency
     paused: bool = False
     # ARCHIVED or DELETED: the API lists it only when asked for that effective_status, and
     # account-level insights leave a DELETED campaign out (its delivery still counts)
     status: str | None = None
+    ad_account_id: str = AD_ACCOUNT["ad_account_id"]
 
 
 CAMPAIGNS = (
@@ -364,6 +374,35 @@ CAMPAIGNS = (
         0.019,
         16.0,
         101.0,
+    ),
+    # the European account (EUR): budgets in euro cents, as the Marketing API gives them
+    Campaign(
+        "120200000000000016",
+        "EU – Prospecting Germany",
+        "OUTCOME_SALES",
+        date(2025, 9, 1),
+        None,
+        9_000,
+        None,
+        2.6,
+        0.012,
+        9.5,
+        72.0,
+        ad_account_id=EU_AD_ACCOUNT["ad_account_id"],
+    ),
+    Campaign(
+        "120200000000000017",
+        "EU – Lead gen – Catalogue requests",
+        "OUTCOME_LEADS",
+        date(2025, 10, 6),
+        None,
+        2_500,
+        None,
+        0.5,
+        0.012,
+        8.0,
+        55.0,
+        ad_account_id=EU_AD_ACCOUNT["ad_account_id"],
     ),
 )
 

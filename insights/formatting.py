@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import math
 
+from insights import money
 from insights.metrics import Unit
 
 
-def value(number: float, unit: Unit) -> str:
-    """A KPI value for a card: '$1,234.56', '1.23%', '3.4x', '12,345'; '–' when empty."""
+def value(number: float, unit: Unit, currency: str | None = None) -> str:
+    """A KPI value for a card: '$1,234.56' / '¥123,457' (money in `currency`, its ISO code;
+    no symbol when it is not known), '1.23%', '3.4x', '12,345'; '–' when empty."""
     if number is None or (isinstance(number, float) and math.isnan(number)):
         return "–"
     if unit == "money":
-        return f"${number:,.2f}"
+        return money.amount(number, currency)
     if unit == "percent":
         return f"{number:.2%}"
     if unit == "ratio":

@@ -39,7 +39,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("link_clicks", "int", ("link clicks",)),
         Field("purchases", "int", ("purchases", "website purchases", "approved_conversion")),
         Field("results", "int", ("results",)),
-        Field("result_indicator", "text", ("result indicator",)),
+        Field("result_indicator", "text", ("result indicator", "result type")),
         Field(
             "conversion_value",
             "money",
@@ -104,3 +104,27 @@ def detect_kind(header: Sequence[str]) -> str | None:
         if all(any(name in found for name in group) for group in REQUIRED[kind]):
             return kind
     return None
+
+
+# What an export's "Result indicator" (e.g. "actions:offsite_conversion.fb_pixel_purchase",
+# "actions:lead", "reach") or "Result type" ("Website purchases", "Leads", "Link clicks")
+# says the campaign's result is: the result type of insights.objectives. First match wins.
+RESULT_INDICATORS: tuple[tuple[str, str], ...] = (
+    (r"purchase", "purchase"),
+    (r"lead", "lead"),
+    (r"link[ _]?click", "link_click"),
+    (r"thruplay|video_view|thru_play", "thruplay"),
+    (r"install", "app_install"),
+    (r"messaging|conversation", "conversation"),
+    (r"page[ _]?like|\blike\b", "page_like"),
+    (r"engagement", "post_engagement"),
+    (r"reach", "reach"),
+)
+
+
+def result_type_of(indicator: object) -> str | None:
+    """The result type a result indicator names; None when it names none we know."""
+    if not isinstance(indicator, str) or not indicator.strip():
+        return None
+    text = indicator.strip().lower()
+    return next((key for pattern, key in RESULT_INDICATORS if re.search(pattern, text)), None)

@@ -33,6 +33,7 @@ from insights.import_formats import (
     detect_kind,
     match_columns,
     normalise_header,
+    result_type_of,
 )
 
 BATCH_ROWS = 20_000
@@ -442,8 +443,10 @@ def _converter(
             campaign_id = get("campaign_id") or _derived_id(account_id, campaign_name)
             gender = str(get("gender") or "unknown")
             purchases = get("purchases")
-            if purchases is None and "purchase" in str(get("result_indicator") or "").lower():
-                purchases = get("results")
+            result_type = result_type_of(get("result_indicator"))
+            results = get("results") if result_type is not None else None
+            if purchases is None and result_type == "purchase":
+                purchases = results
             clicks = get("clicks") or 0
             link_clicks = get("link_clicks")
             return {
@@ -460,6 +463,8 @@ def _converter(
                 "link_clicks": clicks if link_clicks is None else link_clicks,
                 "conversions": purchases or 0,
                 "conversion_value": get("conversion_value") or Decimal("0.00"),
+                "results": results,
+                "result_type": result_type,
             }
 
         return ads

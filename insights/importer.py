@@ -49,7 +49,9 @@ class ImportResult:
 
 # the staging shapes: the data model's columns (as the API ingest writes them), plus the
 # campaign's name on ad rows and without the update time on posts
-AD_COLUMNS = AD_INSIGHTS_SCHEMA.insert(2, pa.field("campaign_name", pa.string()))
+AD_COLUMNS = AD_INSIGHTS_SCHEMA.insert(2, pa.field("campaign_name", pa.string())).append(
+    pa.field("result_type", pa.string())
+)
 POST_COLUMNS = IG_MEDIA_SCHEMA.remove(IG_MEDIA_SCHEMA.get_field_index("updated_at"))
 
 
@@ -121,6 +123,8 @@ def import_file(
         ).fetchone()
         assert span is not None
         written, first_day, last_day = int(span[0]), span[1], span[2]
+        if state.kind == "ads-manager" and state.currency:
+            _keep_currency(cur, import_id, state.currency)
         if state.kind == "ads-manager" and first_day is not None:
             store.refresh_rollups(cur, first_day, last_day)
         cur.execute(
@@ -157,19 +161,22 @@ def import_file(
 # takes no parameters, so the import's id (an integer the store generated) is written in.
 MERGE_ADS = (
     """
-INSERT INTO ad_campaigns (campaign_id, ad_account_id, name, updated_at, import_id)
-SELECT campaign_id, any_value(ad_account_id), any_value(campaign_name), now(), {import_id}
+INSERT INTO ad_campaigns (campaign_id, ad_account_id, name, result_type, updated_at, import_id)
+SELECT campaign_id, any_value(ad_account_id), any_value(campaign_name), any_value(result_type),
+    now(), {import_id}
 FROM import_batch GROUP BY campaign_id
 ON CONFLICT (campaign_id) DO UPDATE SET
-    ad_account_id = EXCLUDED.ad_account_id, name = EXCLUDED.name, import_id = EXCLUDED.import_id
+    ad_account_id = EXCLUDED.ad_account_id, name = EXCLUDED.name,
+    result_type = coalesce(EXCLUDED.result_type, ad_campaigns.result_type),
+    import_id = EXCLUDED.import_id
 WHERE ad_campaigns.import_id IS NOT NULL
 """,
     """
 INSERT INTO ad_insights_daily (ad_account_id, campaign_id, date, age, gender, spend,
-    impressions, reach, clicks, link_clicks, conversions, conversion_value, import_id)
+    impressions, reach, clicks, link_clicks, conversions, conversion_value, results, import_id)
 SELECT any_value(ad_account_id), campaign_id, date, age, gender, sum(spend), sum(impressions),
     CASE WHEN count(*) = 1 THEN any_value(reach) END, sum(clicks), sum(link_clicks),
-    sum(conversions), sum(conversion_value), {import_id}
+    sum(conversions), sum(conversion_value), sum(results), {import_id}
 FROM import_batch GROUP BY campaign_id, date, age, gender
 ON CONFLICT (campaign_id, date, age, gender) DO UPDATE SET
     ad_account_id = EXCLUDED.ad_account_id,
@@ -188,6 +195,8 @@ ON CONFLICT (campaign_id, date, age, gender) DO UPDATE SET
     conversion_value = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
         THEN ad_insights_daily.conversion_value + EXCLUDED.conversion_value
         ELSE EXCLUDED.conversion_value END,
+    results = CASE WHEN ad_insights_daily.import_id = EXCLUDED.import_id
+        THEN ad_insights_daily.results + EXCLUDED.results ELSE EXCLUDED.results END,
     import_id = EXCLUDED.import_id
 WHERE ad_insights_daily.import_id IS NOT NULL
 """,
@@ -228,11 +237,24 @@ def _record_run(cur: Any, source: str, rows: int) -> None:
     )
 
 
+def _keep_currency(cur: Any, import_id: int, currency: str) -> None:
+    """The currency an export names ("Amount spent (EUR)") is its ad accounts' currency: kept
+    in ad_accounts for the accounts this import wrote, unless the API described them."""
+    cur.execute(
+        "INSERT INTO ad_accounts (ad_account_id, currency, updated_at, import_id) "
+        "SELECT DISTINCT ad_account_id, $currency, now(), $id FROM ad_insights_daily "
+        "WHERE import_id = $id "
+        "ON CONFLICT (ad_account_id) DO UPDATE SET currency = EXCLUDED.currency, "
+        "import_id = EXCLUDED.import_id WHERE ad_accounts.import_id IS NOT NULL",
+        {"currency": currency, "id": import_id},
+    )
+
+
 def _delete_rows(store: Store, cur: Any, import_id: int) -> None:
     span = cur.execute(
         "SELECT first_day, last_day, kind FROM imports WHERE import_id = $id", {"id": import_id}
     ).fetchone()
-    for table in ("ad_insights_daily", "ig_media", "ad_campaigns", "ig_accounts"):
+    for table in ("ad_insights_daily", "ig_media", "ad_campaigns", "ig_accounts", "ad_accounts"):
         cur.execute(f"DELETE FROM {table} WHERE import_id = $id", {"id": import_id})
     cur.execute("DELETE FROM imports WHERE import_id = $id", {"id": import_id})
     if span and span[2] == "ads-manager" and span[0] is not None:

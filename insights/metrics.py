@@ -81,19 +81,28 @@ PAID_METRICS: tuple[Metric, ...] = (
         "cpa",
         "CPA",
         "money",
-        "spend",
-        "conversions",
+        "sales_spend",
+        "sales_conversions",
         higher_is_better=False,
-        help="Cost per acquisition = spend / conversions.",
+        help="Cost per purchase = spend of the sales campaigns / their purchases (a lead, "
+        "traffic or awareness campaign is judged on its own result: see Cost per result).",
+    ),
+    Metric(
+        "sales_spend",
+        "Spend on sales",
+        "money",
+        help="Spend of the campaigns that report conversion value (sales campaigns): what "
+        "CPA and ROAS are taken over.",
     ),
     Metric("conversion_value", "Conversion value", "money"),
     Metric(
         "roas",
         "ROAS",
         "ratio",
-        "conversion_value",
-        "spend",
-        help="Return on ad spend = conversion value / spend.",
+        "sales_value",
+        "sales_spend",
+        help="Return on ad spend = conversion value / spend, both over the campaigns that "
+        "report conversion value (sales campaigns): other campaigns' spend is not counted.",
     ),
 )
 
@@ -243,9 +252,20 @@ def add_ratios(frame: pd.DataFrame, metrics: tuple[Metric, ...] = PAID_METRICS) 
     return pd.concat([kept, pd.DataFrame(added, index=frame.index)], axis=1)
 
 
+# Sums that are empty (not zero) when no row has one: the spend of the campaigns that sell is
+# empty where no campaign sells, so a ROAS or a CPA over them is empty, not 0.
+NULLABLE_SUMS = frozenset({"sales_spend", "sales_conversions", "sales_value"})
+
+
 def totals(frame: pd.DataFrame, columns: list[str]) -> dict[str, float]:
     """Column sums of the given sum-columns (missing columns are skipped)."""
-    return {c: float(pd.to_numeric(frame[c], errors="coerce").sum()) for c in columns if c in frame}
+    return {
+        c: float(
+            pd.to_numeric(frame[c], errors="coerce").sum(min_count=1 if c in NULLABLE_SUMS else 0)
+        )
+        for c in columns
+        if c in frame
+    }
 
 
 def kpis(sums: Mapping[str, float | None], metrics: tuple[Metric, ...]) -> dict[str, float]:

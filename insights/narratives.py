@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from insights import content, dashboard, metrics
+from insights import content, dashboard, metrics, money
 from insights.dashboard import Filters, FrameSource
 from insights.formatting import value as fmt
 
@@ -95,11 +95,38 @@ def movers(frames: FrameSource, filters: Filters) -> list[Insight]:
     compared = filters.comparison_range()
     if compared is None:
         return []
-    kpis = frames(dashboard.kpi_table, filters).set_index("metric")
+    all_kpis = frames(dashboard.kpi_table, filters)
+    paid = all_kpis[all_kpis["group"] == "paid"]
+    found = dashboard.currencies(paid) or [None]
+    all_now = frames(dashboard.campaign_table, filters)
+    all_before = frames(dashboard.campaign_table, filters.with_range(*compared))
+    out = []
+    for currency in found:  # money moves within one currency only
+        kpis = _of_currency(paid, currency).set_index("metric")
+        now_table = _of_currency(all_now, currency)
+        before_table = _of_currency(all_before, currency)
+        prefix = f"In {money.label(currency)}: " if len(found) > 1 else ""
+        out += _movers(kpis, now_table, before_table, currency, prefix)
+    return out[:3] if len(found) == 1 else sorted(out, key=lambda i: -i.score)[:3]
+
+
+def _of_currency(frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    """The rows of a frame with a `currency` column that are in this currency."""
+    if "currency" not in frame:
+        return frame
+    keep = frame["currency"].isna() if currency is None else frame["currency"] == currency
+    return frame[keep]
+
+
+def _movers(
+    kpis: pd.DataFrame,
+    now_table: pd.DataFrame,
+    before_table: pd.DataFrame,
+    currency: str | None,
+    prefix: str,
+) -> list[Insight]:
     # the events behind each KPI are KPIs themselves (clicks, conversions): no second query
     now_sums, before_sums = kpis["value"].to_dict(), kpis["previous"].to_dict()
-    now_table = frames(dashboard.campaign_table, filters)
-    before_table = frames(dashboard.campaign_table, filters.with_range(*compared))
     by_key = {m.key: m for m in metrics.PAID_METRICS}
     out = []
     for key in MOVERS:
@@ -114,10 +141,11 @@ def movers(frames: FrameSource, filters: Filters) -> list[Insight]:
         metric = by_key[key]
         direction = "up" if change > 0 else "down"
         text = (
-            f"{metric.label} {direction} {abs(change):.0%} against the comparison period "
-            f"({fmt(row['previous'], metric.unit)} → {fmt(row['value'], metric.unit)})"
+            f"{prefix}{metric.label} {direction} {abs(change):.0%} against the comparison "
+            f"period ({fmt(row['previous'], metric.unit, currency)} → "
+            f"{fmt(row['value'], metric.unit, currency)})"
         )
-        driver = _driver(metric, now_table, before_table, change)
+        driver = _driver(metric, now_table, before_table, change, currency)
         if driver:
             text += f", {driver}"
         if basis:
@@ -134,7 +162,11 @@ def _value(table: pd.DataFrame, metric: metrics.Metric) -> pd.Series:
 
 
 def _driver(
-    metric: metrics.Metric, now: pd.DataFrame, before: pd.DataFrame, change: float
+    metric: metrics.Metric,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    change: float,
+    currency: str | None = None,
 ) -> str | None:
     """The campaign whose own numbers explain most of the change: the change with that
     campaign left out moves least toward the total change."""
@@ -172,7 +204,7 @@ def _driver(
     if signed[best] < 0.3 * abs(total):
         return "spread across campaigns"
     campaign = ids[best]
-    own = _own_change(metric, now, before, campaign)
+    own = _own_change(metric, now, before, campaign, currency)
     return f"driven by {_name(now, campaign) or _name(before, campaign) or campaign}{own}"
 
 
@@ -182,7 +214,11 @@ def _name(table: pd.DataFrame, campaign: str) -> str | None:
 
 
 def _own_change(
-    metric: metrics.Metric, now: pd.DataFrame, before: pd.DataFrame, campaign: str
+    metric: metrics.Metric,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    campaign: str,
+    currency: str | None = None,
 ) -> str:
     """What moved inside the driving campaign: its conversion or click rate when those
     explain a cost or a return, else the KPI itself."""
@@ -206,14 +242,29 @@ def _own_change(
     if not (math.isfinite(then) and math.isfinite(now_value)) or then == now_value:
         return ""
     verb = "rose" if now_value > then else "fell"
-    return f", whose {pick.label} {verb} from {fmt(then, pick.unit)} to {fmt(now_value, pick.unit)}"
+    return (
+        f", whose {pick.label} {verb} from {fmt(then, pick.unit, currency)} to "
+        f"{fmt(now_value, pick.unit, currency)}"
+    )
 
 
 # -- campaigns by return ---------------------------------------------------------------------
 
 
 def campaign_returns(frames: FrameSource, filters: Filters) -> list[Insight]:
+    """The best and the weakest return among the campaigns that sell, within each currency
+    (a ROAS is a ratio, but "of spend" is money)."""
     table = frames(dashboard.campaign_table, filters)
+    found = dashboard.currencies(table)
+    out = []
+    for currency in found:
+        prefix = f"In {money.label(currency)}: " if len(found) > 1 else ""
+        out += _returns(_of_currency(table, currency), currency, prefix)
+    return out[:1] if len(found) <= 1 else out
+
+
+def _returns(table: pd.DataFrame, currency: str | None, prefix: str) -> list[Insight]:
+    table = table[table["sales_spend"] > 0]  # the campaigns that sell: a ROAS of their own
     total = float(table["spend"].sum()) if not table.empty else 0.0
     if total <= 0:
         return []
@@ -225,10 +276,11 @@ def campaign_returns(frames: FrameSource, filters: Filters) -> list[Insight]:
     if best["roas"] <= worst["roas"]:
         return []
     text = (
-        f"Best return: {best['campaign_name']} at {fmt(best['roas'], 'ratio')} ROAS on "
-        f"{fmt(best['spend'], 'money')} of spend; weakest: {worst['campaign_name']} at "
-        f"{fmt(worst['roas'], 'ratio')} on {fmt(worst['spend'], 'money')}. Among the "
-        f"{len(ranked)} campaigns with at least {MIN_SPEND_SHARE:.0%} of the spend."
+        f"{prefix}Best return: {best['campaign_name']} at {fmt(best['roas'], 'ratio')} ROAS "
+        f"on {fmt(best['spend'], 'money', currency)} of spend; weakest: "
+        f"{worst['campaign_name']} at {fmt(worst['roas'], 'ratio')} on "
+        f"{fmt(worst['spend'], 'money', currency)}. Among the {len(ranked)} sales campaigns "
+        f"with at least {MIN_SPEND_SHARE:.0%} of their spend."
     )
     return [Insight(text, "campaigns", 0.6, len(ranked))]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
-from insights import charts, dashboard, metrics, narratives
+from insights import campaigns, charts, dashboard, money, narratives
 from insights.dashboard import Filters
 from insights.formatting import change as fmt_change
 from insights.formatting import is_flat
@@ -35,9 +35,12 @@ th, td { border-bottom: 1px solid #e2e8f0; padding: 0.3rem 0.5rem; text-align: r
 th:first-child, td:first-child { text-align: left; }
 """
 
-TABLE_COLUMNS: list[tuple[str, str, Unit | None]] = [
+TABLE_COLUMNS: list[tuple[str, str, Unit | Literal["results"] | None]] = [
     ("campaign_name", "Campaign", None),
+    ("currency", "Currency", None),
     ("spend", "Spend", "money"),
+    ("results", "Results", "results"),
+    ("cost_per_result", "Cost per result", "money"),
     ("conversions", "Conversions", "count"),
     ("cpa", "CPA", "money"),
     ("conversion_value", "Conversion value", "money"),
@@ -68,11 +71,28 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
         f'<p class="period">{html.escape(period)} · made {datetime.now(UTC):%d %b %Y %H:%M} '
         "UTC</p>",
     ]
-    for group, heading in (("paid", "Paid (Meta ads)"), ("organic", "Organic (Instagram)")):
-        parts.append(f"<h2>{heading}</h2><div class='cards'>")
-        for row in kpis[kpis["group"] == group].to_dict("records"):
-            parts.append(_card(row))
+    paid = kpis[kpis["group"] == "paid"]
+    found = dashboard.currencies(paid) or [None]
+    for currency in found:  # money is never added across currencies: cards per currency
+        heading = "Paid (Meta ads)" + (f" · {money.label(currency)}" if len(found) > 1 else "")
+        parts.append(f"<h2>{html.escape(heading)}</h2><div class='cards'>")
+        mine = (
+            paid[paid["currency"].isna()]
+            if currency is None
+            else paid[paid["currency"] == currency]
+        )
+        for row in mine.to_dict("records"):
+            parts.append(_card(row, currency))
         parts.append("</div>")
+    if len(found) > 1:
+        parts.append(
+            f"<p>The ad accounts in this view spend in {len(found)} currencies: paid figures "
+            "are shown per currency, never added across them.</p>"
+        )
+    parts.append("<h2>Organic (Instagram)</h2><div class='cards'>")
+    for row in kpis[kpis["group"] == "organic"].to_dict("records"):
+        parts.append(_card(row))
+    parts.append("</div>")
     parts.append("<h2>In plain words</h2>")
     if sentences.empty:
         parts.append("<p>Nothing stands out with enough evidence in this period.</p>")
@@ -82,7 +102,16 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
     if not series.empty:
         rolled = [c for c in series.columns if c.endswith("_avg")]
         averaged = series[["period", *rolled]].rename(columns=lambda c: c.removesuffix("_avg"))
-        figure = charts.trend_figure(series, "spend", "engagement", "day", averaged)
+        trend_currencies = series.attrs.get("currencies", [])
+        paid_key = "spend" if len(trend_currencies) <= 1 else "impressions"
+        figure = charts.trend_figure(
+            series,
+            paid_key,
+            "engagement",
+            "day",
+            averaged,
+            currency=trend_currencies[0] if trend_currencies else None,
+        )
         parts.append("<h2>Trend</h2>")
         parts.append(figure.to_html(full_html=False, include_plotlyjs=True))
     parts.append(f"<h2>Campaigns ({len(table)})</h2>")
@@ -91,7 +120,7 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
     return "\n".join(parts)
 
 
-def _card(row: dict[str, Any]) -> str:
+def _card(row: dict[str, Any], currency: str | None = None) -> str:
     shown = fmt_change(row["change"])
     good = row["good"]
     flat = good is None or good != good or is_flat(row["change"])  # NaN: flat
@@ -99,29 +128,37 @@ def _card(row: dict[str, Any]) -> str:
     change_html = f'<div class="{tone}">{html.escape(shown)}</div>' if shown else ""
     return (
         f'<div class="card"><div class="label">{html.escape(str(row["label"]))}</div>'
-        f'<div class="value">{html.escape(fmt_value(row["value"], row["unit"]))}</div>'
+        f'<div class="value">{html.escape(fmt_value(row["value"], row["unit"], currency))}</div>'
         f"{change_html}</div>"
     )
 
 
+def _cell(record: dict[str, Any], key: str, unit: str | None) -> str:
+    raw = record.get(key)
+    if unit is None:
+        return "" if raw is None or pd.isna(raw) else str(raw)
+    if unit == "results":
+        return dashboard.results_text(raw, record.get("result_type"))
+    currency = record.get("currency")
+    currency = None if currency is None or pd.isna(currency) else str(currency)
+    return fmt_value(raw, unit, currency)  # type: ignore[arg-type]
+
+
+def _row(record: dict[str, Any]) -> str:
+    cells = (f"<td>{html.escape(_cell(record, k, unit))}</td>" for k, _, unit in TABLE_COLUMNS)
+    return f"<tr>{''.join(cells)}</tr>"
+
+
 def _table(table: pd.DataFrame) -> str:
+    """The campaigns by spend, money in each campaign's currency, and a total row per
+    currency (never one total across currencies)."""
     if table.empty:
         return "<p>No campaign delivered in this period.</p>"
     head = "".join(f"<th>{label}</th>" for _, label, _ in TABLE_COLUMNS)
-    rows = []
-    for record in table.sort_values("spend", ascending=False).to_dict("records"):
-        cells = []
-        for key, _, unit in TABLE_COLUMNS:
-            raw = record.get(key)
-            text = str(raw) if unit is None else fmt_value(raw, unit)  # type: ignore[arg-type]
-            cells.append(f"<td>{html.escape(text)}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    totals = metrics.kpis(metrics.totals(table, dashboard.PAID_SUMS), metrics.PAID_METRICS)
-    total_cells = "".join(
-        f"<td>{html.escape(fmt_value(totals[key], unit)) if unit else 'Total'}</td>"
-        for key, _, unit in TABLE_COLUMNS
-    )
+    ordered = table.sort_values("spend", ascending=False).to_dict("records")
+    rows = [_row(record) for record in ordered]
+    total_rows = [_row(record) for record in campaigns.totals(table).to_dict("records")]
     return (
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        f"<tfoot><tr>{total_cells}</tr></tfoot></table>"
+        f"<tfoot>{''.join(total_rows)}</tfoot></table>"
     )

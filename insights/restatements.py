@@ -26,16 +26,25 @@ METRICS: dict[str, tuple[str, Unit]] = {  # metric: (label, unit) compared per d
 
 
 def paid_days(cur: duckdb.DuckDBPyConnection, since: date, until: date) -> pd.DataFrame:
-    """Per-day sums and ratios of the stored ad figures in [since, until]."""
+    """Per-day and per-currency sums and ratios of the stored ad figures in [since, until]
+    (ROAS and CPA over the campaigns that sell, as on the pages)."""
     frame = cur.execute(
-        "SELECT date, sum(spend)::DOUBLE AS spend, sum(conversions)::DOUBLE AS conversions, "
-        "sum(conversion_value)::DOUBLE AS conversion_value FROM ad_campaign_daily "
-        "WHERE date BETWEEN $since AND $until GROUP BY date",
+        "SELECT date, coalesce(v.currency, '') AS currency, sum(spend)::DOUBLE AS spend, "
+        "sum(conversions)::DOUBLE AS conversions, "
+        "sum(conversion_value)::DOUBLE AS conversion_value, "
+        "coalesce(sum(spend) FILTER (WHERE v.sells IS NOT FALSE), 0)::DOUBLE AS sales_spend, "
+        "coalesce(sum(conversions) FILTER (WHERE v.sells IS NOT FALSE), 0)::DOUBLE AS sales_n, "
+        "coalesce(sum(conversion_value) FILTER (WHERE v.sells IS NOT FALSE), 0)::DOUBLE "
+        "AS sales_value "
+        "FROM ad_campaign_daily LEFT JOIN ad_campaign_values AS v USING (campaign_id) "
+        "WHERE date BETWEEN $since AND $until GROUP BY date, coalesce(v.currency, '')",
         {"since": since, "until": until},
     ).df()
-    frame["roas"] = frame["conversion_value"] / frame["spend"].where(frame["spend"] > 0)
-    frame["cpa"] = frame["spend"] / frame["conversions"].where(frame["conversions"] > 0)
-    return frame.set_index("date")
+    sales = frame["sales_spend"]
+    frame["roas"] = frame["sales_value"] / sales.where(sales > 0)
+    frame["cpa"] = sales / frame["sales_n"].where(frame["sales_n"] > 0)
+    extra = ["sales_spend", "sales_n", "sales_value"]
+    return frame.drop(columns=extra).set_index(["date", "currency"])
 
 
 def record(
@@ -44,15 +53,15 @@ def record(
     """Keep every metric of a day present before and after whose value moved. Returns rows."""
     both = before.add_suffix("_before").join(after.add_suffix("_after"), how="inner")
     rows = []
-    for day, row in both.iterrows():
+    for (day, currency), row in both.iterrows():
         for metric in METRICS:
             old, new = row[f"{metric}_before"], row[f"{metric}_after"]
             if _moved(old, new):
-                rows.append((run_id, day, metric, _none(old), _none(new)))
+                rows.append((run_id, day, currency, metric, _none(old), _none(new)))
     if rows:
         cur.executemany(
-            "INSERT INTO figure_changes (run_id, date, metric, before, after) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO figure_changes (run_id, date, currency, metric, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
     return len(rows)
@@ -74,18 +83,25 @@ def last_changes(cur: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFram
     largest relative moves first."""
     frame = queries.run(cur, "figure_changes_last")
     if frame.empty:
-        return pd.DataFrame(columns=["run_id", "date", "metric", "before", "after", "sentence"])
+        columns = ["run_id", "date", "currency", "metric", "before", "after", "sentence"]
+        return pd.DataFrame(columns=columns)
     relative = (frame["after"] - frame["before"]).abs() / frame["before"].abs().where(
         frame["before"] != 0
     )
     frame = frame.assign(order=relative.fillna(math.inf)).sort_values(
         ["order", "date"], ascending=[False, False]
     )
+    several = frame["currency"].nunique() > 1
     frame["sentence"] = [
-        f"{METRICS[m][0]} of {pd.Timestamp(d):%d %b %Y} moved from "
-        f"{fmt(b, METRICS[m][1])} to {fmt(a, METRICS[m][1])}"
-        for m, d, b, a in zip(
-            frame["metric"], frame["date"], frame["before"], frame["after"], strict=True
+        f"{METRICS[m][0]}{f' ({c})' if several and c else ''} of {pd.Timestamp(d):%d %b %Y} "
+        f"moved from {fmt(b, METRICS[m][1], c or None)} to {fmt(a, METRICS[m][1], c or None)}"
+        for m, d, c, b, a in zip(
+            frame["metric"],
+            frame["date"],
+            frame["currency"],
+            frame["before"],
+            frame["after"],
+            strict=True,
         )
     ]
     return frame.drop(columns="order").head(limit).reset_index(drop=True)

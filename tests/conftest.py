@@ -51,7 +51,25 @@ def raw() -> dict[str, pd.DataFrame]:
         "ig_account_daily": read_raw("ig_account_daily.csv.gz"),
         "ad_campaigns": campaigns,
         "ad_insights_daily": served_ads(read_raw("ad_insights_daily.csv.gz"), campaigns),
+        "ad_accounts": read_raw("ad_accounts.csv"),
     }
+
+
+def campaigns_in(raw: dict[str, pd.DataFrame], currency: str) -> tuple[str, ...]:
+    """The demo campaigns whose ad account spends in `currency` (read from the raw files)."""
+    accounts = raw["ad_accounts"]
+    ids = set(accounts.loc[accounts["currency"] == currency, "ad_account_id"])
+    campaigns = raw["ad_campaigns"]
+    return tuple(sorted(campaigns.loc[campaigns["ad_account_id"].isin(ids), "campaign_id"]))
+
+
+def currency_of(raw: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """campaign id -> the currency of its ad account, from the raw files."""
+    table = raw["ad_accounts"]
+    accounts = dict(zip(table["ad_account_id"], table["currency"], strict=True))
+    campaigns = raw["ad_campaigns"]
+    pairs = zip(campaigns["campaign_id"], campaigns["ad_account_id"], strict=True)
+    return {c: accounts[a] for c, a in pairs}
 
 
 @pytest.fixture(scope="session")

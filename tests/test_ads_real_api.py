@@ -203,7 +203,8 @@ def test_budgets_use_the_currency_offset_and_the_account_is_stored(tmp_path):
             ).fetchall()
         )
     store.close()
-    assert account == [("JPY", "Asia/Tokyo", "omni_purchase")]
+    # both demo ad accounts, each described in yen here
+    assert account == [("JPY", "Asia/Tokyo", "omni_purchase")] * 2
     served = base.ad_campaigns.dropna(subset=["daily_budget"])
     served = served[served["daily_budget"] != ""]
     # JPY has offset 1: "15000" is 15,000 yen, not 150

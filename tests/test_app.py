@@ -16,6 +16,7 @@ import requests
 from streamlit.testing.v1 import AppTest
 
 from insights.demo_api import DEMO_TOKEN, DemoApi
+from tests.conftest import campaigns_in, currency_of
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -41,28 +42,44 @@ def _spend(raw, since: date, until: date, campaigns: list[str] | None = None) ->
     return sum((Decimal(v) for v in ads.loc[mask, "spend"]), Decimal("0"))
 
 
+def _cards(at: AppTest, label: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == label]
+
+
 def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     at = _app()
     assert not at.exception, at.exception
     until = demo_range[1]
     since = until - timedelta(days=27)
-    assert _metric(at, "Spend") == f"${_spend(raw, since, until):,.2f}"
+    currency = currency_of(raw)
+    objective = raw["ad_campaigns"].set_index("campaign_id")["objective"]
     ads = raw["ad_insights_daily"]
     window = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
-    clicks = window["clicks"].astype(int).sum()
-    impressions = window["impressions"].astype(int).sum()
-    assert _metric(at, "Clicks") == f"{clicks:,}"
-    assert _metric(at, "CTR") == f"{clicks / impressions:.2%}"
-    value = sum(Decimal(v) for v in window["purchase_value"])
-    spend = _spend(raw, since, until)
-    assert _metric(at, "ROAS") == f"{float(value / spend):,.2f}x"
+    # dollars and euros: one set of paid cards per currency (EUR first), never one sum
+    symbols = {"EUR": "€", "USD": "$"}
+    spends, roas, clicks_cards = [], [], []
+    for code in ("EUR", "USD"):
+        mine = window[window["campaign_id"].map(currency) == code]
+        spend = sum(Decimal(v) for v in mine["spend"])
+        spends.append(f"{symbols[code]}{spend:,.2f}")
+        clicks_cards.append(f"{mine['clicks'].astype(int).sum():,}")
+        sales = mine[mine["campaign_id"].map(objective) == "OUTCOME_SALES"]
+        value = sum(Decimal(v) for v in sales["purchase_value"])
+        roas.append(f"{float(value / sum(Decimal(v) for v in sales['spend'])):,.2f}x")
+    assert _cards(at, "Spend") == spends
+    assert _cards(at, "ROAS") == roas  # over the sales campaigns of each currency
+    assert _cards(at, "Clicks") == clicks_cards
+    subheaders = [h.value for h in at.subheader]
+    assert "Paid (Meta ads) · EUR" in subheaders and "Paid (Meta ads) · USD" in subheaders
     media = raw["ig_media"]
     posted = media["timestamp"].str[:10]
     shown = media[(posted >= since.isoformat()) & (posted <= until.isoformat())]
     assert _metric(at, "Posts") == f"{len(shown):,}"
-    # the change against the previous 28 days is shown on the Spend card
-    before = _spend(raw, since - timedelta(days=28), since - timedelta(days=1))
-    delta = [m.delta for m in at.metric if m.label == "Spend"][0]
+    # the change against the previous 28 days is shown on the dollar Spend card
+    usd = [c for c, v in currency.items() if v == "USD"]
+    spend = _spend(raw, since, until, usd)
+    before = _spend(raw, since - timedelta(days=28), since - timedelta(days=1), usd)
+    delta = [m.delta for m in at.metric if m.label == "Spend"][1]
     assert delta == f"{float((spend - before) / before):+.1%}"
     # the campaign table holds every campaign that delivered in the window, spend to the cent
     table = at.dataframe[0].value
@@ -72,8 +89,12 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     )
     names = raw["ad_campaigns"].set_index("campaign_id")["name"]
     by_name = {names[cid]: round(v, 2) for cid, v in expected.items()}
-    assert dict(zip(table["Campaign"], table["Spend ($)"], strict=True)) == pytest.approx(by_name)
+    assert dict(zip(table["Campaign"], table["Spend"], strict=True)) == pytest.approx(by_name)
+    in_currency = {names[cid]: currency[cid] for cid in expected.index}
+    assert dict(zip(table["Campaign"], table["Currency"], strict=True)) == in_currency
     assert len(at.get("plotly_chart")) == 1
+    # the default paid trend metric is money: not charted across two currencies, and said so
+    assert any("never added across them" in w.value for w in at.warning)
 
 
 def test_custom_range_and_campaign_filter_from_the_url(app_env, raw):
@@ -101,14 +122,15 @@ def test_hostile_url_values_fall_back_with_a_notice(app_env, raw, demo_range):
     notices = " ".join(t.value for t in at.toast)
     assert "Unknown date range" in notices and "Unknown comparison" in notices
     until = demo_range[1]
-    assert _metric(at, "Spend") == f"${_spend(raw, until - timedelta(days=27), until):,.2f}"
+    eur = list(campaigns_in(raw, "EUR"))  # the first Spend card: the euro account's
+    assert _metric(at, "Spend") == f"€{_spend(raw, until - timedelta(days=27), until, eur):,.2f}"
 
 
 def test_empty_filter_result_shows_a_sentence(app_env, undelivered_link):
     at = _app(**undelivered_link)
     assert not at.exception
     assert any("No campaign delivered" in i.value for i in at.info)
-    assert _metric(at, "Spend") == "$0.00"
+    assert _metric(at, "Spend") == "0.00"  # no delivery: no account, so no currency to write
     assert _metric(at, "CTR") == "–"
 
 
@@ -177,8 +199,8 @@ def test_first_start_on_an_empty_store_loads_the_demo(monkeypatch, tmp_path, raw
     assert snap.error is None and snap.result is not None
     at = _app()
     assert not at.exception
-    assert _metric(at, "Spend").startswith("$")
-    assert _metric(at, "Spend") != "$0.00"
+    assert [v[0] for v in _cards(at, "Spend")] == ["€", "$"]
+    assert _metric(at, "Spend") != "€0.00"
 
 
 def test_refresh_button_runs_an_ingest_in_the_background(app_env):
@@ -203,18 +225,20 @@ def test_the_kpi_download_carries_the_cards_and_their_comparison(app_env, raw, d
     button = [b for b in at.get("download_button") if b.label == "Download KPIs (CSV)"][0]
     sent = pd.read_csv(io.BytesIO(downloads(button)), dtype=str, keep_default_na=False)
     assert len(sent) == len(at.metric)  # one row per card
-    spend = sent[sent["kpi"] == "Spend"].iloc[0]
+    assert list(sent.loc[sent["kpi"] == "Spend", "currency"]) == ["EUR", "USD"]
+    spend = sent[sent["kpi"] == "Spend"].iloc[0]  # the euro account's
+    eur = list(campaigns_in(raw, "EUR"))
     since, until = date.fromisoformat(spend["since"]), date.fromisoformat(spend["until"])
     before = (
         date.fromisoformat(spend["comparison_since"]),
         date.fromisoformat(spend["comparison_until"]),
     )
     assert (until - since) == (before[1] - before[0]) and before[1] == since - timedelta(days=1)
-    now, then = _spend(raw, since, until), _spend(raw, *before)
+    now, then = _spend(raw, since, until, eur), _spend(raw, *before, eur)
     assert Decimal(spend["value"]).quantize(Decimal("0.01")) == now
     assert Decimal(spend["comparison_value"]).quantize(Decimal("0.01")) == then
     assert float(spend["change"]) == pytest.approx(float((now - then) / then))
-    assert _metric(at, "Spend") == f"${now:,.2f}"  # the card shows the same figure
+    assert _metric(at, "Spend") == f"€{now:,.2f}"  # the card shows the same figure
 
 
 def test_the_insight_sentences_quote_the_cards(app_env):
@@ -226,10 +250,11 @@ def test_the_insight_sentences_quote_the_cards(app_env):
     # read as Markdown shows it: a backslash before punctuation stands for that character
     lines = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", bullets[0]).splitlines()
     assert 1 <= len(lines) <= 7
-    movers = [re.match(r"- (\w+) (?:up|down) \d+% .*?\((.+?) → (.+?)\)", line) for line in lines]
+    pattern = r"- (?:In [A-Z]{3}: )?(\w+) (?:up|down) \d+% .*?\((.+?) → (.+?)\)"
+    movers = [re.match(pattern, line) for line in lines]
     checked = 0
     for found in filter(None, movers):
-        assert _metric(at, found.group(1)) == found.group(3)  # the card shows the same value
+        assert found.group(3) in _cards(at, found.group(1))  # a card shows the same value
         checked += 1
     assert checked >= 1
 
@@ -241,7 +266,10 @@ def test_the_report_download_is_the_view_as_html(app_env, raw, demo_range, downl
     page = downloads(button).decode("utf-8")
     assert page.startswith("<!doctype html>")
     until = demo_range[1]
-    assert f"${_spend(raw, until - timedelta(days=27), until):,.2f}" in page
+    since = until - timedelta(days=27)
+    for code, symbol in (("USD", "$"), ("EUR", "€")):
+        spend = _spend(raw, since, until, list(campaigns_in(raw, code)))
+        assert f"{symbol}{spend:,.2f}" in page
     assert _metric(at, "Spend") in page  # the card's figure, written the same way
 
 

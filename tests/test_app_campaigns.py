@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import currency_of
+
 
 def _page() -> None:
     from insights.ui import campaigns_page
@@ -33,9 +35,14 @@ def test_default_view_has_table_totals_and_every_chart(app_env, raw, demo_range)
     ads = _window(raw, demo_range, 28)
     table, total = at.dataframe[0].value, at.dataframe[1].value
     assert len(table) == ads["campaign_id"].nunique()
-    spend = sum(Decimal(v) for v in ads["spend"])
-    assert Decimal(str(total["Spend ($)"].iloc[0])) == spend
-    assert total["Impressions"].iloc[0] == ads["impressions"].astype(int).sum()
+    # a total row per currency (euros, then dollars): the two are never added up
+    assert list(total["Campaign"]) == ["Total EUR", "Total USD"]
+    currency = ads["campaign_id"].map(currency_of(raw))
+    for (_, row), code in zip(total.iterrows(), ("EUR", "USD"), strict=True):
+        mine = ads[currency == code]
+        assert row["Currency"] == code
+        assert Decimal(str(row["Spend"])) == sum(Decimal(v) for v in mine["spend"])
+        assert row["Impressions"] == mine["impressions"].astype(int).sum()
     # three biggest spenders are picked by default; bars, trend, 2 gap charts, heatmap
     by_spend = ads.groupby("campaign_id")["spend"].apply(lambda s: sum(map(Decimal, s)))
     top3 = list(by_spend.sort_values(ascending=False).index[:3])

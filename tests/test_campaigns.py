@@ -14,6 +14,7 @@ import pytest
 from insights import campaigns, dashboard
 from insights.dashboard import Filters
 from insights.store import Store
+from tests.conftest import campaigns_in, currency_of
 
 
 @pytest.fixture
@@ -29,6 +30,7 @@ def _window(raw, since: date, until: date) -> pd.DataFrame:
         ads[column] = ads[column].astype(int)
     ads["spend"] = ads["spend"].map(Decimal)
     ads["purchase_value"] = ads["purchase_value"].map(Decimal)
+    ads["currency"] = ads["campaign_id"].map(currency_of(raw))
     return ads
 
 
@@ -36,14 +38,31 @@ def test_totals_row_is_sums_with_ratios_of_sums(store, raw, demo_range):
     until = demo_range[1]
     since = until - timedelta(days=29)
     with store.cursor() as cur:
-        total = campaigns.totals(dashboard.campaign_table(cur, Filters(since, until))).iloc[0]
+        totals = campaigns.totals(dashboard.campaign_table(cur, Filters(since, until)))
+        usd = campaigns_in(raw, "USD")
+        one = campaigns.totals(
+            dashboard.campaign_table(cur, Filters(since, until, campaign_ids=usd))
+        )
     ads = _window(raw, since, until)
-    spend = sum(ads["spend"])
-    assert Decimal(f"{total['spend']:.2f}") == spend
-    assert total["ctr"] == pytest.approx(ads["clicks"].sum() / ads["impressions"].sum())
-    assert total["cpa"] == pytest.approx(float(spend) / ads["purchases"].sum())
-    assert total["roas"] == pytest.approx(float(sum(ads["purchase_value"]) / spend))
-    assert total["campaign_name"] == "Total"
+    settings = raw["ad_campaigns"]
+    objective = dict(zip(settings["campaign_id"], settings["objective"], strict=True))
+    ads["sells"] = ads["campaign_id"].map(objective) == "OUTCOME_SALES"
+    # one total row per currency: dollars and euros are never added up
+    assert list(totals["campaign_name"]) == ["Total EUR", "Total USD"]
+    assert list(totals["currency"]) == ["EUR", "USD"]
+    for total in totals.to_dict("records"):
+        mine = ads[ads["currency"] == total["currency"]]
+        spend = sum(mine["spend"])
+        sales = mine[mine["sells"]]
+        assert Decimal(f"{total['spend']:.2f}") == spend
+        assert total["ctr"] == pytest.approx(mine["clicks"].sum() / mine["impressions"].sum())
+        # CPA and ROAS over the campaigns that sell only
+        sales_spend = float(sum(sales["spend"]))
+        assert total["cpa"] == pytest.approx(sales_spend / sales["purchases"].sum())
+        assert total["roas"] == pytest.approx(float(sum(sales["purchase_value"])) / sales_spend)
+        assert total["roas"] != pytest.approx(float(sum(mine["purchase_value"]) / spend))
+        assert total["cpa"] != pytest.approx(float(spend) / mine["purchases"].sum())
+    assert list(one["campaign_name"]) == ["Total"] and list(one["currency"]) == ["USD"]
 
 
 def test_daily_series_of_picked_campaigns(store, raw, demo_range):
@@ -128,9 +147,13 @@ def test_breakdown_is_exact_whatever_weekdays_the_range_starts_and_ends_on(
                 frame = campaigns.breakdown(cur, filters, pick).set_index(["age", "gender"])
                 expected = rows.groupby(["age", "gender"])[["spend", "clicks", "purchases"]].sum()
                 assert len(frame) == len(expected), (since, until, filters)
+                several = rows["currency"].nunique() > 1  # then no money is added up
                 for cell, row in expected.iterrows():
                     got = frame.loc[cell]
-                    assert Decimal(f"{got['spend']:.2f}") == row["spend"], (since, until, cell)
+                    if several:
+                        assert pd.isna(got["spend"]) and pd.isna(got["cpm"])
+                    else:
+                        assert Decimal(f"{got['spend']:.2f}") == row["spend"], (since, cell)
                     assert got["clicks"] == row["clicks"], (since, until, cell)
                     assert got["conversions"] == row["purchases"], (since, until, cell)
 
@@ -147,15 +170,18 @@ def test_a_gender_filter_alone_gives_the_detail_sums(store, raw, demo_range):
     top = tuple(rows.groupby("campaign_id")["spend"].sum().sort_values().index[-2:])
     with store.cursor() as cur:
         table = dashboard.campaign_table(cur, filters).set_index("campaign_id")
-        kpis = dashboard.kpi_table(cur, filters).set_index("metric")["value"]
+        found = dashboard.kpi_table(cur, filters)
         series = campaigns.daily(cur, filters, top)
     per_campaign = rows.groupby("campaign_id")[["spend", "impressions", "clicks"]].sum()
     assert set(table.index) == set(per_campaign.index)
     for campaign, row in per_campaign.iterrows():
         assert Decimal(f"{table.loc[campaign, 'spend']:.2f}") == row["spend"]
         assert table.loc[campaign, "ctr"] == pytest.approx(row["clicks"] / row["impressions"])
-    assert Decimal(f"{kpis['spend']:.2f}") == sum(rows["spend"])
-    assert kpis["impressions"] == rows["impressions"].sum()
+    for currency, mine in rows.groupby("currency"):
+        kpis = found[(found["group"] == "paid") & (found["currency"] == currency)]
+        kpis = kpis.set_index("metric")["value"]
+        assert Decimal(f"{kpis['spend']:.2f}") == sum(mine["spend"])
+        assert kpis["impressions"] == mine["impressions"].sum()
     mine = rows[rows["campaign_id"].isin(top)].groupby(["campaign_id", "date"])["clicks"].sum()
     got = series.assign(date=series["date"].dt.strftime("%Y-%m-%d")).set_index(
         ["campaign_id", "date"]

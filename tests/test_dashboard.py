@@ -11,6 +11,7 @@ import pytest
 from insights import dashboard
 from insights.dashboard import Filters, preset_range
 from insights.store import Store
+from tests.conftest import campaigns_in, currency_of
 
 
 def test_presets():
@@ -69,19 +70,33 @@ def test_trend_grains_match_pandas(store, raw, demo_range, grain, freq):
     since = until - timedelta(days=120)
     with store.cursor() as cur:
         series = dashboard.trend(cur, Filters(since, until), grain)
+        by_currency = {
+            c: dashboard.trend(cur, Filters(since, until, campaign_ids=campaigns_in(raw, c)), grain)
+            for c in ("USD", "EUR")
+        }
     ads = raw["ad_insights_daily"].copy()
     ads = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
     ads["day"] = pd.to_datetime(ads["date"])
     ads["clicks"] = ads["clicks"].astype(int)
     ads["spend"] = ads["spend"].map(Decimal)
+    ads["currency"] = ads["campaign_id"].map(currency_of(raw))
     key = ads["day"].dt.to_period({"day": "D", "week": "W-SUN", "month": "M"}[grain]).dt.start_time
-    expected = ads.groupby(key).agg(clicks=("clicks", "sum"), spend=("spend", "sum"))
+    expected = ads.groupby(key).agg(clicks=("clicks", "sum"))
     got = series.set_index("period")
     assert got.index.is_monotonic_increasing and got.index.is_unique
     for period, row in expected.iterrows():
         assert got.loc[period, "clicks"] == row["clicks"]
-        assert got.loc[period, "spend"] == pytest.approx(float(row["spend"]), abs=0.005)
     assert got["clicks"].sum() == ads["clicks"].sum()
+    # the view spans dollars and euros: no spend line adds them up
+    assert sorted(series.attrs["currencies"]) == ["EUR", "USD"]
+    assert got["spend"].isna().all() and got["roas"].isna().all()
+    for currency, part in by_currency.items():  # one currency: its own spend, to the cent
+        mine = ads[ads["currency"] == currency]
+        spend = mine.groupby(key[mine.index])["spend"].sum()
+        assert len(spend) > 0 and part.attrs["currencies"] == [currency]
+        shown = part.set_index("period")
+        for period, value in spend.items():
+            assert shown.loc[period, "spend"] == pytest.approx(float(value), abs=0.005)
     # posts count on the UTC day they were published
     media = raw["ig_media"].copy()
     posted = pd.to_datetime(media["timestamp"], utc=True).dt.tz_localize(None)
@@ -124,10 +139,12 @@ def test_trend_with_rolling_starts_on_the_first_day(store, raw, demo_range):
     until = demo_range[1]
     since = until - timedelta(days=27)
     with store.cursor() as cur:
-        averaged = dashboard.trend_with_rolling(cur, Filters(since, until))
+        usd = campaigns_in(raw, "USD")
+        averaged = dashboard.trend_with_rolling(cur, Filters(since, until, campaign_ids=usd))
     assert averaged["period"].iloc[0] == pd.Timestamp(since)
     assert averaged["spend"].notna().all() and len(averaged) == 28
     ads = raw["ad_insights_daily"]
+    ads = ads[ads["campaign_id"].isin(usd)]
     first = [(since - timedelta(days=i)).isoformat() for i in range(7)]
     window = ads[ads["date"].isin(first)]
     expected = float(sum(Decimal(v) for v in window["spend"])) / 7
@@ -141,24 +158,33 @@ def test_campaign_table_ratios_are_ratios_of_sums(store, raw, demo_range):
         table = dashboard.campaign_table(cur, Filters(since, until))
     ads = raw["ad_insights_daily"]
     ads = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
+    settings = raw["ad_campaigns"]
+    objective = dict(zip(settings["campaign_id"], settings["objective"], strict=True))
     for cid, group in ads.groupby("campaign_id"):
         row = table.set_index("campaign_id").loc[cid]
         clicks, imps = group["clicks"].astype(int).sum(), group["impressions"].astype(int).sum()
         spend = sum(Decimal(v) for v in group["spend"])
         conv = group["purchases"].astype(int).sum()
+        value = sum(Decimal(v) for v in group["purchase_value"])
         assert row["ctr"] == pytest.approx(clicks / imps)
         assert row["spend"] == pytest.approx(float(spend), abs=0.001)
-        if conv:
+        # a cost per purchase and a ROAS belong to the campaigns that sell only
+        if conv and objective[cid] == "OUTCOME_SALES":
             assert row["cpa"] == pytest.approx(float(spend) / conv)
+            assert row["roas"] == pytest.approx(float(value / spend))
+        # (the store counts a lead campaign's leads as its results, not as purchases)
         else:
             assert pd.isna(row["cpa"])
+        if objective[cid] != "OUTCOME_SALES":
+            assert pd.isna(row["roas"])
 
 
 def test_kpi_table_marks_good_news_by_direction(store, demo_range):
     until = demo_range[1]
     with store.cursor() as cur:
         kpis = dashboard.kpi_table(cur, Filters(until - timedelta(days=27), until))
-    rows = kpis.set_index("metric")
+    assert sorted(kpis.loc[kpis["group"] == "paid", "currency"].unique()) == ["EUR", "USD"]
+    rows = kpis[kpis["currency"] == "USD"].set_index("metric")
     for key in ("cpa", "cpc", "cpm"):
         change = rows.loc[key, "change"]
         if pd.notna(change) and change != 0:
@@ -178,7 +204,7 @@ def test_objective_age_and_gender_filters_match_the_raw_rows(store, raw, demo_ra
         since, until, objectives=(objective,), ages=("25-34", "35-44"), genders=("female",)
     )
     with store.cursor() as cur:
-        kpis = dashboard.kpi_table(cur, filters).set_index("metric")["value"]
+        found = dashboard.kpi_table(cur, filters)
         table = dashboard.campaign_table(cur, filters)
     ads = raw["ad_insights_daily"]
     wanted = set(campaigns.loc[campaigns["objective"] == objective, "campaign_id"])
@@ -189,12 +215,17 @@ def test_objective_age_and_gender_filters_match_the_raw_rows(store, raw, demo_ra
         & (ads["gender"] == "female")
     ]
     assert not ads.empty
-    spend = sum(Decimal(v) for v in ads["spend"])
-    assert Decimal(str(kpis["spend"])).quantize(Decimal("0.01")) == spend
-    assert kpis["clicks"] == ads["clicks"].astype(int).sum()
-    assert kpis["ctr"] == pytest.approx(
-        ads["clicks"].astype(int).sum() / ads["impressions"].astype(int).sum()
-    )
+    ads = ads.assign(currency=ads["campaign_id"].map(currency_of(raw)))
+    assert ads["currency"].nunique() == 2  # the objective runs in both accounts
+    for currency, mine in ads.groupby("currency"):  # per currency, never added up
+        kpis = found[(found["group"] == "paid") & (found["currency"] == currency)]
+        kpis = kpis.set_index("metric")["value"]
+        spend = sum(Decimal(v) for v in mine["spend"])
+        assert Decimal(str(kpis["spend"])).quantize(Decimal("0.01")) == spend
+        assert kpis["clicks"] == mine["clicks"].astype(int).sum()
+        assert kpis["ctr"] == pytest.approx(
+            mine["clicks"].astype(int).sum() / mine["impressions"].astype(int).sum()
+        )
     assert set(table["campaign_id"]) == set(ads["campaign_id"])
 
 

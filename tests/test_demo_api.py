@@ -49,7 +49,8 @@ def test_small_server_pages_and_token_in_next(raw):
         ).json()
         assert len(first["data"]) == 7 and f"access_token={DEMO_TOKEN}" in first["paging"]["next"]
         rows = _all(url, {"limit": 100})
-        campaigns = raw["ad_campaigns"]
+        campaigns = raw["ad_campaigns"]  # the first ad account's own campaigns
+        campaigns = campaigns[campaigns["ad_account_id"] == small.ad_account_ids[0]]
         # without an effective_status filter, archived and deleted campaigns are left out
         shown = campaigns[~campaigns["status"].isin(["ARCHIVED", "DELETED"])]
         assert sorted(r["id"] for r in rows) == sorted(shown["campaign_id"])
@@ -76,6 +77,7 @@ def test_ads_insights_numbers_are_strings_and_purchases_overlap(api, raw):
     )
     ads = raw["ad_insights_daily"]
     window = ads[(ads["date"] >= "2025-11-20") & (ads["date"] <= "2025-11-30")]
+    window = window[window["ad_account_id"] == account]  # an account's insights are its own
     assert len(rows) == len(window)
     assert all(isinstance(r["spend"], str) and isinstance(r["impressions"], str) for r in rows)
     with_purchases = [r for r in rows if "action_values" in r]

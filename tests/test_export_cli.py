@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights.cli import main
+from tests.conftest import currency_of
 
 
 def _export(capsys, db, *args: str) -> list[dict[str, str]]:
@@ -36,22 +37,46 @@ def test_campaigns_view_matches_the_raw_rows(capsys, demo_store_copy, raw, demo_
     ads = _ads(raw, since, until)
     assert {r["campaign_id"] for r in rows} == set(ads["campaign_id"])
     assert list(rows[0]) == [
-        "campaign_id", "campaign_name", "spend", "impressions", "clicks", "ctr", "cpc", "cpm",
-        "conversions", "cvr", "cpa", "conversion_value", "roas",
+        "campaign_id", "campaign_name", "currency", "spend", "impressions", "clicks", "ctr",
+        "cpc", "cpm", "conversions", "cvr", "cpa", "conversion_value", "roas", "result_type",
+        "results", "cost_per_result",
     ]  # fmt: skip
+    currency = currency_of(raw)
+    settings = raw["ad_campaigns"]
+    objective = dict(zip(settings["campaign_id"], settings["objective"], strict=True))
+    # the result each objective seeks, counted over the raw rows as the API reports them
+    result_of = {"OUTCOME_SALES": ("purchase", "purchases"), "OUTCOME_LEADS": ("lead", "leads")}
+    result_of["OUTCOME_TRAFFIC"] = ("link_click", "link_clicks")
+    assert {currency[r["campaign_id"]] for r in rows} == {"USD", "EUR"}
+    checked = set()
     for row in rows:
         mine = ads[ads["campaign_id"] == row["campaign_id"]]
         spend = sum(Decimal(v) for v in mine["spend"])
         value = sum(Decimal(v) for v in mine["purchase_value"])
         clicks, imps = mine["clicks"].astype(int).sum(), mine["impressions"].astype(int).sum()
         conv = mine["purchases"].astype(int).sum()
+        assert row["currency"] == currency[row["campaign_id"]]
         assert Decimal(row["spend"]) == spend and len(row["spend"].split(".")[1]) == 2
         assert Decimal(row["conversion_value"]) == value
         assert int(row["clicks"]) == clicks and int(row["conversions"]) == conv
         assert float(row["ctr"]) == pytest.approx(clicks / imps, abs=1e-6)
         assert Decimal(row["cpc"]) == (spend / clicks).quantize(Decimal("0.01"))
         assert Decimal(row["cpm"]) == (spend / imps * 1000).quantize(Decimal("0.01"))
-        assert float(row["roas"]) == pytest.approx(float(value / spend), abs=1e-6)
+        goal = objective[row["campaign_id"]]
+        if goal == "OUTCOME_SALES":  # ROAS and CPA belong to the campaigns that sell
+            assert float(row["roas"]) == pytest.approx(float(value / spend), abs=1e-6)
+        else:
+            assert row["roas"] == "" and row["cpa"] == ""
+        if goal in result_of:
+            kind, column = result_of[goal]
+            results = mine[column].astype(int).sum()
+            assert row["result_type"] == kind and int(row["results"]) == results
+            if results:
+                got = Decimal(row["cost_per_result"])
+                assert abs(got - spend / results) <= Decimal("0.005")
+                assert len(row["cost_per_result"].split(".")[1]) == 2
+            checked.add(goal)
+    assert checked >= {"OUTCOME_SALES", "OUTCOME_LEADS"}  # the traffic campaign ended earlier
 
 
 def test_daily_view_with_filters(capsys, demo_store_copy, raw, demo_range):
@@ -104,7 +129,7 @@ def test_posts_view(capsys, demo_store_copy, raw, demo_range):
 def test_output_file_and_clear_errors(tmp_path, demo_store_copy):
     out = tmp_path / "c.csv"
     assert main(["export", "campaigns", "--db", str(demo_store_copy), "-o", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").startswith("campaign_id,campaign_name,spend")
+    assert out.read_text(encoding="utf-8").startswith("campaign_id,campaign_name,currency,spend")
     missing = subprocess.run(
         [sys.executable, "-m", "insights", "export", "posts", "--db", str(tmp_path / "no.db")],
         capture_output=True, text=True,
@@ -140,12 +165,23 @@ def test_the_page_table_and_the_export_agree(capsys, monkeypatch, demo_store_cop
     assert not at.exception
     shown = at.dataframe[0].value
     assert list(shown["Campaign"]) == [r["campaign_name"] for r in rows]
+    # dollars and euros in one view: money columns beside a Currency column
+    assert {"Spend", "CPA", "Cost per result", "Currency"} <= set(shown.columns)
     for (_, page), cli in zip(shown.iterrows(), rows, strict=True):
-        assert Decimal(str(page["Spend ($)"])) == Decimal(cli["spend"])
+        assert page["Currency"] == cli["currency"]
+        assert Decimal(str(page["Spend"])) == Decimal(cli["spend"])
         assert page["CTR (%)"] == pytest.approx(float(cli["ctr"]) * 100, abs=0.005)
         assert page["Conversions"] == int(cli["conversions"])
         if cli["cpa"]:
-            assert Decimal(str(page["CPA ($)"])) == Decimal(cli["cpa"])
+            assert Decimal(str(page["CPA"])) == Decimal(cli["cpa"])
+        if cli["results"]:
+            assert page["Results"] == int(cli["results"])
+    totals = at.dataframe[1].value  # one total row per currency
+    assert list(totals["Campaign"]) == ["Total EUR", "Total USD"]
+    for _, total in totals.iterrows():
+        mine = [r for r in rows if r["currency"] == total["Currency"]]
+        spend = sum(Decimal(r["spend"]) for r in mine)
+        assert Decimal(str(total["Spend"])) == spend
 
 
 def test_export_never_overwrites_a_store(demo_store_copy, tmp_path):

@@ -265,7 +265,8 @@ def test_backfills_use_async_reports_and_short_runs_do_not(tmp_path, demo_range)
         first = (demo_range[1] - timedelta(days=200)).isoformat()
         with store.cursor() as cur:
             assert _stored_totals(cur, first) == _served_totals(api, first)
-    assert backfill_reports == 3  # 201 days in windows of at most 93
+    # 201 days in windows of at most 93, for each of the demo's two ad accounts
+    assert backfill_reports == 3 * len(api.ad_account_ids)
     assert incremental_reports == 0  # the lookback window is read synchronously
 
 
@@ -298,8 +299,8 @@ def test_a_refresh_lists_the_past_figures_it_changed(tmp_path, demo_range):
             after = api.dataset.ad_insights_daily
         with store.cursor() as cur:
             stored = cur.execute(
-                "SELECT date, before, after FROM figure_changes WHERE run_id = $r "
-                "AND metric = 'conversions' ORDER BY date",
+                "SELECT date, currency, before, after FROM figure_changes WHERE run_id = $r "
+                "AND metric = 'conversions' ORDER BY date, currency",
                 {"r": result.run_id},
             ).fetchall()
             listed = restatements.last_changes(cur)
@@ -307,20 +308,26 @@ def test_a_refresh_lists_the_past_figures_it_changed(tmp_path, demo_range):
     def per_day(frame):
         frame = served_ads(frame.astype(str), api.dataset.ad_campaigns)
         frame = frame[frame["date"] >= start.isoformat()]
-        return (
-            frame.assign(purchases=frame["purchases"].astype(int))
-            .groupby("date")["purchases"]
+        accounts = api.dataset.ad_accounts.set_index("ad_account_id")["currency"]
+        return (  # per day and currency: two accounts' figures are never one figure
+            frame.assign(
+                purchases=frame["purchases"].astype(int),
+                currency=frame["ad_account_id"].map(accounts),
+            )
+            .groupby(["date", "currency"])["purchases"]
             .sum()
         )
 
     old, new = per_day(before), per_day(after)
     moved = new[(new != old.reindex(new.index))].index
     assert len(moved) > 0  # the demo API restates the last weeks
-    assert [(d.isoformat(), b, a) for d, b, a in stored] == [
-        (day, float(old[day]), float(new[day])) for day in sorted(moved)
+    assert [(d.isoformat(), c, b, a) for d, c, b, a in stored] == [
+        (day, code, float(old[(day, code)]), float(new[(day, code)])) for day, code in sorted(moved)
     ]
     assert (listed["run_id"] == result.run_id).all()
-    day = date.fromisoformat(sorted(moved)[-1])
-    assert f"Conversions of {day:%d %b %Y} moved from {old[day.isoformat()]:,} to " in " ".join(
-        listed["sentence"]
+    day_text, code = sorted(moved)[-1]
+    day = date.fromisoformat(day_text)
+    assert (
+        f"Conversions ({code}) of {day:%d %b %Y} moved from {old[(day_text, code)]:,} to "
+        in " ".join(listed["sentence"])
     )

@@ -28,6 +28,17 @@ PARAMS = {
 }
 
 
+@pytest.fixture
+def raw(raw):
+    """The demo files of the first ad account only: the account these tests read."""
+    first = raw["ad_accounts"]["ad_account_id"].iloc[0]
+    mine = {**raw}
+    for name in ("ad_campaigns", "ad_insights_daily"):
+        frame = raw[name]
+        mine[name] = frame[frame["ad_account_id"] == first].reset_index(drop=True)
+    return mine
+
+
 @pytest.fixture(scope="module")
 def demo():
     with DemoApi(app_secret="demo-app-secret") as api:

@@ -20,6 +20,10 @@ def test_ratio_of_sums_not_mean_of_ratios():
             "spend": [1.0, 99.0],
             "conversions": [0, 5],
             "conversion_value": [0.0, 250.0],
+            # 20 of the spend (and 1 conversion, 10 of value) in a campaign that does not sell
+            "sales_spend": [1.0, 79.0],
+            "sales_conversions": [0, 4],
+            "sales_value": [0.0, 240.0],
         }
     )
     sums = days.sum().to_dict()
@@ -30,21 +34,37 @@ def test_ratio_of_sums_not_mean_of_ratios():
     assert values["cpm"] == pytest.approx(1000 * 100 / 10000)
     assert values["cpc"] == pytest.approx(100 / 100)
     assert values["cvr"] == pytest.approx(5 / 100)
-    assert values["cpa"] == pytest.approx(100 / 5)
-    assert values["roas"] == pytest.approx(250 / 100)
+    # cost per purchase and ROAS over the spend of the campaigns that sell
+    assert values["cpa"] == pytest.approx(80 / 4)
+    assert values["roas"] == pytest.approx(240 / 80)
 
 
 def test_zero_denominators_give_empty_values():
     values = metrics.kpis(
-        {"spend": 12.0, "impressions": 0, "clicks": 0, "conversions": 0, "conversion_value": 0.0},
+        {
+            "spend": 12.0,
+            "sales_spend": 12.0,
+            "sales_conversions": 0,
+            "sales_value": 0.0,
+            "impressions": 0,
+            "clicks": 0,
+            "conversions": 0,
+            "conversion_value": 0.0,
+        },
         metrics.PAID_METRICS,
     )
     for key in ("ctr", "cpc", "cpm", "cvr", "cpa"):
         assert math.isnan(values[key]), key
     assert values["roas"] == 0.0
     assert math.isnan(
-        metrics.kpis({"spend": 0.0, "conversion_value": 5.0}, metrics.PAID_METRICS)["roas"]
+        metrics.kpis({"sales_spend": 0.0, "sales_value": 5.0}, metrics.PAID_METRICS)["roas"]
     )
+    # no campaign sells: no ROAS and no CPA, not 0
+    none_sell = metrics.totals(
+        pd.DataFrame({"sales_spend": [None, None], "sales_conversions": [None, None]}),
+        ["sales_spend", "sales_conversions"],
+    )
+    assert math.isnan(metrics.kpis(none_sell, metrics.PAID_METRICS)["cpa"])
 
 
 def test_add_ratios_row_wise_with_zero_rows():
@@ -55,6 +75,9 @@ def test_add_ratios_row_wise_with_zero_rows():
             "clicks": [40, 0],
             "conversions": [4, 0],
             "conversion_value": [30.0, 0.0],
+            "sales_spend": [10.0, 0.0],
+            "sales_conversions": [4, 0],
+            "sales_value": [30.0, 0.0],
         }
     )
     out = metrics.add_ratios(frame)
@@ -103,4 +126,5 @@ def test_every_ratio_names_existing_sums():
         if metric.numerator:
             sums = keys | set(dashboard.PAID_SUMS) | set(dashboard.ORGANIC_SUMS)
             assert metric.numerator in sums, metric.key
-            assert metric.denominator in keys, metric.key
+            # a denominator is a metric, or a sum the paid queries give (the sales campaigns')
+            assert metric.denominator in keys | set(dashboard.PAID_SUMS), metric.key

@@ -53,6 +53,9 @@ def _ads(rng: np.random.Generator, clicks_per_day: float, cvr: dict[tuple[str, b
 def _store(path, ads: pd.DataFrame | None = None, posts: pd.DataFrame | None = None) -> Store:
     store = Store(path)
     with store.transaction() as cur:
+        cur.execute(
+            "INSERT INTO ad_accounts (ad_account_id, name, currency) VALUES ('1', 'a', 'USD')"
+        )
         for cid, name in CAMPAIGNS.items():
             cur.execute(
                 "INSERT INTO ad_campaigns (campaign_id, ad_account_id, name, objective, status) "

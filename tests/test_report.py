@@ -9,6 +9,7 @@ from decimal import Decimal
 from insights import report
 from insights.dashboard import Filters
 from insights.store import Store
+from tests.conftest import currency_of
 
 
 def test_the_report_holds_the_figures_escaped_and_offline(demo_store_copy, raw, demo_range):
@@ -26,8 +27,23 @@ def test_the_report_holds_the_figures_escaped_and_offline(demo_store_copy, raw, 
         page = report.html_report(cur, Filters(since=since, until=until), "Q3 <review>")
     assert page.startswith("<!doctype html>")
     assert "<title>Q3 &lt;review&gt;</title>" in page
-    spend = sum((Decimal(v) for v in window["spend"]), Decimal("0"))
-    assert page.count(f"${spend:,.2f}") >= 2  # the Spend card and the table's total row
+    currency = currency_of(raw)
+    in_currency = window["campaign_id"].map(currency)
+    symbols = {"USD": "$", "EUR": "€"}
+    for code, symbol in symbols.items():  # per currency: the Spend card and its total row
+        spend = sum((Decimal(v) for v in window.loc[in_currency == code, "spend"]), Decimal("0"))
+        assert spend > 0 and page.count(f"{symbol}{spend:,.2f}") >= 2, code
+    everything = sum((Decimal(v) for v in window["spend"]), Decimal("0"))
+    assert f"{everything:,.2f}" not in page  # dollars and euros are never added up
+    assert "<h2>Paid (Meta ads) · EUR</h2>" in page and "<h2>Paid (Meta ads) · USD</h2>" in page
+    # results named by what each campaign's objective seeks
+    leads = window[
+        window["campaign_id"].map(raw["ad_campaigns"].set_index("campaign_id")["objective"])
+        == "OUTCOME_LEADS"
+    ]
+    for cid, rows in leads.groupby("campaign_id"):
+        count = rows["leads"].astype(int).sum()
+        assert f"<td>{count:,} leads</td>" in page, cid
     names = raw["ad_campaigns"].set_index("campaign_id")["name"].to_dict()
     names[campaign] = hostile
     for cid in window["campaign_id"].unique():

@@ -1,7 +1,8 @@
 -- name: campaign_comparison
 -- One row per campaign with delivery in the range: its settings and the sums of its insights.
 -- The insights are summed per campaign first and joined with the campaigns after, so the
--- join and the grouping touch one row per campaign, not one per day.
+-- join and the grouping touch one row per campaign, not one per day. currency: its ad
+-- account's; results: the count of the result its objective seeks (result_type).
 WITH sums AS (
     SELECT
         campaign_id,
@@ -10,7 +11,8 @@ WITH sums AS (
         sum(clicks)::BIGINT                   AS clicks,
         sum(link_clicks)::BIGINT              AS link_clicks,
         sum(conversions)::BIGINT              AS conversions,
-        sum(conversion_value)::DECIMAL(18, 2) AS conversion_value
+        sum(conversion_value)::DECIMAL(18, 2) AS conversion_value,
+        sum(results)::BIGINT                  AS results
     FROM {{paid_source}}
     WHERE date BETWEEN $since AND $until
       AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
@@ -27,12 +29,19 @@ SELECT
     c.status,
     c.daily_budget,
     c.lifetime_budget,
+    v.currency,
+    v.result_type,
     s.spend,
     s.impressions,
     s.clicks,
     s.link_clicks,
     s.conversions,
-    s.conversion_value
+    s.conversion_value,
+    CASE WHEN v.sells IS NOT FALSE THEN s.spend END::DECIMAL(18, 2) AS sales_spend,
+    CASE WHEN v.sells IS NOT FALSE THEN s.conversions END::BIGINT AS sales_conversions,
+    CASE WHEN v.sells IS NOT FALSE THEN s.conversion_value END::DECIMAL(18, 2) AS sales_value,
+    s.results
 FROM sums AS s
 LEFT JOIN ad_campaigns AS c USING (campaign_id)
+LEFT JOIN ad_campaign_values AS v USING (campaign_id)
 ORDER BY s.spend DESC, s.campaign_id

@@ -9,8 +9,12 @@ SELECT
     sum(clicks)::BIGINT                   AS clicks,
     sum(link_clicks)::BIGINT              AS link_clicks,
     sum(conversions)::BIGINT              AS conversions,
-    sum(conversion_value)::DECIMAL(18, 2) AS conversion_value
+    sum(conversion_value)::DECIMAL(18, 2) AS conversion_value,
+    (sum(spend) FILTER (WHERE v.sells IS NOT FALSE))::DECIMAL(18, 2) AS sales_spend,
+    (sum(conversions) FILTER (WHERE v.sells IS NOT FALSE))::BIGINT AS sales_conversions,
+    (sum(conversion_value) FILTER (WHERE v.sells IS NOT FALSE))::DECIMAL(18, 2) AS sales_value
 FROM {{paid_source}}
+LEFT JOIN ad_campaign_values AS v USING (campaign_id)
 WHERE date BETWEEN $since AND $until
   AND list_contains($picked, campaign_id)
   AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))

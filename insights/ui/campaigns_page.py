@@ -57,14 +57,23 @@ def render() -> None:
 
 def _table(table: pd.DataFrame, filters: dashboard.Filters) -> None:
     st.subheader(f"All campaigns ({len(table)})")
-    shown = fmt_table.campaign_display(table, budgets=True)
-    total = fmt_table.campaign_display(campaigns.totals(table), budgets=True)
-    config = fmt_table.fixed_width_config(fmt_table.campaign_column_config())
+    found = fmt_table.table_currencies(table)
+    shown = fmt_table.campaign_display(table, budgets=True, found=found)
+    total = fmt_table.campaign_display(campaigns.totals(table), budgets=True, found=found)
+    config = fmt_table.fixed_width_config(fmt_table.campaign_column_config(shown, found), shown)
     st.dataframe(shown, hide_index=True, key="campaigns_all", column_config=config)
     st.dataframe(total, hide_index=True, key="campaigns_total", column_config=config)
+    several = (
+        f" The campaigns spend in {len(found)} currencies: money is totalled per currency, "
+        "never added across them."
+        if len(found) > 1
+        else ""
+    )
     st.caption(
         "Click a column header to sort. The total row's ratios are ratios of the sums "
-        "(total CTR = all clicks / all impressions)."
+        "(total CTR = all clicks / all impressions). Results are what each campaign's "
+        "objective seeks (purchases, leads, link clicks, reach ...); CPA and ROAS are taken "
+        "over the campaigns that sell." + several
     )
     csv_download(
         "Download campaign table (CSV)",
@@ -133,8 +142,16 @@ def _trends(
     indexed = mode == "Indexed to first day"
     daily = context.frame(campaigns.daily, filters, picked)
     shown = campaigns.indexed(daily, metric_key) if indexed else daily
+    table = context.frame(dashboard.campaign_table, filters)
+    currency_of = {
+        str(cid): None if pd.isna(c) else str(c)
+        for cid, c in zip(table["campaign_id"], table["currency"], strict=True)
+        if cid in picked
+    }
+    if len(set(currency_of.values())) > 1 and metrics.ALL_METRICS[metric_key].unit == "money":
+        st.caption("The picked campaigns spend in different currencies: each line is in its own.")
     st.plotly_chart(
-        campaign_charts.overlaid_trend(shown, metric_key, indexed, names, colours),
+        campaign_charts.overlaid_trend(shown, metric_key, indexed, names, colours, currency_of),
         key="cmp_trend",
         config={"displaylogo": False},
     )
@@ -195,12 +212,20 @@ def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
     if frame.empty:
         st.info("No delivery by age and gender for these campaigns in this period.")
         return
+    found = frame.attrs.get("currencies", [])
+    one = found[0] if len(found) == 1 else None
     st.plotly_chart(
-        campaign_charts.breakdown_heatmap(frame, metric_key),
+        campaign_charts.breakdown_heatmap(frame, metric_key, one),
         key="cmp_heatmap",
         config={"displaylogo": False},
     )
-    st.caption(f"Over the {len(picked)} picked campaigns together.")
+    several = (
+        " They spend in several currencies, so money figures (spend, CPA, CPM, ROAS) are left "
+        "empty here: pick campaigns of one currency to see them."
+        if len(found) > 1
+        else ""
+    )
+    st.caption(f"Over the {len(picked)} picked campaigns together.{several}")
     shown = frame[["age", "gender", *dashboard.PAID_SUMS, metric_key]]
     csv_download(
         "Download breakdown (CSV)",

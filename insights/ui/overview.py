@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import anomalies, charts, dashboard, metrics, narratives
+from insights import anomalies, charts, dashboard, metrics, money, narratives
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui import format as fmt
@@ -30,7 +30,17 @@ def render() -> None:
     refresh_panel()
     st.title("Overview")  # the period and its comparison are stated above, with the filters
     kpis = context.frame(dashboard.kpi_table, filters)
-    _kpi_cards(kpis, "paid", "Paid (Meta ads)")
+    paid_currencies = dashboard.currencies(kpis[kpis["group"] == "paid"])
+    for currency in paid_currencies or [None]:
+        title = "Paid (Meta ads)"
+        if len(paid_currencies) > 1:
+            title += f" · {money.label(currency)}"
+        _kpi_cards(kpis, "paid", title, currency)
+    if len(paid_currencies) > 1:
+        st.caption(
+            f"The ad accounts in this view spend in {len(paid_currencies)} currencies: the "
+            "paid figures are shown per currency, never added across them."
+        )
     _kpi_cards(kpis, "organic", "Organic (Instagram)")
     _followers(filters)
     kpi_col, report_col = st.columns([1, 1])
@@ -79,6 +89,10 @@ def _kpi_export(kpis: pd.DataFrame, filters: dashboard.Filters) -> pd.DataFrame:
             "group": kpis["group"],
             "kpi": kpis["label"],
             "unit": kpis["unit"],
+            "currency": [
+                money.code(c) if u == "money" else None
+                for c, u in zip(kpis["currency"], kpis["unit"], strict=True)
+            ],
             "since": filters.since,
             "until": filters.until,
             "value": kpis["value"],
@@ -91,9 +105,16 @@ def _kpi_export(kpis: pd.DataFrame, filters: dashboard.Filters) -> pd.DataFrame:
     return out
 
 
-def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
+def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None = None) -> None:
     st.subheader(title)
-    rows = kpis[kpis["group"] == group].to_dict("records")
+    mine = kpis[kpis["group"] == group]
+    if group == "paid":
+        mine = (
+            mine[mine["currency"].isna()]
+            if currency is None
+            else mine[mine["currency"] == currency]
+        )
+    rows = mine.to_dict("records")
     per_line = 4  # exact figures (to the cent) and whole labels fit four across
     for start in range(0, len(rows), per_line):
         columns = st.columns(per_line)
@@ -101,7 +122,7 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
             metric = metrics.ALL_METRICS[row["metric"]]
             column.metric(
                 row["label"],
-                fmt.value(row["value"], row["unit"]),
+                fmt.value(row["value"], row["unit"], currency),
                 fmt.change(row["change"]),
                 delta_color="off"
                 if fmt.is_flat(row["change"])
@@ -112,7 +133,7 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str) -> None:
                 help=row["help"] or None,
                 border=True,
             )
-    if (kpis[kpis["group"] == group]["value"].fillna(0) == 0).all():
+    if (mine["value"].fillna(0) == 0).all():
         st.caption("Nothing in this period under the current filters.")
 
 
@@ -201,10 +222,20 @@ def _trend(filters: dashboard.Filters) -> None:
             anomalies.unusual_days(context.frame, filters, paid_key),
             anomalies.unusual_days(context.frame, filters, organic_key),
         )
+    found = series.attrs.get("currencies", [])
+    currency = found[0] if len(found) == 1 else None
+    if len(found) > 1 and metrics.ALL_METRICS[paid_key].unit == "money":
+        st.warning(
+            f"{metrics.ALL_METRICS[paid_key].label} is not charted: the view spans "
+            f"{len(found)} currencies ({', '.join(money.label(c) for c in found)}) and "
+            "money is never added across them. Filter to campaigns of one currency to chart it."
+        )
     settling = context.frame(anomalies.provisional, filters)
     provisional = None if settling.empty else (settling["since"].iloc[0], settling["until"].iloc[0])
     st.plotly_chart(
-        charts.trend_figure(series, paid_key, organic_key, grain, averaged, unusual, provisional),
+        charts.trend_figure(
+            series, paid_key, organic_key, grain, averaged, unusual, provisional, currency
+        ),
         key="trend_chart",
         config={"displaylogo": False},
     )
@@ -213,12 +244,14 @@ def _trend(filters: dashboard.Filters) -> None:
         if days is None:
             continue
         metric = metrics.ALL_METRICS[key]
+        money_in = currency if key == paid_key else None
         strongest = days.reindex(days["z"].abs().sort_values(ascending=False).index)
         for row in strongest.head(3).itertuples():
             why = f"; {row.explanation}" if row.explanation else ""
             notes.append(
-                f"{row.date:%a %d %b}: {metric.label} {fmt.value(row.value, metric.unit)}, "
-                f"usual {fmt.value(row.usual, metric.unit)}{why}"
+                f"{row.date:%a %d %b}: {metric.label} "
+                f"{fmt.value(row.value, metric.unit, money_in)}, "
+                f"usual {fmt.value(row.usual, metric.unit, money_in)}{why}"
             )
     if notes:
         st.caption("Unusual days (red rings): " + md(" · ".join(notes)))
@@ -245,12 +278,13 @@ def _campaigns(filters: dashboard.Filters) -> None:
     if table.empty:
         st.info("No campaign delivered in this period under the current filters.")
         return
-    shown = fmt_table.campaign_display(table)
+    found = fmt_table.table_currencies(table)
+    shown = fmt_table.campaign_display(table, found=found)
     st.dataframe(
         shown,
         hide_index=True,
         key="campaign_table",
-        column_config=fmt_table.campaign_column_config(),
+        column_config=fmt_table.campaign_column_config(shown, found),
     )
     csv_download(
         "Download campaign table (CSV)",

@@ -1,0 +1,103 @@
+"""How an amount of money is written: in its ad account's currency, with that currency's
+decimals (ISO 4217 minor units: JPY and KRW have none), never with an assumed dollar.
+
+A money figure is only ever written together with its currency; where the currency is not
+known (an import that did not name it) the amount is written with no symbol at all.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+# ISO 4217 minor units of the currencies Meta ad accounts can use that do not have two.
+# (Meta's budget offset is another matter: api_rows.OFFSET_ONE_CURRENCIES.)
+_DECIMALS = {
+    "BIF": 0,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "ISK": 0,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "UGX": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
+    "BHD": 3,
+    "IQD": 3,
+    "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
+
+# Symbols written before the amount where the symbol names one currency without doubt; every
+# other currency is written with its code ("1,234.56 CHF").
+_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "KRW": "₩",
+    "INR": "₹",
+    "ILS": "₪",
+    "VND": "₫",
+    "PHP": "₱",
+    "NGN": "₦",
+    "UAH": "₴",
+    "TRY": "₺",
+}
+
+
+def code(currency: object) -> str:
+    """The ISO 4217 code, upper case; '' when unknown."""
+    if not isinstance(currency, str):
+        return ""
+    return currency.strip().upper()
+
+
+def decimals(currency: object) -> int:
+    """How many decimals an amount in this currency is written with (2 when unknown)."""
+    return _DECIMALS.get(code(currency), 2)
+
+
+def symbol(currency: object) -> str:
+    """'$' for USD, '€' for EUR ...; '' where a symbol would be ambiguous or unknown."""
+    return _SYMBOLS.get(code(currency), "")
+
+
+def amount(number: object, currency: object) -> str:
+    """'$1,234.56', '€1,234.56', '¥123,457', '1,234.56 CHF'; '–' when empty."""
+    if number is None or not isinstance(number, int | float) or math.isnan(float(number)):
+        try:
+            number = float(number)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return "–"
+        if math.isnan(number):
+            return "–"
+    value = float(number)
+    places = decimals(currency)
+    exact = Decimal(repr(abs(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = f"{exact:,.{places}f}"  # half up, as an amount is rounded on a statement
+    sign = "-" if value < 0 and exact != 0 else ""
+    iso = code(currency)
+    if symbol(iso):
+        return f"{sign}{symbol(iso)}{text}"
+    return f"{sign}{text} {iso}" if iso else f"{sign}{text}"
+
+
+def rounded(number: float, currency: object) -> float:
+    """An amount rounded to its currency's decimals."""
+    return round(float(number), decimals(currency))
+
+
+def label(currency: object) -> str:
+    """What a column heading says the money is in: 'EUR'; 'currency unknown' when unknown."""
+    return code(currency) or "currency unknown"
