@@ -128,16 +128,8 @@ def _trends(
     colours: dict[str, str],
 ) -> None:
     left, right = st.columns([2, 3])
-    TREND_METRIC.seed()
+    metric_key = TREND_METRIC.selectbox(left, "Trend metric", _metric_label)
     TREND_SCALE.seed()
-    metric_key = TREND_METRIC.keep(
-        left.selectbox(
-            "Trend metric",
-            TREND_METRICS,
-            key=TREND_METRIC.key,
-            format_func=lambda k: metrics.ALL_METRICS[k].label,
-        )
-    )
     mode = TREND_SCALE.keep(right.segmented_control("Scale", list(SCALES), key=TREND_SCALE.key))
     indexed = mode == "Indexed to first day"
     daily = context.frame(campaigns.daily, filters, picked)
@@ -197,17 +189,13 @@ def _gaps(table: pd.DataFrame, picked: tuple[str, ...]) -> None:
     csv_download("Download gaps (CSV)", shown, "campaign_rate_gaps.csv", "cmp_gaps_csv")
 
 
+def _metric_label(key: str) -> str:
+    return metrics.ALL_METRICS[key].label
+
+
 def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
     st.subheader("Audience: age group x gender")
-    HEATMAP_METRIC.seed()
-    metric_key = HEATMAP_METRIC.keep(
-        st.selectbox(
-            "Heatmap metric",
-            HEATMAP_METRICS,
-            key=HEATMAP_METRIC.key,
-            format_func=lambda k: metrics.ALL_METRICS[k].label,
-        )
-    )
+    metric_key = HEATMAP_METRIC.selectbox(st, "Heatmap metric", _metric_label)
     frame = context.frame(campaigns.breakdown, filters, picked)
     if frame.empty:
         st.info("No delivery by age and gender for these campaigns in this period.")

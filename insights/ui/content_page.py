@@ -74,13 +74,12 @@ def _top_posts(filters: dashboard.Filters) -> None:
     st.subheader("Top posts")
     left, right = st.columns([3, 1])
     RANK.seed()
-    TOP_COUNT.seed()
     rank = RANK.keep(
         left.segmented_control(
             "Rank by", list(content.RANKS), key=RANK.key, format_func=content.RANKS.__getitem__
         )
     )
-    limit = TOP_COUNT.keep(right.selectbox("Posts", TOP_COUNT.options, key=TOP_COUNT.key))
+    limit = TOP_COUNT.selectbox(right, "Posts")
     posts = context.frame(content.top_posts, filters, rank, limit)
     shown = pd.DataFrame(
         {

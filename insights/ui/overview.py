@@ -179,24 +179,10 @@ def _trend(filters: dashboard.Filters) -> None:
     st.subheader("Trend")
     paid_col, organic_col, grain_col, smooth_col = st.columns([3, 3, 3, 2])
     label = {m.key: m.label for m in (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS)}
-    for control in (PAID_TREND, ORGANIC_TREND, TREND_GRAIN, TREND_AVERAGE):
-        control.seed()
-    paid_key = PAID_TREND.keep(
-        paid_col.selectbox(
-            "Paid metric",
-            PAID_TREND.options,
-            key=PAID_TREND.key,
-            format_func=label.__getitem__,
-        )
-    )
-    organic_key = ORGANIC_TREND.keep(
-        organic_col.selectbox(
-            "Organic metric",
-            ORGANIC_TREND.options,
-            key=ORGANIC_TREND.key,
-            format_func=label.__getitem__,
-        )
-    )
+    paid_key = PAID_TREND.selectbox(paid_col, "Paid metric", label.__getitem__)
+    organic_key = ORGANIC_TREND.selectbox(organic_col, "Organic metric", label.__getitem__)
+    TREND_GRAIN.seed()
+    TREND_AVERAGE.seed()
     grain = TREND_GRAIN.keep(
         grain_col.segmented_control("Grain", list(dashboard.GRAINS), key=TREND_GRAIN.key)
     )

@@ -74,6 +74,14 @@ class ViewControl:
             st.query_params[self.url_key] = self._write(value)
         return value
 
+    def selectbox(self, where: Any, label: str, format_func: Callable[[Any], str] = str) -> Any:
+        """The control drawn as a select box in `where` (st or a column), seeded before and
+        kept after: its value."""
+        self.seed()
+        return self.keep(
+            where.selectbox(label, list(self.options), key=self.key, format_func=format_func)
+        )
+
 
 def _saved(key: str) -> str:
     return f"_kept_{key}"
