@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 import page_speed
 
-from insights import queries, scale_data
-from insights.dashboard import Filters
-from insights.store import Store
+from insights.demo import scale as scale_data
+from insights.figures.overview import Filters
+from insights.store import queries
+from insights.store.database import Store
 
 STATEMENTS = {  # the Content page's figures: query -> its arguments besides the filters
     "content_formats": {},

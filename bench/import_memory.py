@@ -76,8 +76,8 @@ def write_export(path: Path, megabytes: int, bad_last_line: bool = False) -> int
 
 
 def child(path: Path, db: Path, upload: bool) -> None:
-    from insights import importer
-    from insights.store import Store
+    from insights.csv_import import importer
+    from insights.store.database import Store
 
     started = time.perf_counter()
     if upload:
@@ -108,7 +108,7 @@ def _upload(path: Path, db: Path) -> str:
 
     from streamlit.testing.v1 import AppTest
 
-    from insights.store import Store
+    from insights.store.database import Store
 
     Store(db).close()
     os.environ.update(INSIGHTS_DB=str(db), INSIGHTS_SOURCE="demo", INSIGHTS_AUTOLOAD="0")

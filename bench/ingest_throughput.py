@@ -33,13 +33,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from insights.demo_api import DEMO_TOKEN, DemoApi
-from insights.demo_data import DemoDataset, load
-from insights.fetch import date_windows
-from insights.fetch_ads import AD_INSIGHT_FIELDS, AD_WINDOW_DAYS
-from insights.ingest import IngestOptions, run_ingest
+from insights.demo.dataset import DemoDataset, load
+from insights.demo.server import DEMO_TOKEN, DemoApi
+from insights.ingest.fetch import date_windows
+from insights.ingest.fetch_ads import AD_INSIGHT_FIELDS, AD_WINDOW_DAYS
+from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 
 
 def ours(api: ChildApi, folder: Path, run: int, first, last) -> tuple[float, int]:

@@ -33,18 +33,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from insights import (
-    anomalies,
-    campaigns,
-    content,
-    dashboard,
-    metrics,
-    narratives,
-    queries,
-    scale_data,
-)
-from insights.dashboard import Filters, Frames
-from insights.store import DERIVED, Store
+from insights.demo import scale as scale_data
+from insights.figures import anomalies, campaigns, content, metrics, narratives
+from insights.figures import overview as dashboard
+from insights.figures.overview import Filters, Frames
+from insights.store import queries
+from insights.store.database import DERIVED, Store
 
 OUT = Path(__file__).resolve().parent / "out"
 LAST = scale_data.LAST_DAY

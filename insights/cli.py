@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from insights import __version__
+from insights.api.client import mask_secrets
 from insights.errors import InsightsError
-from insights.graph import mask_secrets
 from insights.settings import SPECS, Settings, SettingsError, SettingSpec, spec
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="Produce a documented Marketing API failure on demand (repeatable), e.g. "
         "too_much_data_days=7, report_failures=2, report_stuck=1, app_limit_after=5, "
-        "mixed_attribution=CAMPAIGN_ID (see insights/demo_ads.py, AdsFaults).",
+        "mixed_attribution=CAMPAIGN_ID (see insights/demo/ads.py, AdsFaults).",
     )
     demo_api.add_argument(
         "--require-app-secret",
@@ -297,8 +297,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from insights.ingest import IngestOptions, Progress, run_ingest
-    from insights.store import Store
+    from insights.ingest.run import IngestOptions, Progress, run_ingest
+    from insights.store.database import Store
 
     settings = _settings(args)
     if args.since and args.until and args.since > args.until:
@@ -332,12 +332,12 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from insights import demo_data
+    from insights.demo import dataset as demo_data
 
     if args.scale:
         import time
 
-        from insights import scale_data
+        from insights.demo import scale as scale_data
 
         if args.db_path is None:
             raise UsageError("--scale writes a new synthetic store: give its path with --db.")
@@ -355,7 +355,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _demo_api(args: argparse.Namespace) -> int:
-    from insights import demo_api
+    from insights.demo import server as demo_api
 
     print(
         f"Demo API on http://{args.host}:{args.port}/{demo_api.API_VERSION} "
@@ -376,8 +376,8 @@ def _demo_api(args: argparse.Namespace) -> int:
 
 
 def _import_csv(args: argparse.Namespace) -> int:
-    from insights import importer
-    from insights.store import Store
+    from insights.csv_import import importer
+    from insights.store.database import Store
 
     settings = _settings(args)
     failed = 0
@@ -404,9 +404,9 @@ def _import_csv(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from insights import queries
-    from insights.access import access_lines
-    from insights.store import Store
+    from insights.ingest.access import access_lines
+    from insights.store import queries
+    from insights.store.database import Store
 
     settings = _settings(args)
     with (
@@ -432,9 +432,11 @@ def _is_store(path: Path) -> bool:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from insights import dashboard, export, views
     from insights.errors import StoreError
-    from insights.store import Store
+    from insights.figures import exports as views
+    from insights.figures import overview as dashboard
+    from insights.render import csv_export as export
+    from insights.store.database import Store
 
     settings = _settings(args)
     if args.output and _is_store(args.output):

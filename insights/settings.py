@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from insights.api.versions import DEFAULT_VERSION, split_base_url
 from insights.errors import InsightsError
-from insights.versions import DEFAULT_VERSION, split_base_url
 
 # Ads Manager's "Purchases" column counts purchases on every channel (website, app, on Meta,
 # offline): the omni_purchase action type (README, "Purchases"). Per account: a setting.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from insights.store import DATA_TABLES, ROLLUPS, Store
+from insights.store.database import DATA_TABLES, ROLLUPS, Store
 
 HEADER = [
     "Reporting starts",

@@ -15,10 +15,10 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from insights import demo_data
-from insights.ingest import IngestOptions, run_ingest
+from insights.demo import dataset as demo_data
+from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 
 SAMPLE = Path(str(demo_data.SAMPLE_DIR))  # the bundled files, where the package has them
 

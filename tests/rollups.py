@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from insights.store import ROLLUPS
+from insights.store.database import ROLLUPS
 
 _SUMS = ("spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value")
 # rollup -> (its key columns, the same keys computed from a detail row), written out here

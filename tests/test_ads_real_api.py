@@ -14,14 +14,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from insights import versions
-from insights.demo_api import AdsFaults, DemoApi
-from insights.demo_data import load
+from insights.api import versions
+from insights.api.client import RetryPolicy
+from insights.demo.dataset import load
+from insights.demo.server import AdsFaults, DemoApi
 from insights.errors import IngestError
-from insights.graph import RetryPolicy
-from insights.ingest import IngestOptions, run_ingest
+from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 from tests.conftest import served_ads
 
 TOKEN = "ads-test-token"

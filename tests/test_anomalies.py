@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import anomalies
-from insights.dashboard import Filters, Frames
-from insights.store import Store
+from insights.figures import anomalies
+from insights.figures.overview import Filters, Frames
+from insights.store.database import Store
 from tests.test_narratives import CAMPAIGNS, FILTERS, SINCE, UNTIL, _ads, _store
 
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from insights import api_rows
 from insights.errors import IngestError
+from insights.ingest import rows as api_rows
 
 ROW = {
     "campaign_id": "120200000000000001",

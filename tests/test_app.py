@@ -15,7 +15,7 @@ import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
-from insights.demo_api import DEMO_TOKEN, DemoApi
+from insights.demo.server import DEMO_TOKEN, DemoApi
 from tests.conftest import campaigns_in, currency_of
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -345,10 +345,10 @@ def test_organic_cards_followers_unique_reach_and_stories(app_env, raw, demo_ran
 
 
 def test_a_partial_refresh_says_what_it_could_not_get(app_env):
-    from insights.graph import RetryPolicy
-    from insights.ingest import run_ingest
+    from insights.api.client import RetryPolicy
+    from insights.ingest.run import run_ingest
     from insights.settings import Settings
-    from insights.store import Store
+    from insights.store.database import Store
     from tests.scripted_server import ScriptedServer
 
     def ok(body):

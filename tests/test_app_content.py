@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights import content
+from insights.figures import content
 
 
 def _page() -> None:
@@ -167,8 +167,8 @@ DATASETS = next(
     reason="the public data set is not beside the project",
 )
 def test_posts_imported_without_a_type_show_as_unknown(app_env):
-    from insights import importer
-    from insights.store import Store
+    from insights.csv_import import importer
+    from insights.store.database import Store
 
     path = DATASETS / "instagram_posts.csv"
     days = pd.read_csv(path, encoding="latin-1")["Date"]

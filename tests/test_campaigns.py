@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import campaigns, dashboard
-from insights.dashboard import Filters
-from insights.store import Store
+from insights.figures import campaigns
+from insights.figures import overview as dashboard
+from insights.figures.overview import Filters
+from insights.store.database import Store
 from tests.conftest import campaigns_in, currency_of
 
 

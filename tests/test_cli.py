@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from insights.demo_api import DEMO_TOKEN
+from insights.demo.server import DEMO_TOKEN
 
 COMMANDS = ("ingest", "status", "demo-data", "demo-api")
 

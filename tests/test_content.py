@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from insights import content, demo_instagram
-from insights.dashboard import Filters
+from insights.demo import instagram as demo_instagram
 from insights.errors import QueryError
-from insights.store import Store
+from insights.figures import content
+from insights.figures.overview import Filters
+from insights.store.database import Store
 
 
 @pytest.fixture

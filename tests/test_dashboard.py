@@ -8,9 +8,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from insights import dashboard
-from insights.dashboard import Filters, preset_range
-from insights.store import Store
+from insights.figures import overview as dashboard
+from insights.figures.overview import Filters, preset_range
+from insights.store.database import Store
 from tests.conftest import campaigns_in, currency_of
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from insights.demo_api import DEMO_TOKEN, DemoApi
+from insights.demo.server import DEMO_TOKEN, DemoApi
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 

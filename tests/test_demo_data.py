@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from insights import demo_data
+from insights.demo import dataset as demo_data
 from tests.conftest import SAMPLE, read_raw
 
 

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from insights.export import to_csv_bytes
+from insights.render.csv_export import to_csv_bytes
 
 
 def test_formula_cells_are_neutralised_and_numbers_kept():

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from insights import formatting, metrics
+from insights.figures import formatting, metrics
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
+from insights.api.client import GraphClient, RetryPolicy, mask_secrets
 from insights.errors import ApiError, AuthError
-from insights.graph import GraphClient, RetryPolicy, mask_secrets
 from tests.scripted_server import ScriptedServer, error
 
 TOKEN = "EAAB-secret-token-123"

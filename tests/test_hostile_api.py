@@ -8,12 +8,12 @@ import time
 
 import pytest
 
+from insights.api.client import GraphClient, RetryPolicy
 from insights.errors import ApiError, IngestCancelled, IngestError
-from insights.graph import GraphClient, RetryPolicy
-from insights.ingest import run_ingest
-from insights.jobs import IngestJob
+from insights.ingest.jobs import IngestJob
+from insights.ingest.run import run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 from tests.hostile_server import HostileServer
 
 TOKEN = "hostile-test-token"

@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from insights.demo_api import DemoApi
+from insights.api.client import RetryPolicy
+from insights.demo.server import DemoApi
 from insights.errors import IngestError
-from insights.graph import RetryPolicy
-from insights.ingest import IngestOptions, run_ingest
+from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 from tests.conftest import served_ads
 from tests.scripted_server import ScriptedServer, error
 

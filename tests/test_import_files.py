@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from insights import importer
-from insights.store import Store
+from insights.csv_import import importer
+from insights.store.database import Store
 from tests.ads_exports import (
     HEADER,
     ads_rows,

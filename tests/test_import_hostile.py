@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from insights import importer
 from insights.cli import main
-from insights.store import Store
+from insights.csv_import import importer
+from insights.store.database import Store
 from tests.ads_exports import HEADER, ads_rows, good_csv_text, replace_cell, snapshot, write_ads
 
 GOOD_LINES = good_csv_text().splitlines()

@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from insights import import_reader, importer
 from insights.cli import main
-from insights.store import ROLLUPS, Store
+from insights.csv_import import importer
+from insights.csv_import import reader as import_reader
+from insights.store.database import ROLLUPS, Store
 from tests import rollups
 from tests.ads_exports import (
     HEADER,
@@ -415,7 +416,7 @@ def test_a_post_export_spans_utc_days_on_a_machine_in_another_time_zone(tmp_path
 
 
 def test_an_import_is_not_counted_as_a_refresh(demo_store_copy, tmp_path):
-    from insights import queries
+    from insights.store import queries
 
     with Store(demo_store_copy) as store:
         before = store.query("SELECT max(finished_at) AS t FROM ingest_runs")["t"].iloc[0]

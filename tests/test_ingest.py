@@ -13,13 +13,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from insights import demo_instagram
-from insights.demo_api import DemoApi
+from insights.demo import instagram as demo_instagram
+from insights.demo.server import DemoApi
 from insights.errors import IngestError
-from insights.fetch import date_windows
-from insights.ingest import IngestOptions, run_ingest
+from insights.ingest.fetch import date_windows
+from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 
 
 def _money(series: pd.Series) -> Decimal:

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from insights.api.client import RetryPolicy
 from insights.errors import IngestError
-from insights.graph import RetryPolicy
-from insights.ingest import IngestOptions, run_ingest
+from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 from tests.scripted_server import ScriptedServer, error
 
 TOKEN = "scripted-token-1"

@@ -15,12 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from insights.demo_api import DemoApi, Faults
+from insights.api.client import RetryPolicy
+from insights.demo.server import DemoApi, Faults
 from insights.errors import IngestError
-from insights.graph import RetryPolicy
-from insights.ingest import IngestOptions, run_ingest
+from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
-from insights.store import ROLLUPS, Store
+from insights.store.database import ROLLUPS, Store
 from tests import rollups
 from tests.conftest import served_ads
 
@@ -228,7 +228,7 @@ def test_a_second_process_is_refused_clearly_while_the_store_is_open(demo_store_
         [
             sys.executable,
             "-c",
-            "import sys, time\nfrom insights.store import Store\n"
+            "import sys, time\nfrom insights.store.database import Store\n"
             f"s = Store({str(demo_store_copy)!r}); print('open', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
@@ -286,7 +286,7 @@ def test_the_rollups_are_built_for_an_existing_store_and_kept_in_step(demo_store
 
 
 def test_a_refresh_lists_the_past_figures_it_changed(tmp_path, demo_range):
-    from insights import restatements
+    from insights.ingest import restatements
 
     path = tmp_path / "s.duckdb"
     with Store(path) as store:

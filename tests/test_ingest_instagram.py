@@ -9,14 +9,15 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 import requests
 
-from insights import demo_instagram, instagram_store
-from insights.demo_api import DEMO_TOKEN, DemoApi
-from insights.fetch import Fetched, IngestOptions, Reporter
-from insights.fetch_instagram import InstagramFetcher
-from insights.graph import GraphClient, RetryPolicy
-from insights.ingest import run_ingest
+from insights.api.client import GraphClient, RetryPolicy
+from insights.demo import instagram as demo_instagram
+from insights.demo.server import DEMO_TOKEN, DemoApi
+from insights.ingest import instagram_rows as instagram_store
+from insights.ingest.fetch import Fetched, IngestOptions, Reporter
+from insights.ingest.fetch_instagram import InstagramFetcher
+from insights.ingest.run import run_ingest
 from insights.settings import Settings
-from insights.store import Store
+from insights.store.database import Store
 from tests.scripted_server import ScriptedServer
 
 FAST = RetryPolicy(max_retries=2, backoff_base_s=0.001, backoff_max_s=0.01)
@@ -185,7 +186,7 @@ def test_stories_stay_in_the_store_after_they_leave_the_api(tmp_path):
 
 
 def test_followers_snapshots_make_a_history_and_net_growth(tmp_path):
-    from insights import dashboard
+    from insights.figures import overview as dashboard
 
     with Store(tmp_path / "s.duckdb") as store:
         with DemoApi() as api:
@@ -286,7 +287,7 @@ def test_impossible_instagram_figures_are_left_out_and_named(tmp_path):
     is left out (NULL), the run is partial and says which and why; the rest is stored."""
     from dataclasses import replace
 
-    from insights import demo_data
+    from insights.demo import dataset as demo_data
 
     base = demo_data.load()
     media = base.ig_media.sort_values("timestamp", ascending=False).copy()

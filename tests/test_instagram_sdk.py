@@ -11,8 +11,9 @@ from facebook_business.adobjects.iguser import IGUser
 from facebook_business.api import FacebookAdsApi
 from facebook_business.exceptions import FacebookRequestError
 
-from insights import demo_api, demo_instagram
-from insights.demo_api import DEMO_TOKEN, DemoApi
+from insights.demo import instagram as demo_instagram
+from insights.demo import server as demo_api
+from insights.demo.server import DEMO_TOKEN, DemoApi
 
 
 @pytest.fixture(scope="module")

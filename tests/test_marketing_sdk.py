@@ -14,7 +14,7 @@ from facebook_business.adobjects.campaign import Campaign
 from facebook_business.api import FacebookAdsApi
 from facebook_business.exceptions import FacebookRequestError
 
-from insights.demo_api import DEMO_TOKEN, DemoApi
+from insights.demo.server import DEMO_TOKEN, DemoApi
 
 WINDOW = {"since": "2026-10-01", "until": "2026-10-14"}
 FIELDS = ["campaign_id", "spend", "impressions", "clicks", "actions", "action_values"]

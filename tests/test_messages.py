@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights import importer
-from insights.store import Store
+from insights.csv_import import importer
+from insights.store.database import Store
 from tests.ads_exports import good_csv_text
 from tests.shown import shown
 
@@ -27,7 +27,7 @@ def test_the_dashboard_does_not_call_itself_the_other_program(monkeypatch, tmp_p
             "-c",
             textwrap.dedent(f"""
             import time
-            from insights.store import Store
+            from insights.store.database import Store
             s = Store({str(path)!r}); print("open", flush=True); time.sleep(60)
         """),
         ],

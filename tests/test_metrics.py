@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from insights import dashboard, metrics
-from insights.store import Store
+from insights.figures import metrics
+from insights.figures import overview as dashboard
+from insights.store.database import Store
 
 
 def test_ratio_of_sums_not_mean_of_ratios():

@@ -10,10 +10,13 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from insights import campaigns, dashboard, importer, money, narratives, views
-from insights.dashboard import Filters, Frames
-from insights.formatting import value
-from insights.store import Store
+from insights.csv_import import importer
+from insights.figures import campaigns, money, narratives
+from insights.figures import exports as views
+from insights.figures import overview as dashboard
+from insights.figures.formatting import value
+from insights.figures.overview import Filters, Frames
+from insights.store.database import Store
 from insights.ui import fmt_table
 
 

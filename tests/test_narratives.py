@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import narratives
-from insights.dashboard import Filters, Frames
-from insights.store import Store
+from insights.figures import narratives
+from insights.figures.overview import Filters, Frames
+from insights.store.database import Store
 
 UNTIL = date(2026, 6, 30)
 SINCE = UNTIL - timedelta(days=27)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import requests
 
-from insights import demo_data, queries, store
+from insights.demo import dataset as demo_data
+from insights.store import database as store
+from insights.store import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "insights"

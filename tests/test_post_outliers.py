@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import anomalies, post_outliers
-from insights.dashboard import Filters, Frames
-from insights.store import Store
+from insights.figures import anomalies, post_outliers
+from insights.figures.overview import Filters, Frames
+from insights.store.database import Store
 
 START = datetime(2026, 1, 5, 15, tzinfo=UTC)
 DAYS = 140

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from insights import queries
 from insights.errors import QueryError
+from insights.store import queries
 
 
 def test_every_query_file_loads_with_a_docstring():
@@ -35,7 +35,7 @@ def test_parameters_are_checked_exactly():
 
 
 def test_hostile_values_stay_values(tmp_path):
-    from insights.store import Store
+    from insights.store.database import Store
 
     with Store(tmp_path / "s.duckdb") as store, store.cursor() as cur:
         frame = queries.run(
@@ -56,7 +56,7 @@ def test_hostile_values_stay_values(tmp_path):
 
 
 def test_a_table_slot_takes_only_its_allow_list(tmp_path):
-    from insights.store import Store
+    from insights.store.database import Store
 
     params = {
         "since": "2025-01-01",

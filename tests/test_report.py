@@ -6,9 +6,9 @@ import html
 from datetime import timedelta
 from decimal import Decimal
 
-from insights import report
-from insights.dashboard import Filters
-from insights.store import Store
+from insights.figures.overview import Filters
+from insights.render import report
+from insights.store.database import Store
 from tests.conftest import currency_of
 
 

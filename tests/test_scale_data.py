@@ -7,9 +7,10 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from insights import dashboard, scale_data
+from insights.demo import scale as scale_data
 from insights.errors import StoreError
-from insights.store import Store
+from insights.figures import overview as dashboard
+from insights.store.database import Store
 from tests import rollups
 
 

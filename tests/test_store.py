@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from insights.errors import StoreBusyError
-from insights.store import DATA_TABLES, Store, migrations
+from insights.store.database import DATA_TABLES, Store, migrations
 
 CONTRACT = {  # PRODUCT.md's data model: table -> columns that must exist
     "ad_accounts": {"ad_account_id", "name", "currency", "timezone_name", "purchase_action_type"},
@@ -259,7 +259,7 @@ def test_second_process_gets_a_clear_busy_error(tmp_path):
             "-c",
             textwrap.dedent(f"""
             import sys, time
-            from insights.store import Store
+            from insights.store.database import Store
             s = Store({str(path)!r}); print("open", flush=True); time.sleep(30)
         """),
         ],
@@ -300,9 +300,9 @@ def test_data_tables_are_known():
 def test_data_version_changes_with_every_commit_whatever_the_run_ids(tmp_path):
     """An import that commits while a refresh is fetching has the higher run id but the older
     data: the cache key must change again when the refresh commits."""
-    from insights import importer
-    from insights.demo_api import DemoApi
-    from insights.ingest import IngestOptions, run_ingest
+    from insights.csv_import import importer
+    from insights.demo.server import DemoApi
+    from insights.ingest.run import IngestOptions, run_ingest
     from insights.settings import Settings
     from tests.ads_exports import ads_rows, write_ads
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import campaign_charts, campaigns, dashboard, metrics
+from insights.figures import campaigns, metrics
+from insights.figures import overview as dashboard
+from insights.render import campaign_charts
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui.refresh import refresh_panel, start_if_empty

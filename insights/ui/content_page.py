@@ -8,7 +8,9 @@ from collections.abc import Collection
 import pandas as pd
 import streamlit as st
 
-from insights import content, content_charts, dashboard
+from insights.figures import content
+from insights.figures import overview as dashboard
+from insights.render import content_charts
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui.refresh import refresh_panel, start_if_empty

@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from insights import dashboard, queries
 from insights.errors import InsightsError, StoreBusyError
-from insights.jobs import IngestJob
+from insights.figures import overview as dashboard
+from insights.ingest.jobs import IngestJob
 from insights.settings import Settings
-from insights.store import Store
+from insights.store import queries
+from insights.store.database import Store
 from insights.ui.text import md
 
 T = TypeVar("T")
@@ -127,7 +128,7 @@ def last_success() -> Any:
 # where Streamlit draws nothing
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _report(version: tuple[str, int], filters: dashboard.Filters) -> bytes:
-    from insights import report
+    from insights.render import report
 
     store, _ = store_and_job()
     with store.cursor() as cur:

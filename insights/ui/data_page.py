@@ -8,10 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from insights import importer, queries, restatements
-from insights.access import access_lines
+from insights.csv_import import importer
+from insights.ingest import restatements
+from insights.ingest.access import access_lines
 from insights.settings import Settings
-from insights.store import Store
+from insights.store import queries
+from insights.store.database import Store
 from insights.ui import context
 from insights.ui.refresh import refresh_panel
 from insights.ui.text import md

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import streamlit as st
 
-from insights import dashboard
+from insights.figures import overview as dashboard
 from insights.ui import context, fmt_table
 from insights.ui.text import md
 

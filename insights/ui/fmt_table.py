@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from insights import money
-from insights.dashboard import CAMPAIGN_COLUMNS, currencies
+from insights.figures import money
+from insights.figures.overview import CAMPAIGN_COLUMNS, currencies
 
 PERCENT_COLUMNS = ("ctr", "cvr")
 MONEY_COLUMNS = ("spend", "cost_per_result", "cpc", "cpm", "cpa", "conversion_value")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from insights import dashboard
+from insights.figures import overview as dashboard
 from insights.ui import context, filters
 from insights.ui.pages import FILTERED_TITLES
 from insights.ui.text import md

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import anomalies, charts, dashboard, metrics, money, narratives
+from insights.figures import anomalies, metrics, money, narratives
+from insights.figures import overview as dashboard
+from insights.render import overview_charts as charts
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui import format as fmt

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from insights.jobs import JobSnapshot
+from insights.ingest.jobs import JobSnapshot
 from insights.ui import context
 from insights.ui.text import md
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights import export
+from insights.render import csv_export as export
 
 
 def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from insights.demo_api import DemoApi
+from insights.demo.server import DemoApi
 from tests.e2e.conftest import RunningApp, screenshot_dir, start_app
 
 SETTLE_MS = 60_000

@@ -1,0 +1,1 @@
+"""Where data enters: the Graph API client (one request with retries, paging, limits, versions)."""

@@ -1,0 +1,1 @@
+"""Where data enters without a token: Ads Manager and Instagram CSV exports."""

@@ -1,0 +1,532 @@
+"""Reading an export file as a stream of data-model rows: encoding (UTF-8, UTF-8 with a BOM,
+UTF-16 as Excel writes it), delimiter (comma, semicolon, tab), decimal commas and thousands
+separators are recognised, totals rows are skipped, and every value is checked; the first bad
+value raises ImportFileError naming the file, the line and the column.
+
+Refused, with the line named: a line with fewer fields than the header (cut short) or with
+values beyond it, two columns of the same name, a negative figure, a figure too large to be
+real (counts from 10^15, amounts from 10^13: far above any account, and many rows of them still
+add up within the store's columns), a day after today anywhere on Earth (UTC+14: the file says
+nothing of the account's time zone) or before Meta's history (ads before Facebook Ads launched
+on 6 Nov 2007, posts before Instagram launched on 6 Oct 2010), and a first or last row without
+a campaign whose figures are not the totals of the other rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from insights.csv_import.formats import (
+    COLUMN_LABEL,
+    FIELDS,
+    REQUIRED,
+    detect_kind,
+    match_columns,
+    normalise_header,
+    result_type_of,
+)
+from insights.errors import ImportFileError
+
+BATCH_ROWS = 20_000
+IMPORTED_ACCOUNT = "imported"
+CENT = Decimal("0.01")
+MAX_COUNT = Decimal(10) ** 15
+MAX_MONEY = Decimal(10) ** 13
+FIRST_AD_DAY = date(2007, 11, 6)  # Facebook Ads launched
+FIRST_POST_DAY = date(2010, 10, 6)  # Instagram launched
+LATEST_ZONE = timedelta(hours=14)  # UTC+14: where today ends last
+# the figures a totals row must equal the sum of (where it holds them)
+TOTAL_FIGURES = ("spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value")
+_TOTALS = re.compile(r"^(totals?|results? from \d+ .*|all campaigns)$", re.IGNORECASE)
+_CURRENCY = re.compile(r"[$€£¥]|\b[A-Z]{3}\b")
+_POST_TYPES = (  # (words in the export's post type, media_type, media_product_type)
+    ("reel", "VIDEO", "REELS"),
+    ("carousel", "CAROUSEL_ALBUM", "FEED"),
+    ("story", "IMAGE", "STORY"),
+    ("video", "VIDEO", "FEED"),
+    ("image", "IMAGE", "FEED"),
+    ("photo", "IMAGE", "FEED"),
+)
+_GENDERS = {"m": "male", "male": "male", "f": "female", "female": "female"}
+_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d",
+)
+
+
+def _text_stream(raw: BinaryIO) -> io.TextIOBase:
+    head = raw.read(4)
+    raw.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(head) >= 2 and (head[1:2] == b"\x00" or head[0:1] == b"\x00"):
+        encoding = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    else:
+        encoding = "utf-8"
+    return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+@dataclass
+class _Numbers:
+    """How this file writes numbers: decided once from the delimiter and the first values."""
+
+    decimal_comma: bool
+
+    def clean(self, text: str) -> str:
+        text = _CURRENCY.sub("", text.replace("\xa0", "").replace(" ", "").replace("'", ""))
+        if self.decimal_comma:
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")
+
+    def integer(self, text: str) -> int:
+        number = _in_range(Decimal(self.clean(text)), MAX_COUNT)
+        if number != number.to_integral_value():
+            raise InvalidOperation
+        return int(number)
+
+    def money(self, text: str) -> Decimal:
+        return _in_range(Decimal(self.clean(text)), MAX_MONEY).quantize(CENT, ROUND_HALF_UP)
+
+
+class _OutOfRange(ValueError):
+    """A value that is a number or a date, but not one an export can hold."""
+
+
+def _in_range(number: Decimal, biggest: Decimal) -> Decimal:
+    if not number.is_finite():
+        raise InvalidOperation
+    if number < 0:
+        raise _OutOfRange("is negative: an export's figures are never below zero")
+    if number >= biggest:
+        raise _OutOfRange("is too large to be a real figure")
+    return number
+
+
+def _check_day(day: date, earliest: date, what: str) -> date:
+    today = (datetime.now(UTC) + LATEST_ZONE).date()
+    if day > today:
+        raise _OutOfRange(f"is in the future (today is {today:%Y-%m-%d} at the latest)")
+    if day < earliest:
+        raise _OutOfRange(f"is before {what} (on {earliest:%d %b %Y})")
+    return day
+
+
+def _decimal_comma(delimiter: str, sample_rows: list[list[str]]) -> bool:
+    """A file uses decimal commas if a value looks like 12,5 / 1.234,56 (or, when nothing
+    says otherwise, if it is semicolon-separated, as European Excel writes it)."""
+    comma = re.compile(r"^-?[\d.]*\d,\d{1,2}$|^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+    dot = re.compile(r"^-?[\d,]*\d\.\d{1,2}$|^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+    votes = {True: 0, False: 0}
+    for row in sample_rows:
+        for cell in row:
+            cell = cell.strip()
+            if comma.match(cell) and not dot.match(cell):
+                votes[True] += 1
+            elif dot.match(cell) and not comma.match(cell):
+                votes[False] += 1
+    if votes[True] != votes[False]:
+        return votes[True] > votes[False]
+    return delimiter == ";"
+
+
+def _parse_day(text: str) -> date:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _parse_time(text: str) -> datetime:
+    text = text.strip().replace("+0000", "+00:00")
+    for fmt in _TIME_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    raise ValueError
+
+
+@dataclass
+class ReadState:
+    """What reading a file found, filled in as its batches are read: the format, the currency
+    its headers name, the rows read and the totals rows skipped."""
+
+    kind: str
+    currency: str | None
+    rows_read: int = 0
+    skipped_totals: int = 0
+
+
+def read_batches(
+    path: Path,
+    kind: str = "auto",
+    *,
+    on_day: date | None = None,
+    account: str | None = None,
+    out: ReadState | None = None,
+    file_name: str | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """The file's rows as data-model rows, in batches, checking every value on the way.
+    Raises ImportFileError naming the file (`file_name`, for an upload saved under another
+    name), line and column at the first bad value."""
+    name = file_name or path.name
+    with open(path, "rb") as raw:
+        text = _text_stream(raw)
+        try:
+            first = text.readline()
+            if not first.strip():
+                raise ImportFileError(f"{name} is empty: there is no header line.")
+            delimiter = _delimiter(first)
+            reader = csv.reader(_chain(first, text), delimiter=delimiter)
+            header = next(reader)
+            _unique_header(name, header)
+            chosen = detect_kind(header) if kind == "auto" else kind
+            if chosen is None:
+                raise ImportFileError(
+                    f"{name}: the columns are not those of an Ads Manager export (Campaign "
+                    "name, Amount spent, Impressions, ...) nor of an Instagram post export "
+                    "(Publish time, Likes, Comments, ...)."
+                )
+            columns, currency = match_columns(chosen, header)
+            for group in REQUIRED[chosen]:
+                if not any(n in columns for n in group):
+                    label = COLUMN_LABEL.get(group[0], group[0])
+                    raise ImportFileError(
+                        f"{name}: the required column '{label}' is missing (line 1)."
+                    )
+            state = out if out is not None else ReadState(chosen, currency)
+            state.kind, state.currency = chosen, currency
+            sample: list[list[str]] = []
+            buffered: list[tuple[int, list[str]]] = []
+            for row in reader:
+                buffered.append((reader.line_num, row))
+                sample.append(row)
+                if len(sample) >= 200:
+                    break
+            numbers = _Numbers(_decimal_comma(delimiter, sample))
+            convert = _converter(chosen, columns, header, numbers, name, on_day, account)
+            batch: list[dict[str, Any]] = []
+            pending: list[tuple[int, list[str]]] = []
+
+            def rows() -> Iterator[tuple[int, list[str]]]:
+                yield from buffered
+                for row in reader:
+                    yield reader.line_num, row
+
+            totals = _Totals(name)
+            seen_data = False
+            for line, row in rows():
+                if not any(cell.strip() for cell in row):
+                    continue
+                _check_width(name, line, row, header)
+                pending.append((line, row))
+                if len(pending) < 2:
+                    continue
+                line, row = pending.pop(0)
+                converted = convert(line, row, first=not seen_data, last=False)
+                seen_data = True
+                totals.keep(converted, state, batch)
+                if len(batch) >= BATCH_ROWS:
+                    yield batch
+                    batch = []
+            for line, row in pending:
+                converted = convert(line, row, first=not seen_data, last=True)
+                totals.keep(converted, state, batch)
+            totals.check()
+            if batch:
+                yield batch
+            if state.rows_read == 0:
+                raise ImportFileError(f"{name} has a header but no data rows.")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                f"{name} is not UTF-8 or UTF-16 text ({_bad_byte(path)}). Export it again as "
+                "'CSV UTF-8', or save it from Excel as 'CSV UTF-8 (comma delimited)'."
+            ) from None
+        except csv.Error as exc:
+            raise ImportFileError(f"{name}: not a readable CSV file ({exc}).") from None
+
+
+def _chain(first: str, rest: io.TextIOBase) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _bad_byte(path: Path) -> str:
+    """Where the first byte that is not UTF-8 is: its line and its place in that line."""
+    with open(path, "rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return f"line {number}, byte {exc.start + 1} of the line: {line[exc.start]:#04x}"
+    return "a byte that is not valid text"
+
+
+def _unique_header(name: str, header: Sequence[str]) -> None:
+    """Two columns of one name: which one holds the figures cannot be known."""
+    seen: dict[str, int] = {}
+    for index, label in enumerate(header):
+        key = normalise_header(label)
+        if key and key in seen:
+            raise ImportFileError(
+                f"{name}, line 1: columns {seen[key] + 1} and {index + 1} are both named "
+                f"{label.strip()!r}; keep one of them and import again. Nothing was imported."
+            )
+        seen.setdefault(key, index)
+
+
+def _check_width(name: str, line: int, row: list[str], header: Sequence[str]) -> None:
+    """A line with fewer fields than the header was cut short (or holds a quote that is never
+    closed); values beyond the header's columns belong to no column."""
+    if len(row) < len(header):
+        text = "\n".join(row).replace("\r\n", "\n").replace("\r", "\n")
+        breaks = text.rstrip("\n").count("\n") - (len(row) - 1)  # the line ends read inside
+        if breaks:  # the row runs over several lines: a quote opened on its first line
+            raise ImportFileError(
+                f"{name}, line {line - breaks}: a quoted value is never closed (the '\"' that "
+                f"opens it has no closing '\"'), so lines {line - breaks} to {line} were read "
+                "as one row. Nothing was imported."
+            )
+        raise ImportFileError(
+            f"{name}, line {line}: {len(row)} fields where the header has {len(header)} "
+            f"(the line ends in {row[-1][-40:]!r}: cut short?). Nothing was imported."
+        )
+    if any(cell.strip() for cell in row[len(header) :]):
+        raise ImportFileError(
+            f"{name}, line {line}: {len(row)} fields where the header has {len(header)}; "
+            "the values beyond the last column belong to no column. Nothing was imported."
+        )
+
+
+class _Totals:
+    """Counts the rows kept and checks the rows taken for totals rows (a first or last row
+    without a campaign): each must hold the sums of the other rows, or it is an error."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sums: dict[str, Decimal] = dict.fromkeys(TOTAL_FIGURES, Decimal(0))
+        self.rows = 0
+        self.candidates: list[dict[str, Any]] = []
+
+    def keep(
+        self, converted: dict[str, Any] | None, state: ReadState, batch: list[dict[str, Any]]
+    ) -> None:
+        if converted is None:
+            state.skipped_totals += 1
+        elif "totals_line" in converted:
+            self.candidates.append(converted)
+            state.skipped_totals += 1
+        else:
+            state.rows_read += 1
+            self.rows += 1
+            for figure in TOTAL_FIGURES:
+                self.sums[figure] += converted.get(figure) or 0
+            batch.append(converted)
+
+    def check(self) -> None:
+        for candidate in self.candidates:
+            for figure, label in candidate["labels"].items():
+                shown = candidate[figure]
+                if shown is None:
+                    continue
+                if shown != self.sums[figure]:
+                    raise ImportFileError(
+                        f"{self.name}, line {candidate['totals_line']}: the campaign is empty, "
+                        f"and its '{label}' ({shown}) is not the total of the other rows "
+                        f"({self.sums[figure]}), so it is not a totals row. Fill in the "
+                        "campaign or remove the line. Nothing was imported."
+                    )
+
+
+def _converter(
+    kind: str,
+    columns: dict[str, int],
+    header: Sequence[str],
+    numbers: _Numbers,
+    name: str,
+    on_day: date | None,
+    account: str | None,
+) -> Callable[..., dict[str, Any] | None]:
+    specs = {spec.name: spec for spec in FIELDS[kind]}
+
+    def value(line: int, row: list[str], field_name: str) -> Any:
+        index = columns.get(field_name)
+        if index is None:
+            return None
+        text = row[index].strip() if index < len(row) else ""
+        if text in ("", "-", "--"):
+            return None
+        spec = specs[field_name]
+        try:
+            if spec.kind == "int":
+                return numbers.integer(text)
+            if spec.kind == "money":
+                return numbers.money(text)
+            if spec.kind == "day":
+                return _check_day(_parse_day(text), FIRST_AD_DAY, "Facebook Ads existed")
+            if spec.kind == "time":
+                posted = _parse_time(text)
+                _check_day(posted.date(), FIRST_POST_DAY, "Instagram existed")
+                return posted
+        except _OutOfRange as exc:
+            raise ImportFileError(
+                f"{name}, line {line}, column '{header[index].strip()}': {text[:40]!r} {exc}. "
+                "Nothing was imported."
+            ) from None
+        except (InvalidOperation, ValueError):
+            expected = {
+                "int": "a whole number",
+                "money": "an amount",
+                "day": "a date like 2025-05-31",
+                "time": "a time like 2025-05-31 18:30",
+            }[spec.kind]
+            raise ImportFileError(
+                f"{name}, line {line}, column '{header[index].strip()}': {text[:40]!r} is "
+                f"not {expected}. Nothing was imported."
+            ) from None
+        return text
+
+    if kind == "ads-manager":
+
+        def ads(line: int, row: list[str], *, first: bool, last: bool) -> dict[str, Any] | None:
+            get = lambda f: value(line, row, f)  # noqa: E731
+            label = get("campaign_name") or get("campaign_id")
+            if label is None or _TOTALS.match(str(label)):
+                if first or last:  # the totals row Ads Manager adds, if its figures say so
+                    return _totals_row(line, get, columns, header)
+                column = header[columns.get("campaign_name", columns.get("campaign_id", 0))]
+                raise ImportFileError(
+                    f"{name}, line {line}, column '{column.strip()}': the campaign is empty. "
+                    "Nothing was imported."
+                )
+            day = get("day")
+            if day is None:
+                starts, ends = get("reporting_starts"), get("reporting_ends")
+                if starts is not None and starts == ends:
+                    day = starts
+                elif on_day is not None:
+                    day = on_day
+                else:
+                    raise ImportFileError(
+                        f"{name}, line {line}: the row has no single day (export with the "
+                        "breakdown By time > Day, or give the day the figures belong to with "
+                        "--date). Nothing was imported."
+                    )
+            account_id = str(get("account_id") or account or IMPORTED_ACCOUNT)
+            campaign_name = str(get("campaign_name") or f"Campaign {get('campaign_id')}")
+            campaign_id = get("campaign_id") or _derived_id(account_id, campaign_name)
+            gender = str(get("gender") or "unknown")
+            purchases = get("purchases")
+            result_type = result_type_of(get("result_indicator"))
+            results = get("results") if result_type is not None else None
+            if purchases is None and result_type == "purchase":
+                purchases = results
+            clicks = get("clicks") or 0
+            link_clicks = get("link_clicks")
+            return {
+                "ad_account_id": account_id.removeprefix("act_"),
+                "campaign_id": str(campaign_id),
+                "campaign_name": campaign_name,
+                "date": day,
+                "age": str(get("age") or "unknown"),
+                "gender": _GENDERS.get(gender.lower(), gender.lower()),
+                "spend": get("spend") or Decimal("0.00"),
+                "impressions": get("impressions") or 0,
+                "reach": get("reach"),
+                "clicks": clicks,
+                "link_clicks": clicks if link_clicks is None else link_clicks,
+                "conversions": purchases or 0,
+                "conversion_value": get("conversion_value") or Decimal("0.00"),
+                "results": results,
+                "result_type": result_type,
+            }
+
+        return ads
+
+    def posts(line: int, row: list[str], *, first: bool, last: bool) -> dict[str, Any] | None:
+        get = lambda f: value(line, row, f)  # noqa: E731
+        posted_at = get("posted_at")
+        if posted_at is None:
+            if first or last:
+                return None
+            column = header[columns["posted_at"]]
+            raise ImportFileError(
+                f"{name}, line {line}, column '{column.strip()}': the publish time is empty. "
+                "Nothing was imported."
+            )
+        account_id = str(get("account_id") or account or IMPORTED_ACCOUNT)
+        caption = " ".join(
+            str(part).replace("\xa0", " ") for part in (get("caption"), get("hashtags")) if part
+        )
+        media_type, product_type = _post_type(get("post_type"))
+        counts = [get(f) for f in ("like_count", "comments_count", "saved", "shares")]
+        media_id = get("media_id") or _derived_id(account_id, posted_at.isoformat(), caption)
+        return {
+            "media_id": str(media_id),
+            "account_id": account_id,
+            "posted_at": posted_at,
+            "media_type": media_type,
+            "media_product_type": product_type,
+            "caption": caption or None,
+            "permalink": get("permalink"),
+            "like_count": counts[0],
+            "comments_count": counts[1],
+            "reach": get("reach"),
+            "views": get("views"),
+            "saved": counts[2],
+            "shares": counts[3],
+            "total_interactions": sum(c or 0 for c in counts),
+        }
+
+    return posts
+
+
+def _totals_row(
+    line: int, get: Callable[[str], Any], columns: dict[str, int], header: Sequence[str]
+) -> dict[str, Any]:
+    """A first or last row without a campaign, kept aside until the other rows are summed."""
+    fields = {figure: figure for figure in TOTAL_FIGURES}
+    fields["conversions"] = "purchases"
+    labels = {f: header[columns[c]].strip() for f, c in fields.items() if c in columns}
+    return {"totals_line": line, "labels": labels, **{f: get(c) for f, c in fields.items()}}
+
+
+def _derived_id(*parts: str) -> str:
+    """A stable id for a campaign or post the file names but does not number."""
+    return "csv-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _post_type(text: Any) -> tuple[str | None, str | None]:
+    if not text:
+        return None, None
+    lower = str(text).lower()
+    for word, media_type, product_type in _POST_TYPES:
+        if word in lower:
+            return media_type, product_type
+    return str(text).upper(), None

@@ -1,0 +1,1 @@
+"""Where numbers are defined: metrics, filters, each page's figures and the insights."""

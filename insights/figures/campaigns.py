@@ -1,0 +1,198 @@
+"""The Campaigns page's figures: totals, side-by-side trends, rate differences with their
+uncertainty, and the age x gender breakdown. Nothing here imports Streamlit."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from insights.figures import metrics, money
+from insights.figures import overview as dashboard
+from insights.figures.overview import PAID_SUMS, Filters
+from insights.store import queries
+
+MAX_PICKED = 5
+Z_95 = 1.959963984540054  # two-sided 95% quantile of the standard normal
+
+
+def totals(table: pd.DataFrame) -> pd.DataFrame:
+    """Sums over a campaign table, with the ratios computed from those sums: one row per
+    currency (money is never added across currencies; the row is 'Total' when the table holds
+    one currency, 'Total EUR' ... when it holds several). Results are summed where every
+    campaign of the currency seeks the same result, else left empty."""
+    found = dashboard.currencies(table) or [None]
+    rows = []
+    for currency in found:
+        part = (
+            table[table["currency"].isna()]
+            if currency is None
+            else table[table["currency"] == currency]
+        )
+        sums = metrics.totals(part, PAID_SUMS)
+        kinds = {k for k in part["result_type"] if isinstance(k, str)}
+        one_kind = len(kinds) == 1 and len(part["result_type"].dropna()) == len(part)
+        kind = next(iter(kinds)) if one_kind else None
+        reach = kind == "reach"  # a sum of campaigns' reach is not the reach of them all
+        name = "Total" if len(found) == 1 else f"Total {money.label(currency)}"
+        rows.append(
+            {
+                "campaign_id": "",
+                "campaign_name": name,
+                "objective": None,
+                "status": None,
+                "daily_budget": None,
+                "lifetime_budget": None,
+                "currency": currency,
+                "result_type": kind if one_kind and not reach else None,
+                **sums,
+                "results": part["results"].sum() if one_kind and not reach else math.nan,
+            }
+        )
+    row = pd.DataFrame(rows)
+    return dashboard.with_results(metrics.add_ratios(row, metrics.PAID_METRICS))
+
+
+def _picked_params(filters: Filters, picked: tuple[str, ...] | None) -> dict[str, object]:
+    return {**filters.paid_params(), "picked": list(picked) if picked else None}
+
+
+def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in PAID_SUMS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def daily(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, picked: tuple[str, ...]
+) -> pd.DataFrame:
+    """Every day of the range for each picked campaign (zeros where it did not deliver), with
+    every paid metric per day, and `day` = days since the campaign's first delivery in the
+    range (empty before it)."""
+    if not picked:
+        return pd.DataFrame(columns=["campaign_id", "date", "day", *PAID_SUMS])
+    found = queries.run(cur, "campaign_daily", **_picked_params(filters, picked))
+    # a campaigns x days x sums grid, zero where a campaign did not deliver (built in numpy:
+    # the same grid through a pandas reindex costs several times the query)
+    days = pd.date_range(filters.since, filters.until, freq="D")
+    row = pd.Index(picked).get_indexer(found["campaign_id"])
+    col = days.get_indexer(pd.to_datetime(found["date"]))
+    keep = (row >= 0) & (col >= 0)
+    row, col = row[keep], col[keep]
+    grid = np.zeros((len(picked), len(days), len(PAID_SUMS)))
+    # a campaign that does not sell has no sales spend (empty: no ROAS, no CPA of its own)
+    grid[row, col] = found[PAID_SUMS].to_numpy(dtype="float64", na_value=np.nan)[keep]
+    first = np.full(len(picked), len(days))
+    np.minimum.at(first, row, col)  # each campaign's first day with delivery (or none)
+    offset = np.arange(len(days))[None, :] - first[:, None]
+    frame = pd.DataFrame(
+        {
+            "campaign_id": pd.Series(np.repeat(np.asarray(picked), len(days)), dtype="str"),
+            "date": np.tile(days.to_numpy(), len(picked)),
+            **{column: grid[:, :, k].ravel() for k, column in enumerate(PAID_SUMS)},
+            "day": np.where(offset >= 0, offset, np.nan).ravel(),
+        }
+    )
+    return metrics.add_ratios(frame, metrics.PAID_METRICS)
+
+
+def indexed(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Each campaign's `metric` as an index: 100 = its value on its first day of delivery in
+    the range (empty where that first value is zero or empty)."""
+    out = frame[frame["day"].notna()].copy()
+    base = out[out["day"] == 0].set_index("campaign_id")[metric]
+    start = out["campaign_id"].map(base)
+    out["index"] = out[metric] / start.where(start != 0) * 100
+    return out
+
+
+def breakdown(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, picked: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Sums and metrics per age group and gender, over the picked campaigns (or all)."""
+    params = _picked_params(filters, picked)
+    del params["paid_source"]  # the breakdown always reads the age x gender detail
+    frame = _numeric(queries.run(cur, "campaign_breakdown", **params))
+    # campaigns in several currencies: counts and rates add up, money does not
+    frame = dashboard.one_currency(frame, ["age", "gender"])
+    out = metrics.add_ratios(frame, metrics.PAID_METRICS)
+    out.attrs["currencies"] = frame.attrs["currencies"]
+    return out
+
+
+RATE_TESTS: dict[str, tuple[str, str]] = {  # rate -> (successes, trials)
+    "ctr": ("clicks", "impressions"),
+    "cvr": ("conversions", "clicks"),
+}
+
+
+def rate_differences(table: pd.DataFrame, picked: tuple[str, ...]) -> pd.DataFrame:
+    """For every pair of picked campaigns, the difference of their CTR and of their CVR with a
+    95% confidence interval (normal approximation for two independent proportions) and
+    whether the gap is statistically real (the interval excludes zero).
+
+    A rate whose successes exceed its trials (e.g. view-through conversions above clicks) is
+    not a proportion and gets no interval; nor does a rate with no trials or an interval
+    that the normal approximation cannot give (fewer than 5 successes or failures on a side).
+    """
+    rows = table.set_index("campaign_id")
+    out = []
+    for first, second in itertools.combinations([p for p in picked if p in rows.index], 2):
+        a, b = rows.loc[first], rows.loc[second]
+        for rate, (hits, trials) in RATE_TESTS.items():
+            out.append(
+                {
+                    "rate": rate,
+                    "campaign_a": first,
+                    "name_a": a["campaign_name"],
+                    "campaign_b": second,
+                    "name_b": b["campaign_name"],
+                    **_difference(a[hits], a[trials], b[hits], b[trials]),
+                }
+            )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "rate",
+            "campaign_a",
+            "name_a",
+            "campaign_b",
+            "name_b",
+            "rate_a",
+            "rate_b",
+            "difference",
+            "ci_low",
+            "ci_high",
+            "verdict",
+        ],
+    )
+
+
+def _difference(hits_a: float, n_a: float, hits_b: float, n_b: float) -> dict[str, object]:
+    rate_a = metrics.ratio(hits_a, n_a)
+    rate_b = metrics.ratio(hits_b, n_b)
+    result: dict[str, object] = {
+        "rate_a": rate_a,
+        "rate_b": rate_b,
+        "difference": rate_a - rate_b,
+        "ci_low": math.nan,
+        "ci_high": math.nan,
+    }
+    if math.isnan(rate_a) or math.isnan(rate_b):
+        return {**result, "verdict": "no data"}
+    if hits_a > n_a or hits_b > n_b:
+        return {**result, "verdict": "not a proportion"}
+    if min(hits_a, n_a - hits_a, hits_b, n_b - hits_b) < 5:
+        return {**result, "verdict": "too little data"}
+    error = math.sqrt(rate_a * (1 - rate_a) / n_a + rate_b * (1 - rate_b) / n_b)
+    low, high = rate_a - rate_b - Z_95 * error, rate_a - rate_b + Z_95 * error
+    verdict = "real gap" if low > 0 or high < 0 else "could be chance"
+    return {**result, "ci_low": low, "ci_high": high, "verdict": verdict}
+
+
+def default_pick(table: pd.DataFrame, count: int = 3) -> tuple[str, ...]:
+    """The campaigns to compare when none are picked: the biggest spenders."""
+    return tuple(table.sort_values("spend", ascending=False)["campaign_id"].head(count))

@@ -1,0 +1,313 @@
+"""Insights in plain words: ranked sentences a marketer can act on and paste into a report.
+
+Each sentence is computed from the same functions the pages use (so its figures are the
+page's figures, written the same way), states the sample it rests on, and is left out when the
+evidence is too thin:
+
+- movers: a paid KPI that changed against the comparison period by more than chance allows
+  (the change must exceed MIN_CHANGE and three standard errors of a Poisson count on the
+  events behind the KPI in both periods), with the campaign that drove it;
+- campaigns: the best and the weakest return (ROAS) among campaigns that spent enough to matter;
+- content: a format that reaches more accounts per post than another, over enough posts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from insights.figures import content, metrics, money
+from insights.figures import overview as dashboard
+from insights.figures.formatting import value as fmt
+from insights.figures.overview import Filters, FrameSource
+
+MAX_SENTENCES = 7
+MIN_CHANGE = 0.10  # a relative change below this is not worth a sentence
+Z = 3.0  # a change must exceed Z standard errors of its events (Poisson) to be reported
+MIN_EVENTS = 30  # events (clicks or conversions) behind a KPI in each period
+MIN_SPEND_SHARE = 0.10  # a campaign ranked by ROAS spent at least this share of the total
+MIN_RANKED = 3  # campaigns needed before naming a best and a weakest
+MIN_POSTS = 10  # posts of each format before comparing formats
+MIN_REACH_RATIO = 1.2  # a format must reach this many times more accounts per post
+
+# the events a KPI rests on: its noise shrinks as these grow
+EVENTS = {
+    "ctr": "clicks",
+    "cpc": "clicks",
+    "cpm": "clicks",
+    "cvr": "conversions",
+    "cpa": "conversions",
+    "roas": "conversions",
+    "conversions": "conversions",
+    "clicks": "clicks",
+}
+MOVERS = ("cpa", "roas", "cvr", "ctr", "cpc", "cpm", "conversions", "spend")
+FORMAT_NAMES = {
+    "IMAGE": "image",
+    "VIDEO": "video",
+    "CAROUSEL_ALBUM": "carousel",
+    "REELS": "Reels",
+    "FEED": "feed",
+}
+
+
+@dataclass(frozen=True)
+class Insight:
+    """One sentence, its kind, how much it matters (for ranking) and the sample behind it."""
+
+    text: str
+    kind: str  # mover | campaigns | content
+    score: float
+    sample: int
+
+
+def overview(frames: FrameSource, filters: Filters) -> list[Insight]:
+    """The ranked sentences for the Overview under `filters` (none when nothing is solid),
+    from the page's own computations (`frames`: the app's cache, or `dashboard.Frames`)."""
+    found = [
+        *movers(frames, filters),
+        *campaign_returns(frames, filters),
+        *formats(frames, filters),
+    ]
+    return sorted(found, key=lambda i: -i.score)[:MAX_SENTENCES]
+
+
+def overview_table(frames: FrameSource, filters: Filters) -> pd.DataFrame:
+    """`overview` as a table (text, kind, score, sample), for display and export."""
+    rows = [vars(i) for i in overview(frames, filters)]
+    return pd.DataFrame(rows, columns=["text", "kind", "score", "sample"])
+
+
+# -- movers -----------------------------------------------------------------------------------
+
+
+def _enough(change: float, events_now: float, events_before: float) -> bool:
+    if not math.isfinite(change) or abs(change) < MIN_CHANGE:
+        return False
+    if min(events_now, events_before) < MIN_EVENTS:
+        return False
+    return abs(change) > Z * math.sqrt(1 / events_now + 1 / events_before)
+
+
+def movers(frames: FrameSource, filters: Filters) -> list[Insight]:
+    compared = filters.comparison_range()
+    if compared is None:
+        return []
+    all_kpis = frames(dashboard.kpi_table, filters)
+    paid = all_kpis[all_kpis["group"] == "paid"]
+    found = dashboard.currencies(paid) or [None]
+    all_now = frames(dashboard.campaign_table, filters)
+    all_before = frames(dashboard.campaign_table, filters.with_range(*compared))
+    out = []
+    for currency in found:  # money moves within one currency only
+        kpis = _of_currency(paid, currency).set_index("metric")
+        now_table = _of_currency(all_now, currency)
+        before_table = _of_currency(all_before, currency)
+        prefix = f"In {money.label(currency)}: " if len(found) > 1 else ""
+        out += _movers(kpis, now_table, before_table, currency, prefix)
+    return out[:3] if len(found) == 1 else sorted(out, key=lambda i: -i.score)[:3]
+
+
+def _of_currency(frame: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    """The rows of a frame with a `currency` column that are in this currency."""
+    if "currency" not in frame:
+        return frame
+    keep = frame["currency"].isna() if currency is None else frame["currency"] == currency
+    return frame[keep]
+
+
+def _movers(
+    kpis: pd.DataFrame,
+    now_table: pd.DataFrame,
+    before_table: pd.DataFrame,
+    currency: str | None,
+    prefix: str,
+) -> list[Insight]:
+    # the events behind each KPI are KPIs themselves (clicks, conversions): no second query
+    now_sums, before_sums = kpis["value"].to_dict(), kpis["previous"].to_dict()
+    by_key = {m.key: m for m in metrics.PAID_METRICS}
+    out = []
+    for key in MOVERS:
+        row = kpis.loc[key]
+        change = float(row["change"])
+        basis = EVENTS.get(key)
+        events = (
+            (now_sums[basis], before_sums[basis]) if basis else (math.inf, math.inf)
+        )  # spend is set by budgets, not drawn by chance
+        if not _enough(change, *events):
+            continue
+        metric = by_key[key]
+        direction = "up" if change > 0 else "down"
+        text = (
+            f"{prefix}{metric.label} {direction} {abs(change):.0%} against the comparison "
+            f"period ({fmt(row['previous'], metric.unit, currency)} → "
+            f"{fmt(row['value'], metric.unit, currency)})"
+        )
+        driver = _driver(metric, now_table, before_table, change, currency)
+        if driver:
+            text += f", {driver}"
+        if basis:
+            shown, noun = events[0], basis
+        else:  # spend: its sample is the campaigns that spent
+            shown, noun = float((now_table["spend"] > 0).sum()), "campaigns with spend"
+        text += f". Based on {shown:,.0f} {noun} this period."
+        out.append(Insight(text, "mover", min(abs(change), 2.0) + 0.5, int(shown)))
+    return out[:3]
+
+
+def _value(table: pd.DataFrame, metric: metrics.Metric) -> pd.Series:
+    return table[metric.key] if metric.key in table else table[metric.numerator]
+
+
+def _driver(
+    metric: metrics.Metric,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    change: float,
+    currency: str | None = None,
+) -> str | None:
+    """The campaign whose own numbers explain most of the change: the change with that
+    campaign left out moves least toward the total change."""
+    columns = [c for c in (metric.numerator, metric.denominator) if c] or [metric.key]
+    ids = pd.Index(now["campaign_id"]).union(pd.Index(before["campaign_id"]))  # sorted
+    if len(ids) < 2:
+        return None
+
+    def aligned(table: pd.DataFrame) -> np.ndarray:
+        """The table's columns on the `ids` axis, zero where a campaign is absent."""
+        out = np.zeros((len(ids), len(columns)))
+        out[ids.get_indexer(table["campaign_id"])] = table[columns].to_numpy(
+            dtype="float64", na_value=0.0
+        )
+        return out
+
+    a, b = aligned(now), aligned(before)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric.numerator is None:
+            contribution = a[:, 0] - b[:, 0]
+            total = float(contribution.sum())
+        else:
+            (num_n, den_n), (num_b, den_b) = a.T, b.T
+            scale = metric.scale
+            total = float(scale * (num_n.sum() / den_n.sum() - num_b.sum() / den_b.sum()))
+            without = scale * (
+                (num_n.sum() - num_n) / (den_n.sum() - den_n)
+                - (num_b.sum() - num_b) / (den_b.sum() - den_b)
+            )
+            contribution = total - without
+    signed = np.where(np.isfinite(contribution), contribution * math.copysign(1, total), np.nan)
+    if np.isnan(signed).all() or total == 0 or not math.isfinite(total):
+        return None
+    best = int(np.nanargmax(signed))  # the first of equals, in campaign id order
+    if signed[best] < 0.3 * abs(total):
+        return "spread across campaigns"
+    campaign = ids[best]
+    own = _own_change(metric, now, before, campaign, currency)
+    return f"driven by {_name(now, campaign) or _name(before, campaign) or campaign}{own}"
+
+
+def _name(table: pd.DataFrame, campaign: str) -> str | None:
+    names = table.loc[table["campaign_id"] == campaign, "campaign_name"]
+    return str(names.iloc[0]) if len(names) else None
+
+
+def _own_change(
+    metric: metrics.Metric,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    campaign: str,
+    currency: str | None = None,
+) -> str:
+    """What moved inside the driving campaign: its conversion or click rate when those
+    explain a cost or a return, else the KPI itself."""
+    a = now.set_index("campaign_id")
+    b = before.set_index("campaign_id")
+    if campaign not in a.index or campaign not in b.index:
+        return " (new in this period)" if campaign in a.index else " (no delivery now)"
+    by_key = {m.key: m for m in metrics.PAID_METRICS}
+    candidates = {"cpa": ("cvr", "cpc"), "roas": ("cvr", "cpc"), "cpc": ("ctr", "cpm")}
+    pick = metric
+    options = candidates.get(metric.key)
+    if options:
+        moves = {
+            k: abs(metrics.change(float(a.at[campaign, k]), float(b.at[campaign, k])))
+            for k in options
+        }
+        moves = {k: v for k, v in moves.items() if math.isfinite(v)}
+        if moves:
+            pick = by_key[max(moves, key=lambda k: moves[k])]
+    then, now_value = float(b.at[campaign, pick.key]), float(a.at[campaign, pick.key])
+    if not (math.isfinite(then) and math.isfinite(now_value)) or then == now_value:
+        return ""
+    verb = "rose" if now_value > then else "fell"
+    return (
+        f", whose {pick.label} {verb} from {fmt(then, pick.unit, currency)} to "
+        f"{fmt(now_value, pick.unit, currency)}"
+    )
+
+
+# -- campaigns by return ---------------------------------------------------------------------
+
+
+def campaign_returns(frames: FrameSource, filters: Filters) -> list[Insight]:
+    """The best and the weakest return among the campaigns that sell, within each currency
+    (a ROAS is a ratio, but "of spend" is money)."""
+    table = frames(dashboard.campaign_table, filters)
+    found = dashboard.currencies(table)
+    out = []
+    for currency in found:
+        prefix = f"In {money.label(currency)}: " if len(found) > 1 else ""
+        out += _returns(_of_currency(table, currency), currency, prefix)
+    return out[:1] if len(found) <= 1 else out
+
+
+def _returns(table: pd.DataFrame, currency: str | None, prefix: str) -> list[Insight]:
+    table = table[table["sales_spend"] > 0]  # the campaigns that sell: a ROAS of their own
+    total = float(table["spend"].sum()) if not table.empty else 0.0
+    if total <= 0:
+        return []
+    ranked = table[table["spend"] >= MIN_SPEND_SHARE * total].sort_values("roas")
+    ranked = ranked[ranked["roas"].notna()]
+    if len(ranked) < MIN_RANKED:
+        return []
+    best, worst = ranked.iloc[-1], ranked.iloc[0]
+    if best["roas"] <= worst["roas"]:
+        return []
+    text = (
+        f"{prefix}Best return: {best['campaign_name']} at {fmt(best['roas'], 'ratio')} ROAS "
+        f"on {fmt(best['spend'], 'money', currency)} of spend; weakest: "
+        f"{worst['campaign_name']} at {fmt(worst['roas'], 'ratio')} on "
+        f"{fmt(worst['spend'], 'money', currency)}. Among the {len(ranked)} sales campaigns "
+        f"with at least {MIN_SPEND_SHARE:.0%} of their spend."
+    )
+    return [Insight(text, "campaigns", 0.6, len(ranked))]
+
+
+# -- content ----------------------------------------------------------------------------------
+
+
+def formats(frames: FrameSource, filters: Filters) -> list[Insight]:
+    table = frames(content.formats, filters)
+    out = []
+    for dimension in ("product_type", "media_type"):
+        rows = table[(table["dimension"] == dimension) & (table["posts"] >= MIN_POSTS)]
+        if len(rows) < 2:
+            continue
+        per_post = rows["post_reach"] / rows["posts"]
+        top, bottom = rows.loc[per_post.idxmax()], rows.loc[per_post.idxmin()]
+        high, low = per_post.max(), per_post.min()
+        if low <= 0 or high / low < MIN_REACH_RATIO:
+            continue
+        name = FORMAT_NAMES.get(str(top["value"]), str(top["value"]).lower())
+        other = FORMAT_NAMES.get(str(bottom["value"]), str(bottom["value"]).lower())
+        posts = int(top["posts"] + bottom["posts"])
+        text = (
+            f"{name[0].upper() + name[1:]} posts reached {high / low:.1f}x more accounts per "
+            f"post than {other} posts ({high:,.0f} vs {low:,.0f}), over {posts:,} posts "
+            f"({int(top['posts']):,} and {int(bottom['posts']):,})."
+        )
+        out.append(Insight(text, "content", 0.4 + min(high / low - 1, 2.0) / 4, posts))
+    return out[:1]

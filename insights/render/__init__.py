@@ -1,0 +1,1 @@
+"""Where numbers are drawn, without Streamlit: charts, the report and CSV files."""

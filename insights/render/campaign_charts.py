@@ -1,0 +1,207 @@
+"""Plotly figures of the Campaigns page. Each campaign keeps one colour on every chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from insights.figures import money
+from insights.figures.metrics import ALL_METRICS
+from insights.render.overview_charts import axis_format, axis_title, hover_format
+
+PALETTE: tuple[str, ...] = tuple(qualitative.D3) + tuple(qualitative.Set2)
+BAR_METRICS: tuple[str, ...] = ("spend", "ctr", "cpa", "roas")
+
+
+def campaign_colours(campaign_ids: Sequence[str]) -> dict[str, str]:
+    """A colour per campaign from the store's full list (stable whatever the filters)."""
+    return {cid: PALETTE[i % len(PALETTE)] for i, cid in enumerate(campaign_ids)}
+
+
+def _layout(figure: go.Figure, title: str, height: int = 380) -> go.Figure:
+    figure.update_layout(
+        title=title,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 20},
+        template="plotly_white",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+    )
+    return figure
+
+
+def comparison_bars(
+    table: pd.DataFrame, colours: Mapping[str, str], metrics: Sequence[str] = BAR_METRICS
+) -> go.Figure:
+    """Side-by-side bars of the picked campaigns, one panel per metric; money in each
+    campaign's currency (a panel's title names it when the campaigns share one)."""
+    found = (
+        {None if pd.isna(c) else c for c in table["currency"]} if "currency" in table else {None}
+    )
+    one = next(iter(found)) if len(found) == 1 else None
+    figure = make_subplots(
+        rows=1,
+        cols=len(metrics),
+        subplot_titles=[
+            axis_title(ALL_METRICS[m], one)
+            if len(found) == 1 or ALL_METRICS[m].unit != "money"
+            else f"{ALL_METRICS[m].label} (each in its currency)"
+            for m in metrics
+        ],
+        horizontal_spacing=0.06,
+    )
+    for col, key in enumerate(metrics, start=1):
+        metric = ALL_METRICS[key]
+        for row in table.itertuples():
+            currency = getattr(row, "currency", None)
+            currency = None if pd.isna(currency) else currency
+            figure.add_trace(
+                go.Bar(
+                    x=[row.campaign_name],
+                    y=[getattr(row, key)],
+                    name=row.campaign_name,
+                    marker_color=colours.get(row.campaign_id, PALETTE[0]),
+                    showlegend=col == 1,
+                    legendgroup=row.campaign_id,
+                    hovertemplate=(
+                        f"%{{x}}<br>{metric.label}: "
+                        + hover_format(metric.unit, currency)
+                        + "<extra></extra>"
+                    ),
+                ),
+                row=1,
+                col=col,
+            )
+        figure.update_yaxes(tickformat=axis_format(metric.unit, one), row=1, col=col)
+    figure.update_xaxes(showticklabels=False)
+    return _layout(figure, "Picked campaigns side by side", height=360)
+
+
+def overlaid_trend(
+    daily: pd.DataFrame,
+    metric_key: str,
+    indexed: bool,
+    names: Mapping[str, str],
+    colours: Mapping[str, str],
+    currencies: Mapping[str, str | None] | None = None,
+) -> go.Figure:
+    """One line per picked campaign: the metric per calendar day, or (indexed) as 100 = its
+    first day of delivery in the range, against days since that day. Money is in each
+    campaign's currency (`currencies`: campaign id -> currency)."""
+    metric = ALL_METRICS[metric_key]
+    of = dict(currencies or {})
+    found = set(of.values()) or {None}
+    one = next(iter(found)) if len(found) == 1 else None
+    figure = go.Figure()
+    x_column, y_column = ("day", "index") if indexed else ("date", metric_key)
+    for cid, group in daily.groupby("campaign_id", sort=False):
+        name = names.get(str(cid), str(cid))
+        value = "%{y:,.0f}" if indexed else hover_format(metric.unit, of.get(str(cid)))
+        when = "Day %{x}" if indexed else "%{x|%d %b %Y}"
+        figure.add_trace(
+            go.Scatter(
+                x=group[x_column],
+                y=group[y_column],
+                name=name,
+                mode="lines",
+                line={"color": colours.get(str(cid), PALETTE[0]), "width": 2},
+                hovertemplate=f"{name}<br>{when}: {value}<extra></extra>",
+            )
+        )
+    if indexed:
+        figure.add_hline(y=100, line={"color": "#9ca3af", "dash": "dot", "width": 1})
+        figure.update_xaxes(title="Days since first delivery in the range")
+        figure.update_yaxes(title=f"{metric.label} (index, first day = 100)", tickformat=",.0f")
+        title = f"{metric.label} per day, indexed to each campaign's first day"
+    else:
+        figure.update_xaxes(title="Date")
+        title_y = (
+            axis_title(metric, one)
+            if len(found) == 1 or metric.unit != "money"
+            else f"{metric.label} (each in its campaign's currency)"
+        )
+        figure.update_yaxes(title=title_y, tickformat=axis_format(metric.unit, one))
+        title = f"{metric.label} per day"
+    figure.update_yaxes(rangemode="tozero")
+    _layout(figure, title, height=420)
+    figure.update_layout(legend={"y": -0.3})  # below the two-line date ticks and axis title
+    return figure
+
+
+def rate_intervals(differences: pd.DataFrame, rate: str) -> go.Figure:
+    """The difference of a rate between two campaigns, per pair, in percentage points, with
+    its 95% interval."""
+    shown = differences[(differences["rate"] == rate) & differences["ci_low"].notna()]
+    labels = shown["name_a"] + "<br>vs " + shown["name_b"]
+    real = shown["verdict"] == "real gap"
+    points = shown["difference"] * 100
+    figure = go.Figure(
+        go.Scatter(
+            x=points,
+            y=labels,
+            mode="markers",
+            marker={"color": ["#16a34a" if r else "#9ca3af" for r in real], "size": 11},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": shown["ci_high"] * 100 - points,
+                "arrayminus": points - shown["ci_low"] * 100,
+                "thickness": 2,
+            },
+            customdata=shown[["ci_low", "ci_high"]].to_numpy() * 100,
+            hovertemplate=(
+                "%{y}<br>gap: %{x:+.2f} points"
+                "<br>95% interval: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
+            ),
+        )
+    )
+    figure.add_vline(x=0, line={"color": "#6b7280", "width": 1})
+    name = rate.upper()
+    figure.update_xaxes(
+        title=f"{name} of A minus {name} of B (percentage points)", ticksuffix=" pt"
+    )
+    figure.update_yaxes(autorange="reversed")
+    return _layout(
+        figure, f"{name} gaps with 95% intervals (green: real gap)", 140 + 60 * len(shown)
+    )
+
+
+def breakdown_heatmap(
+    frame: pd.DataFrame, metric_key: str, currency: str | None = None
+) -> go.Figure:
+    """Age group (rows) x gender (columns), coloured by a metric, values written in cells
+    (money in `currency`)."""
+    metric = ALL_METRICS[metric_key]
+    grid = frame.pivot(index="age", columns="gender", values=metric_key).sort_index()
+    text_format = {"percent": "{:.2%}", "ratio": "{:.2f}x", "count": "{:,.0f}"}
+
+    def written(v: float) -> str:
+        if pd.isna(v):
+            return "–"
+        if metric.unit == "money":
+            return money.amount(v, currency)
+        return text_format[metric.unit].format(v)
+
+    text = grid.map(written)
+    reverse = not metric.higher_is_better
+    figure = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[str(g).capitalize() for g in grid.columns],
+            y=list(grid.index),
+            text=text.to_numpy(),
+            texttemplate="%{text}",
+            colorscale="Blues_r" if reverse else "Blues",
+            colorbar={
+                "title": axis_title(metric, currency),
+                "tickformat": axis_format(metric.unit, currency),
+            },
+            hovertemplate="Age %{y}, %{x}<br>" + metric.label + ": %{text}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title="Gender")
+    figure.update_yaxes(title="Age group", autorange="reversed", type="category")
+    return _layout(figure, f"{metric.label} by age group and gender", height=420)
