@@ -18,7 +18,7 @@ import duckdb
 import page_speed
 
 from insights.demo import scale as scale_data
-from insights.figures.overview import Filters
+from insights.figures.filters import Filters
 from insights.store import queries
 from insights.store.database import Store
 

@@ -35,8 +35,9 @@ import pandas as pd
 
 from insights.demo import scale as scale_data
 from insights.figures import anomalies, campaigns, content, metrics, narratives
-from insights.figures import overview as dashboard
-from insights.figures.overview import Filters, Frames
+from insights.figures import overview as overview_figures
+from insights.figures.filters import Filters
+from insights.figures.frames import Frames
 from insights.store import queries
 from insights.store.database import DERIVED, Store
 
@@ -78,9 +79,9 @@ def filter_changes(runs: int, campaign_ids: list[str]) -> list[Filters]:
 
 
 def _overview_figures(frames: Frames, f: Filters) -> None:
-    frames(dashboard.kpi_table, f)
-    frames(dashboard.trend_view, f, "day", 7)
-    frames(dashboard.campaign_table, f)
+    frames(overview_figures.kpi_table, f)
+    frames(overview_figures.trend_view, f, "day", 7)
+    frames(campaigns.campaign_table, f)
 
 
 def overview(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
@@ -92,10 +93,10 @@ def overview_with_insights(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
     """The whole Overview as the app computes it: the figures, then the sentences, unusual
     days and settling days built on them (sharing the figures, as the app's cache does)."""
     frames = Frames(cur)
-    frames(dashboard.kpi_table, f)
-    history = frames(dashboard.trend, anomalies.with_history(f), "day")
-    dashboard.daily_view(history, f.since, 7)
-    frames(dashboard.campaign_table, f)
+    frames(overview_figures.kpi_table, f)
+    history = frames(overview_figures.trend, anomalies.with_history(f), "day")
+    overview_figures.daily_view(history, f.since, 7)
+    frames(campaigns.campaign_table, f)
     narratives.overview_table(frames, f)
     anomalies.unusual_days(frames, f, "spend")
     anomalies.unusual_days(frames, f, "engagement")
@@ -103,7 +104,7 @@ def overview_with_insights(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
 
 
 def campaigns_page(cur: duckdb.DuckDBPyConnection, f: Filters) -> None:
-    table = dashboard.campaign_table(cur, f)
+    table = campaigns.campaign_table(cur, f)
     campaigns.totals(table)
     picked = campaigns.default_pick(table)
     campaigns.daily(cur, f, picked)

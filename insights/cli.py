@@ -434,7 +434,7 @@ def _is_store(path: Path) -> bool:
 def _export(args: argparse.Namespace) -> int:
     from insights.errors import StoreError
     from insights.figures import exports as views
-    from insights.figures import overview as dashboard
+    from insights.figures.filters import Filters, data_bounds, preset_range
     from insights.render import csv_export as export
     from insights.store.database import Store
 
@@ -451,13 +451,13 @@ def _export(args: argparse.Namespace) -> int:
     with Store(settings.db_path) as store, store.cursor() as cur:  # migrated if older
         since, until = args.since, args.until
         if since is None or until is None:
-            bounds = dashboard.data_bounds(cur)
+            bounds = data_bounds(cur)
             last = until or (bounds[1] if bounds else date.today())
-            default_since, default_until = dashboard.preset_range("last_28", last)
+            default_since, default_until = preset_range("last_28", last)
             since, until = since or default_since, until or default_until
         if since > until:
             raise UsageError(f"--since {since} is after --until {until}.")
-        filters = dashboard.Filters(
+        filters = Filters(
             since,
             until,
             "none",

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from insights.figures import anomalies
-from insights.figures.overview import Filters, Frames
+from insights.figures.filters import Filters
+from insights.figures.frames import Frames
 from insights.store.database import Store
 from tests.test_narratives import CAMPAIGNS, FILTERS, SINCE, UNTIL, _ads, _store
 

@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.figures import campaigns
-from insights.figures import overview as dashboard
-from insights.figures.overview import Filters
+from insights.figures import campaigns, overview
+from insights.figures.filters import Filters
 from insights.store.database import Store
 from tests.conftest import campaigns_in, currency_of
 
@@ -39,10 +38,10 @@ def test_totals_row_is_sums_with_ratios_of_sums(store, raw, demo_range):
     until = demo_range[1]
     since = until - timedelta(days=29)
     with store.cursor() as cur:
-        totals = campaigns.totals(dashboard.campaign_table(cur, Filters(since, until)))
+        totals = campaigns.totals(campaigns.campaign_table(cur, Filters(since, until)))
         usd = campaigns_in(raw, "USD")
         one = campaigns.totals(
-            dashboard.campaign_table(cur, Filters(since, until, campaign_ids=usd))
+            campaigns.campaign_table(cur, Filters(since, until, campaign_ids=usd))
         )
     ads = _window(raw, since, until)
     settings = raw["ad_campaigns"]
@@ -170,8 +169,8 @@ def test_a_gender_filter_alone_gives_the_detail_sums(store, raw, demo_range):
     rows = window[window["gender"].isin(genders)]
     top = tuple(rows.groupby("campaign_id")["spend"].sum().sort_values().index[-2:])
     with store.cursor() as cur:
-        table = dashboard.campaign_table(cur, filters).set_index("campaign_id")
-        found = dashboard.kpi_table(cur, filters)
+        table = campaigns.campaign_table(cur, filters).set_index("campaign_id")
+        found = overview.kpi_table(cur, filters)
         series = campaigns.daily(cur, filters, top)
     per_campaign = rows.groupby("campaign_id")[["spend", "impressions", "clicks"]].sum()
     assert set(table.index) == set(per_campaign.index)

@@ -11,7 +11,7 @@ import pytest
 from insights.demo import instagram as demo_instagram
 from insights.errors import QueryError
 from insights.figures import content
-from insights.figures.overview import Filters
+from insights.figures.filters import Filters
 from insights.store.database import Store
 
 

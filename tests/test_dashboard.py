@@ -8,8 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from insights.figures import overview as dashboard
-from insights.figures.overview import Filters, preset_range
+from insights.figures import campaigns, overview
+from insights.figures.filters import PRESET_KINDS, Filters, preset_range
 from insights.store.database import Store
 from tests.conftest import campaigns_in, currency_of
 
@@ -54,7 +54,7 @@ def test_comparison_periods():
 )
 def test_calendar_presets_compare_with_the_same_calendar_span(preset, anchor, expected):
     since, until = preset_range(preset, anchor)
-    kind = dashboard.PRESET_KINDS.get(preset, "days")
+    kind = PRESET_KINDS.get(preset, "days")
     assert Filters(since, until, period_kind=kind).comparison_range() == expected
 
 
@@ -69,9 +69,9 @@ def test_trend_grains_match_pandas(store, raw, demo_range, grain, freq):
     until = demo_range[1]
     since = until - timedelta(days=120)
     with store.cursor() as cur:
-        series = dashboard.trend(cur, Filters(since, until), grain)
+        series = overview.trend(cur, Filters(since, until), grain)
         by_currency = {
-            c: dashboard.trend(cur, Filters(since, until, campaign_ids=campaigns_in(raw, c)), grain)
+            c: overview.trend(cur, Filters(since, until, campaign_ids=campaigns_in(raw, c)), grain)
             for c in ("USD", "EUR")
         }
     ads = raw["ad_insights_daily"].copy()
@@ -126,7 +126,7 @@ def test_rolling_averages_sums_and_takes_ratios_of_rolling_sums():
             "conversion_value": [0.0] * 8,
         }
     )
-    out = dashboard.rolling(dashboard.with_metrics(frame), 7)
+    out = overview.rolling(overview.with_metrics(frame), 7)
     assert pd.isna(out["ctr"].iloc[5])  # not a full window yet
     assert out["ctr"].iloc[6] == pytest.approx(100 / 10000)
     assert out["ctr"].iloc[7] == pytest.approx(104 / 10090)
@@ -140,7 +140,7 @@ def test_trend_with_rolling_starts_on_the_first_day(store, raw, demo_range):
     since = until - timedelta(days=27)
     with store.cursor() as cur:
         usd = campaigns_in(raw, "USD")
-        averaged = dashboard.trend_with_rolling(cur, Filters(since, until, campaign_ids=usd))
+        averaged = overview.trend_with_rolling(cur, Filters(since, until, campaign_ids=usd))
     assert averaged["period"].iloc[0] == pd.Timestamp(since)
     assert averaged["spend"].notna().all() and len(averaged) == 28
     ads = raw["ad_insights_daily"]
@@ -155,7 +155,7 @@ def test_campaign_table_ratios_are_ratios_of_sums(store, raw, demo_range):
     until = demo_range[1]
     since = until - timedelta(days=60)
     with store.cursor() as cur:
-        table = dashboard.campaign_table(cur, Filters(since, until))
+        table = campaigns.campaign_table(cur, Filters(since, until))
     ads = raw["ad_insights_daily"]
     ads = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
     settings = raw["ad_campaigns"]
@@ -182,7 +182,7 @@ def test_campaign_table_ratios_are_ratios_of_sums(store, raw, demo_range):
 def test_kpi_table_marks_good_news_by_direction(store, demo_range):
     until = demo_range[1]
     with store.cursor() as cur:
-        kpis = dashboard.kpi_table(cur, Filters(until - timedelta(days=27), until))
+        kpis = overview.kpi_table(cur, Filters(until - timedelta(days=27), until))
     assert sorted(kpis.loc[kpis["group"] == "paid", "currency"].unique()) == ["EUR", "USD"]
     rows = kpis[kpis["currency"] == "USD"].set_index("metric")
     for key in ("cpa", "cpc", "cpm"):
@@ -204,8 +204,8 @@ def test_objective_age_and_gender_filters_match_the_raw_rows(store, raw, demo_ra
         since, until, objectives=(objective,), ages=("25-34", "35-44"), genders=("female",)
     )
     with store.cursor() as cur:
-        found = dashboard.kpi_table(cur, filters)
-        table = dashboard.campaign_table(cur, filters)
+        found = overview.kpi_table(cur, filters)
+        table = campaigns.campaign_table(cur, filters)
     ads = raw["ad_insights_daily"]
     wanted = set(campaigns.loc[campaigns["objective"] == objective, "campaign_id"])
     ads = ads[
@@ -233,8 +233,8 @@ def test_media_type_filter_narrows_posts_but_not_account_insights(store, raw, de
     until = demo_range[1]
     since = until - timedelta(days=89)
     with store.cursor() as cur:
-        everything = dashboard.kpi_table(cur, Filters(since, until)).set_index("metric")["value"]
-        reels = dashboard.kpi_table(cur, Filters(since, until, media_types=("VIDEO",))).set_index(
+        everything = overview.kpi_table(cur, Filters(since, until)).set_index("metric")["value"]
+        reels = overview.kpi_table(cur, Filters(since, until, media_types=("VIDEO",))).set_index(
             "metric"
         )["value"]
     media = raw["ig_media"]
@@ -249,9 +249,9 @@ def test_trend_view_is_the_trend_and_its_rolling_average_in_one_frame(store, dem
     until = demo_range[1]
     filters = Filters(until - timedelta(days=40), until)
     with store.cursor() as cur:
-        view = dashboard.trend_view(cur, filters, "day", 7)
-        plain = dashboard.trend(cur, filters, "day")
-        averaged = dashboard.trend_with_rolling(cur, filters, 7)
+        view = overview.trend_view(cur, filters, "day", 7)
+        plain = overview.trend(cur, filters, "day")
+        averaged = overview.trend_with_rolling(cur, filters, 7)
     assert view["period"].tolist() == plain["period"].tolist()
     for metric in ("spend", "ctr", "engagement_rate"):
         assert view[metric].to_numpy() == pytest.approx(plain[metric].to_numpy(), nan_ok=True)
@@ -259,14 +259,14 @@ def test_trend_view_is_the_trend_and_its_rolling_average_in_one_frame(store, dem
             averaged[metric].to_numpy(), nan_ok=True
         )
     with store.cursor() as cur:
-        weekly = dashboard.trend_view(cur, filters, "week", 7)
+        weekly = overview.trend_view(cur, filters, "week", 7)
         # the Overview draws the same view from the longer history its unusual days need
-        history = dashboard.trend(
+        history = overview.trend(
             cur, filters.with_range(filters.since - timedelta(56), until), "day"
         )
     assert not any(c.endswith("_avg") for c in weekly.columns)
     for window in (7, 0):
-        drawn = dashboard.daily_view(history, filters.since, window)
+        drawn = overview.daily_view(history, filters.since, window)
         with store.cursor() as cur:
-            expected = dashboard.trend_view(cur, filters, "day", window)
+            expected = overview.trend_view(cur, filters, "day", window)
         pd.testing.assert_frame_equal(drawn, expected)

@@ -186,7 +186,8 @@ def test_stories_stay_in_the_store_after_they_leave_the_api(tmp_path):
 
 
 def test_followers_snapshots_make_a_history_and_net_growth(tmp_path):
-    from insights.figures import overview as dashboard
+    from insights.figures import overview
+    from insights.figures.filters import Filters
 
     with Store(tmp_path / "s.duckdb") as store:
         with DemoApi() as api:
@@ -197,11 +198,9 @@ def test_followers_snapshots_make_a_history_and_net_growth(tmp_path):
             followers = sum(api.instagram.followers(a) for a in api.ig_user_ids)
         snapshots = store.query("SELECT * FROM ig_follower_snapshots")
         assert len(snapshots) == 6
-        filters = dashboard.Filters(
-            start.date() - timedelta(days=1), start.date() + timedelta(days=4)
-        )
+        filters = Filters(start.date() - timedelta(days=1), start.date() + timedelta(days=4))
         with store.cursor() as cur:
-            kpis = dashboard.kpi_table(cur, filters).set_index("metric")
+            kpis = overview.kpi_table(cur, filters).set_index("metric")
     assert kpis.loc["followers", "value"] == followers
     assert kpis.loc["net_followers", "value"] == 3 * 25 * 4  # the demo world's 25 a day
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from insights.csv_import import importer
-from insights.figures import campaigns, money, narratives
+from insights.figures import campaigns, money, narratives, overview
 from insights.figures import exports as views
-from insights.figures import overview as dashboard
+from insights.figures.filters import Filters
 from insights.figures.formatting import value
-from insights.figures.overview import Filters, Frames
+from insights.figures.frames import Frames
 from insights.store.database import Store
 from insights.ui import fmt_table
 
@@ -85,10 +85,10 @@ def _rows(currency: str) -> pd.DataFrame:
 
 def test_kpis_and_totals_are_per_currency(store):
     with store.cursor() as cur:
-        kpis = dashboard.kpi_table(cur, FILTERS)
-        table = dashboard.campaign_table(cur, FILTERS)
+        kpis = overview.kpi_table(cur, FILTERS)
+        table = campaigns.campaign_table(cur, FILTERS)
     paid = kpis[kpis["group"] == "paid"]
-    assert dashboard.currencies(paid) == ["EUR", "JPY"]
+    assert money.currencies(paid) == ["EUR", "JPY"]
     totals = campaigns.totals(table).set_index("currency")
     for code in ("EUR", "JPY"):
         rows = _rows(code)
@@ -105,14 +105,14 @@ def test_kpis_and_totals_are_per_currency(store):
     assert by_id.loc["c-jp-lead", "results"] == 12
     assert by_id.loc["c-jp-lead", "cost_per_result"] == pytest.approx(5000 / 12)
     assert pd.isna(by_id.loc["c-jp-lead", "roas"]) and pd.isna(by_id.loc["c-jp-lead", "cpa"])
-    assert dashboard.results_text(340, "link_click") == "340 link clicks"
-    assert dashboard.results_text(12, "lead") == "12 leads"
-    assert dashboard.results_text(1, "purchase") == "1 purchase"
+    assert campaigns.results_text(340, "link_click") == "340 link clicks"
+    assert campaigns.results_text(12, "lead") == "12 leads"
+    assert campaigns.results_text(1, "purchase") == "1 purchase"
 
 
 def test_the_table_export_and_sentences_write_each_currency(store):
     with store.cursor() as cur:
-        table = dashboard.campaign_table(cur, FILTERS)
+        table = campaigns.campaign_table(cur, FILTERS)
         exported = views.campaigns(cur, FILTERS).set_index("campaign_id")
         found = narratives.campaign_returns(Frames(cur), FILTERS)
     shown = fmt_table.campaign_display(table, budgets=True).set_index("Campaign")
@@ -157,7 +157,7 @@ def test_an_ads_manager_export_keeps_its_currency_and_results(tmp_path):
         assert result.currency == "EUR"
         with store.cursor() as cur:
             account = cur.execute("SELECT ad_account_id, currency FROM ad_accounts").fetchall()
-            table = dashboard.campaign_table(
+            table = campaigns.campaign_table(
                 cur, Filters(date(2025, 5, 1), date(2025, 5, 2), compare="none")
             ).set_index("campaign_name")
         assert account == [("777", "EUR")]

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from insights.figures import narratives
-from insights.figures.overview import Filters, Frames
+from insights.figures.filters import Filters
+from insights.figures.frames import Frames
 from insights.store.database import Store
 
 UNTIL = date(2026, 6, 30)

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from insights.figures import anomalies, post_outliers
-from insights.figures.overview import Filters, Frames
+from insights.figures.filters import Filters
+from insights.figures.frames import Frames
 from insights.store.database import Store
 
 START = datetime(2026, 1, 5, 15, tzinfo=UTC)

@@ -6,7 +6,7 @@ import html
 from datetime import timedelta
 from decimal import Decimal
 
-from insights.figures.overview import Filters
+from insights.figures.filters import Filters
 from insights.render import report
 from insights.store.database import Store
 from tests.conftest import currency_of

@@ -9,7 +9,8 @@ import pytest
 
 from insights.demo import scale as scale_data
 from insights.errors import StoreError
-from insights.figures import overview as dashboard
+from insights.figures import overview
+from insights.figures.filters import Filters
 from insights.store.database import Store
 from tests import rollups
 
@@ -32,7 +33,7 @@ def test_sizes_shapes_and_the_dashboard_on_it(tmp_path):
     ).fetchone()[0]
     con.close()
     with Store(path, read_only=True) as store, store.cursor() as cur:
-        kpis = dashboard.kpi_table(cur, dashboard.Filters(since, scale_data.LAST_DAY))
+        kpis = overview.kpi_table(cur, Filters(since, scale_data.LAST_DAY))
         assert rollups.in_step(cur)
     shown = kpis.set_index("metric")["value"]["spend"]
     assert shown == pytest.approx(float(spend), abs=0.005)

@@ -1,7 +1,7 @@
 """The world the demo data set is drawn from: a fictional outdoor brand's three Instagram
 accounts and its ad account's campaigns, with the patterns the dashboard should find in them
 (weekday, hour and season effects, formats, hashtags that help, campaigns from poor to great
-return). demo_data draws the rows from it."""
+return). dataset.py draws the rows from it."""
 
 from __future__ import annotations
 

@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from insights.figures import metrics, post_outliers
-from insights.figures import overview as dashboard
-from insights.figures.overview import Filters, FrameSource
+from insights.figures import metrics, overview, post_outliers
+from insights.figures.filters import Filters
+from insights.figures.frames import FrameSource
 from insights.store import queries
 
 SETTLING_DAYS = 28
@@ -105,7 +105,7 @@ def unusual_days(frames: FrameSource, filters: Filters, metric_key: str) -> pd.D
     the organic metric share it."""
     metric = metrics.ALL_METRICS[metric_key]
     longer = with_history(filters)
-    series = frames(dashboard.trend, longer, "day")  # every day, zeros where nothing happened
+    series = frames(overview.trend, longer, "day")  # every day, zeros where nothing happened
     empty = pd.DataFrame(columns=["date", "value", "usual", "z", "explanation"])
     if series.empty or metric_key not in series:
         return empty

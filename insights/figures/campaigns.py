@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from insights.figures import metrics, money
-from insights.figures import overview as dashboard
-from insights.figures.overview import PAID_SUMS, Filters
+from insights.figures.filters import Filters
+from insights.figures.metrics import PAID_SUMS
+from insights.figures.objectives import RESULT_TYPES
 from insights.store import queries
 
 MAX_PICKED = 5
@@ -24,7 +25,7 @@ def totals(table: pd.DataFrame) -> pd.DataFrame:
     currency (money is never added across currencies; the row is 'Total' when the table holds
     one currency, 'Total EUR' ... when it holds several). Results are summed where every
     campaign of the currency seeks the same result, else left empty."""
-    found = dashboard.currencies(table) or [None]
+    found = money.currencies(table) or [None]
     rows = []
     for currency in found:
         part = (
@@ -53,7 +54,7 @@ def totals(table: pd.DataFrame) -> pd.DataFrame:
             }
         )
     row = pd.DataFrame(rows)
-    return dashboard.with_results(metrics.add_ratios(row, metrics.PAID_METRICS))
+    return with_results(metrics.add_ratios(row, metrics.PAID_METRICS))
 
 
 def _picked_params(filters: Filters, picked: tuple[str, ...] | None) -> dict[str, object]:
@@ -117,7 +118,7 @@ def breakdown(
     del params["paid_source"]  # the breakdown always reads the age x gender detail
     frame = _numeric(queries.run(cur, "campaign_breakdown", **params))
     # campaigns in several currencies: counts and rates add up, money does not
-    frame = dashboard.one_currency(frame, ["age", "gender"])
+    frame = money.one_currency(frame, ["age", "gender"])
     out = metrics.add_ratios(frame, metrics.PAID_METRICS)
     out.attrs["currencies"] = frame.attrs["currencies"]
     return out
@@ -196,3 +197,83 @@ def _difference(hits_a: float, n_a: float, hits_b: float, n_b: float) -> dict[st
 def default_pick(table: pd.DataFrame, count: int = 3) -> tuple[str, ...]:
     """The campaigns to compare when none are picked: the biggest spenders."""
     return tuple(table.sort_values("spend", ascending=False)["campaign_id"].head(count))
+
+
+# -- the campaign table -------------------------------------------------------------------------
+
+
+def campaign_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every campaign with delivery under the filters, with all paid KPIs."""
+    frame = queries.run(cur, "campaign_comparison", **filters.paid_params())
+    for column in PAID_SUMS + ["daily_budget", "lifetime_budget", "results"]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return with_results(metrics.add_ratios(frame, metrics.PAID_METRICS))
+
+
+def with_results(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add each row's cost per result (spend / results; per 1,000 people for reach, as Ads
+    Manager writes it) and what its result is called, from `result_type` and `results`."""
+    out = frame.copy()
+    kinds = [RESULT_TYPES.get(k) if isinstance(k, str) else None for k in out["result_type"]]
+    scale = np.array([1000.0 if k is not None and k.key == "reach" else 1.0 for k in kinds])
+    spend = out["spend"].to_numpy(dtype="float64", na_value=np.nan)
+    results = pd.to_numeric(out["results"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cost_per_result"] = np.where(results > 0, spend / results * scale, np.nan)
+    out["result_label"] = [k.label if k is not None else None for k in kinds]
+    return out
+
+
+def results_text(results: object, result_type: object) -> str:
+    """'12 leads', '340 link clicks', '1 purchase'; '' when not known."""
+    kind = RESULT_TYPES.get(result_type) if isinstance(result_type, str) else None
+    if kind is None or results is None or pd.isna(results):  # type: ignore[call-overload]
+        return ""
+    count = float(results)  # type: ignore[arg-type]
+    noun = kind.singular if count == 1 else _plural(kind.singular)
+    return f"{count:,.0f} {noun}"
+
+
+def cost_per_result_label(result_type: object) -> str:
+    """'Cost per lead', 'Cost per 1,000 people reached'; 'Cost per result' when not known."""
+    kind = RESULT_TYPES.get(result_type) if isinstance(result_type, str) else None
+    if kind is None:
+        return "Cost per result"
+    if kind.key == "reach":
+        return "Cost per 1,000 people reached"
+    return f"Cost per {kind.singular}"
+
+
+def _plural(noun: str) -> str:
+    if noun.startswith("person "):
+        return "people " + noun.removeprefix("person ")
+    return noun + "s"
+
+
+def money_text(number: object, currency: object) -> str:
+    """An amount in its currency (see insights.figures.money)."""
+    return money.amount(number, currency)
+
+
+CAMPAIGN_COLUMNS: dict[str, str] = {  # what the campaign table shows, in this order
+    "campaign_name": "Campaign",
+    "objective": "Objective",
+    "status": "Status",
+    "currency": "Currency",
+    "spend": "Spend",
+    "results": "Results",
+    "result_label": "Result type",
+    "cost_per_result": "Cost per result",
+    "conversions": "Conversions",
+    "cpa": "CPA",
+    "conversion_value": "Conversion value",
+    "roas": "ROAS",
+    "impressions": "Impressions",
+    "clicks": "Clicks",
+    "ctr": "CTR",
+    "cpc": "CPC",
+    "cpm": "CPM",
+    "cvr": "CVR",
+}

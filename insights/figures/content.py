@@ -17,7 +17,7 @@ import pandas as pd
 
 from insights.errors import QueryError
 from insights.figures import metrics
-from insights.figures.overview import Filters
+from insights.figures.filters import Filters
 from insights.store import queries
 
 RANKS: dict[str, str] = {

@@ -11,9 +11,9 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from insights.figures import metrics, money
-from insights.figures import overview as dashboard
-from insights.figures.overview import Filters
+from insights.figures import campaigns as campaign_figures
+from insights.figures import metrics, money, overview
+from insights.figures.filters import Filters
 from insights.store import queries
 
 PAID_COLUMNS = [
@@ -56,7 +56,7 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
 def campaigns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per campaign with delivery under the filters, in its ad account's currency,
     with the result its objective seeks and the cost per result."""
-    table = dashboard.campaign_table(cur, filters)
+    table = campaign_figures.campaign_table(cur, filters)
     table = table.assign(currency=[money.code(c) or None for c in table["currency"]])
     columns = ["campaign_id", "campaign_name", "currency", *PAID_COLUMNS, *RESULT_COLUMNS]
     return _rounded(table[columns])
@@ -65,11 +65,11 @@ def campaigns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 def daily(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every day of the range with the paid metrics over the filters (zeros where nothing
     was delivered)."""
-    series = dashboard.trend(cur, filters, "day")
+    series = overview.trend(cur, filters, "day")
     found = series.attrs["currencies"]
     if len(found) > 1:  # one row per day and currency: money is not added across them
         parts = [
-            dashboard.trend(cur, filters, "day", currency=c).assign(currency=money.code(c) or None)
+            overview.trend(cur, filters, "day", currency=c).assign(currency=money.code(c) or None)
             for c in found
         ]
         series = pd.concat(parts, ignore_index=True).sort_values(["period", "currency"])

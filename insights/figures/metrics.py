@@ -304,3 +304,31 @@ def post_engagement(
         return float(total_interactions)  # type: ignore[arg-type]
     liked = like_count if known(like_count) else likes
     return float(sum(v for v in (liked, comments, saves, shares) if known(v)))  # type: ignore[misc]
+
+
+# The sums the pages read from the store, from which every ratio above is computed.
+PAID_SUMS = [
+    "spend",
+    "impressions",
+    "clicks",
+    "link_clicks",
+    "conversions",
+    "conversion_value",
+    "sales_spend",
+    "sales_conversions",
+    "sales_value",
+]
+# the sums that are money: each is in its ad account's currency, never added across currencies
+MONEY_SUMS = ("spend", "conversion_value", "sales_spend", "sales_value")
+ORGANIC_SUMS = [
+    "posts",
+    "post_reach",
+    "likes",
+    "comments",
+    "saves",
+    "shares",
+    "engagement",
+    "rated_engagement",
+    "new_followers",
+    "daily_reach",
+]

@@ -10,8 +10,12 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
+
+from insights.figures.metrics import MONEY_SUMS, PAID_SUMS
+
 # ISO 4217 minor units of the currencies Meta ad accounts can use that do not have two.
-# (Meta's budget offset is another matter: api_rows.OFFSET_ONE_CURRENCIES.)
+# (Meta's budget offset is another matter: insights.ingest.rows.OFFSET_ONE_CURRENCIES.)
 _DECIMALS = {
     "BIF": 0,
     "CLP": 0,
@@ -101,3 +105,38 @@ def rounded(number: float, currency: object) -> float:
 def label(currency: object) -> str:
     """What a column heading says the money is in: 'EUR'; 'currency unknown' when unknown."""
     return code(currency) or "currency unknown"
+
+
+# -- frames of several currencies --------------------------------------------------------------
+
+
+def currencies(frame: pd.DataFrame) -> list[str | None]:
+    """The currencies of a frame with a `currency` column, in order (None: not known)."""
+    if "currency" not in frame or frame.empty:
+        return []
+    found = {None if pd.isna(c) else str(c) for c in frame["currency"]}
+    return sorted(found, key=lambda c: (c is None, c or ""))
+
+
+def one_currency(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A frame of sums per `keys` and currency summed over currencies: the counts add up, the
+    money sums only where the frame holds one currency (NaN otherwise: money is never added
+    across currencies). `currency` is that one currency, or None; the frame's
+    `attrs["currencies"]` lists them all."""
+    found = currencies(frame)
+    if len(found) <= 1:
+        out = frame.copy()
+        out["currency"] = found[0] if found else None
+        out.attrs["currencies"] = found
+        return out
+    sums = [c for c in PAID_SUMS if c in frame]
+    numbers = frame[keys].copy()
+    for column in sums:
+        numbers[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    out = numbers.groupby(keys, as_index=False, sort=False)[sums].sum()
+    for column in MONEY_SUMS:
+        if column in out:
+            out[column] = math.nan
+    out["currency"] = None
+    out.attrs["currencies"] = found
+    return out

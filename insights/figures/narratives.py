@@ -19,10 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from insights.figures import content, metrics, money
-from insights.figures import overview as dashboard
+from insights.figures import campaigns, content, metrics, money
+from insights.figures import overview as overview_figures
+from insights.figures.filters import Filters
 from insights.figures.formatting import value as fmt
-from insights.figures.overview import Filters, FrameSource
+from insights.figures.frames import FrameSource
 
 MAX_SENTENCES = 7
 MIN_CHANGE = 0.10  # a relative change below this is not worth a sentence
@@ -66,7 +67,7 @@ class Insight:
 
 def overview(frames: FrameSource, filters: Filters) -> list[Insight]:
     """The ranked sentences for the Overview under `filters` (none when nothing is solid),
-    from the page's own computations (`frames`: the app's cache, or `dashboard.Frames`)."""
+    from the page's own computations (`frames`: the app's cache, or `Frames`)."""
     found = [
         *movers(frames, filters),
         *campaign_returns(frames, filters),
@@ -96,11 +97,11 @@ def movers(frames: FrameSource, filters: Filters) -> list[Insight]:
     compared = filters.comparison_range()
     if compared is None:
         return []
-    all_kpis = frames(dashboard.kpi_table, filters)
+    all_kpis = frames(overview_figures.kpi_table, filters)
     paid = all_kpis[all_kpis["group"] == "paid"]
-    found = dashboard.currencies(paid) or [None]
-    all_now = frames(dashboard.campaign_table, filters)
-    all_before = frames(dashboard.campaign_table, filters.with_range(*compared))
+    found = money.currencies(paid) or [None]
+    all_now = frames(campaigns.campaign_table, filters)
+    all_before = frames(campaigns.campaign_table, filters.with_range(*compared))
     out = []
     for currency in found:  # money moves within one currency only
         kpis = _of_currency(paid, currency).set_index("metric")
@@ -255,8 +256,8 @@ def _own_change(
 def campaign_returns(frames: FrameSource, filters: Filters) -> list[Insight]:
     """The best and the weakest return among the campaigns that sell, within each currency
     (a ROAS is a ratio, but "of spend" is money)."""
-    table = frames(dashboard.campaign_table, filters)
-    found = dashboard.currencies(table)
+    table = frames(campaigns.campaign_table, filters)
+    found = money.currencies(table)
     out = []
     for currency in found:
         prefix = f"In {money.label(currency)}: " if len(found) > 1 else ""

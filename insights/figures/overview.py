@@ -1,17 +1,12 @@
-"""What the dashboard pages show, as DataFrames: filters in, figures out.
-
-Pages ask this module for a frame and display it; DuckDB filters and aggregates (queries/),
-pandas applies the metric definitions (metrics.py). Nothing here imports Streamlit.
-"""
+"""The Overview's figures as DataFrames: the KPI cards with their change, and the trend with
+its rolling averages. DuckDB filters and aggregates (store/sql/), pandas applies the metric
+definitions (metrics.py). Nothing here imports Streamlit."""
 
 from __future__ import annotations
 
-import calendar
 import math
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -19,173 +14,9 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from insights.figures import metrics, money
-from insights.figures.objectives import RESULT_TYPES
+from insights.figures.filters import GRAINS, Filters
+from insights.figures.metrics import MONEY_SUMS, ORGANIC_SUMS, PAID_SUMS
 from insights.store import queries
-
-Comparison = Literal["previous", "last_year", "none"]
-Grain = Literal["day", "week", "month"]
-COMPARISONS: dict[str, str] = {
-    "previous": "Previous period",
-    "last_year": "Same period last year",
-    "none": "No comparison",
-}
-GRAINS: tuple[str, ...] = ("day", "week", "month")
-PRESETS: dict[str, str] = {
-    "yesterday": "Yesterday",
-    "last_7": "Last 7 days",
-    "last_28": "Last 28 days",
-    "last_30": "Last 30 days",
-    "last_90": "Last 90 days",
-    "this_month": "This month",
-    "last_month": "Last month",
-    "ytd": "Year to date",
-    "custom": "Custom",
-}
-# How a period is compared with the one before it: a run of days with the same number of days
-# just before; a calendar month with the whole month before; a month or a year to date with the
-# same days of the month or the year before (1-22 Nov against 1-22 Oct, as Ads Manager does).
-PeriodKind = Literal["days", "month", "month_to_date", "year_to_date"]
-PRESET_KINDS: dict[str, PeriodKind] = {
-    "this_month": "month_to_date",
-    "last_month": "month",
-    "ytd": "year_to_date",
-}
-PAID_SUMS = [
-    "spend",
-    "impressions",
-    "clicks",
-    "link_clicks",
-    "conversions",
-    "conversion_value",
-    "sales_spend",
-    "sales_conversions",
-    "sales_value",
-]
-# the sums that are money: each is in its ad account's currency, never added across currencies
-MONEY_SUMS = ("spend", "conversion_value", "sales_spend", "sales_value")
-ORGANIC_SUMS = [
-    "posts",
-    "post_reach",
-    "likes",
-    "comments",
-    "saves",
-    "shares",
-    "engagement",
-    "rated_engagement",
-    "new_followers",
-    "daily_reach",
-]
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The global filters of every page. An empty tuple means 'all'.
-
-    Paid figures follow campaigns, objectives, ages and genders; organic figures follow
-    accounts and media types (account-level daily insights follow accounts only)."""
-
-    since: date
-    until: date
-    compare: Comparison = "previous"
-    campaign_ids: tuple[str, ...] = ()
-    account_ids: tuple[str, ...] = ()
-    objectives: tuple[str, ...] = ()
-    media_types: tuple[str, ...] = ()
-    ages: tuple[str, ...] = ()
-    genders: tuple[str, ...] = ()
-    period_kind: PeriodKind = "days"
-
-    def comparison_range(self) -> tuple[date, date] | None:
-        """The period the KPI changes are measured against, or None."""
-        if self.compare == "previous":
-            return _previous_period(self.since, self.until, self.period_kind)
-        if self.compare == "last_year":
-            return _year_before(self.since), _year_before(self.until)
-        return None
-
-    def with_range(self, since: date, until: date) -> Filters:
-        return replace(self, since=since, until=until)
-
-    @property
-    def paid_source(self) -> str:
-        """The table the paid queries read: the smallest that still has the columns the
-        filters need (the age x gender detail only for an age filter)."""
-        if self.ages:
-            return "ad_insights_daily"
-        return "ad_campaign_gender_daily_all" if self.genders else "ad_campaign_daily_all"
-
-    def paid_params(self) -> dict[str, object]:
-        """Parameters of the paid queries (with the table they read, from an allow-list)."""
-        return {
-            "paid_source": self.paid_source,
-            "since": self.since,
-            "until": self.until,
-            "campaign_ids": list(self.campaign_ids) or None,
-            "objectives": list(self.objectives) or None,
-            "ages": list(self.ages) or None,
-            "genders": list(self.genders) or None,
-        }
-
-    def account_params(self) -> dict[str, object]:
-        return {
-            "since": self.since,
-            "until": self.until,
-            "account_ids": list(self.account_ids) or None,
-        }
-
-    def organic_params(self) -> dict[str, object]:
-        return {**self.account_params(), "media_types": list(self.media_types) or None}
-
-    @property
-    def narrows_paid(self) -> bool:
-        return bool(self.campaign_ids or self.objectives or self.ages or self.genders)
-
-    @property
-    def narrows_organic(self) -> bool:
-        return bool(self.account_ids or self.media_types)
-
-
-def _previous_period(since: date, until: date, kind: PeriodKind) -> tuple[date, date]:
-    if kind == "month":
-        last = since - timedelta(days=1)
-        return last.replace(day=1), last
-    if kind == "month_to_date":
-        first = (since - timedelta(days=1)).replace(day=1)
-        return first, min(first + timedelta(days=until.day - 1), month_end(first))
-    if kind == "year_to_date":
-        return since.replace(year=since.year - 1), _year_before(until)
-    length = (until - since).days + 1
-    return since - timedelta(days=length), since - timedelta(days=1)
-
-
-def _year_before(day: date) -> date:
-    if day.month == 2 and day.day == 29:
-        return date(day.year - 1, 2, 28)
-    return day.replace(year=day.year - 1)
-
-
-def preset_range(preset: str, anchor: date) -> tuple[date, date]:
-    """The inclusive date range of a preset, ending at `anchor` (the last day with data; for
-    "yesterday", the last full day up to it)."""
-    if preset == "yesterday":
-        day = min(anchor, date.today() - timedelta(days=1))
-        return day, day
-    if preset in ("last_7", "last_28", "last_30", "last_90"):
-        days = int(preset.split("_")[1])
-        return anchor - timedelta(days=days - 1), anchor
-    if preset == "this_month":
-        return anchor.replace(day=1), anchor
-    if preset == "last_month":
-        last = anchor.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1), last
-    if preset == "ytd":
-        return anchor.replace(month=1, day=1), anchor
-    raise ValueError(f"unknown preset {preset!r}")
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
 
 # -- KPI cards ----------------------------------------------------------------------------------
 
@@ -206,44 +37,12 @@ def _period_params(filters: Filters, params: dict[str, object]) -> dict[str, obj
     }
 
 
-def currencies(frame: pd.DataFrame) -> list[str | None]:
-    """The currencies of a frame with a `currency` column, in order (None: not known)."""
-    if "currency" not in frame or frame.empty:
-        return []
-    found = {None if pd.isna(c) else str(c) for c in frame["currency"]}
-    return sorted(found, key=lambda c: (c is None, c or ""))
-
-
-def one_currency(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """A frame of sums per `keys` and currency summed over currencies: the counts add up, the
-    money sums only where the frame holds one currency (NaN otherwise: money is never added
-    across currencies). `currency` is that one currency, or None; the frame's
-    `attrs["currencies"]` lists them all."""
-    found = currencies(frame)
-    if len(found) <= 1:
-        out = frame.copy()
-        out["currency"] = found[0] if found else None
-        out.attrs["currencies"] = found
-        return out
-    sums = [c for c in PAID_SUMS if c in frame]
-    numbers = frame[keys].copy()
-    for column in sums:
-        numbers[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    out = numbers.groupby(keys, as_index=False, sort=False)[sums].sum()
-    for column in MONEY_SUMS:
-        if column in out:
-            out[column] = math.nan
-    out["currency"] = None
-    out.attrs["currencies"] = found
-    return out
-
-
 def _paid_sums(
     cur: duckdb.DuckDBPyConnection, filters: Filters
 ) -> list[tuple[str | None, dict[str, float], dict[str, float]]]:
     """The paid sums of the range and of its comparison, per currency."""
     frame = queries.run(cur, "paid_totals", **_period_params(filters, filters.paid_params()))
-    found = currencies(frame) or [None]
+    found = money.currencies(frame) or [None]
     out = []
     for currency in found:
         part = (
@@ -332,36 +131,6 @@ def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# -- shared computations -------------------------------------------------------------------------
-
-Compute = Callable[..., pd.DataFrame]  # compute(cur, filters, *extra) -> a page's frame
-
-
-class FrameSource(Protocol):
-    """Where insights get the page computations they build on: `source(compute, filters,
-    *extra)` is `compute(cur, filters, *extra)`, possibly from a cache. Insights take a source
-    rather than a cursor so that they reuse the figures the page has already computed."""
-
-    def __call__(self, compute: Compute, filters: Filters, /, *extra: Any) -> pd.DataFrame: ...
-
-
-class Frames:
-    """A FrameSource over one cursor that runs each (computation, filters, arguments) once:
-    what a report, the CLI or a test shares between figures and the insights on them. (The app
-    passes its cache instead, which has the same call shape.) The frames it returns are shared,
-    so callers must not change them in place."""
-
-    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
-        self.cur = cur
-        self._done: dict[tuple[Hashable, ...], pd.DataFrame] = {}
-
-    def __call__(self, compute: Compute, filters: Filters, /, *extra: Any) -> pd.DataFrame:
-        key = (compute, filters, *extra)
-        if key not in self._done:
-            self._done[key] = compute(self.cur, filters, *extra)
-        return self._done[key]
-
-
 # -- trend -------------------------------------------------------------------------------------
 
 
@@ -384,7 +153,7 @@ def trend(
     if currency != ALL_CURRENCIES:
         keep = found["currency"].isna() if currency is None else found["currency"] == currency
         found = found[keep]
-    paid = one_currency(found, ["period"])
+    paid = money.one_currency(found, ["period"])
     paid_currencies = paid.attrs["currencies"]
     paid = paid.drop(columns="currency")
     organic = queries.run(cur, "organic_trend", grain=grain, **filters.organic_params())
@@ -481,94 +250,3 @@ def daily_view(history: pd.DataFrame, since: date, window: int = 0) -> pd.DataFr
         out = pd.DataFrame(columns)  # built at once: a concat of frames costs more than this
     out.attrs["currencies"] = history.attrs.get("currencies", [])
     return out
-
-
-# -- campaigns ----------------------------------------------------------------------------------
-
-
-def campaign_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Every campaign with delivery under the filters, with all paid KPIs."""
-    frame = queries.run(cur, "campaign_comparison", **filters.paid_params())
-    for column in PAID_SUMS + ["daily_budget", "lifetime_budget", "results"]:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return with_results(metrics.add_ratios(frame, metrics.PAID_METRICS))
-
-
-def with_results(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add each row's cost per result (spend / results; per 1,000 people for reach, as Ads
-    Manager writes it) and what its result is called, from `result_type` and `results`."""
-    out = frame.copy()
-    kinds = [RESULT_TYPES.get(k) if isinstance(k, str) else None for k in out["result_type"]]
-    scale = np.array([1000.0 if k is not None and k.key == "reach" else 1.0 for k in kinds])
-    spend = out["spend"].to_numpy(dtype="float64", na_value=np.nan)
-    results = pd.to_numeric(out["results"], errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["cost_per_result"] = np.where(results > 0, spend / results * scale, np.nan)
-    out["result_label"] = [k.label if k is not None else None for k in kinds]
-    return out
-
-
-def results_text(results: object, result_type: object) -> str:
-    """'12 leads', '340 link clicks', '1 purchase'; '' when not known."""
-    kind = RESULT_TYPES.get(result_type) if isinstance(result_type, str) else None
-    if kind is None or results is None or pd.isna(results):  # type: ignore[call-overload]
-        return ""
-    count = float(results)  # type: ignore[arg-type]
-    noun = kind.singular if count == 1 else _plural(kind.singular)
-    return f"{count:,.0f} {noun}"
-
-
-def cost_per_result_label(result_type: object) -> str:
-    """'Cost per lead', 'Cost per 1,000 people reached'; 'Cost per result' when not known."""
-    kind = RESULT_TYPES.get(result_type) if isinstance(result_type, str) else None
-    if kind is None:
-        return "Cost per result"
-    if kind.key == "reach":
-        return "Cost per 1,000 people reached"
-    return f"Cost per {kind.singular}"
-
-
-def _plural(noun: str) -> str:
-    if noun.startswith("person "):
-        return "people " + noun.removeprefix("person ")
-    return noun + "s"
-
-
-def money_text(number: object, currency: object) -> str:
-    """An amount in its currency (see insights.figures.money)."""
-    return money.amount(number, currency)
-
-
-CAMPAIGN_COLUMNS: dict[str, str] = {  # what the campaign table shows, in this order
-    "campaign_name": "Campaign",
-    "objective": "Objective",
-    "status": "Status",
-    "currency": "Currency",
-    "spend": "Spend",
-    "results": "Results",
-    "result_label": "Result type",
-    "cost_per_result": "Cost per result",
-    "conversions": "Conversions",
-    "cpa": "CPA",
-    "conversion_value": "Conversion value",
-    "roas": "ROAS",
-    "impressions": "Impressions",
-    "clicks": "Clicks",
-    "ctr": "CTR",
-    "cpc": "CPC",
-    "cpm": "CPM",
-    "cvr": "CVR",
-}
-
-
-# -- options and freshness ---------------------------------------------------------------------
-
-
-def data_bounds(cur: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
-    frame = queries.run(cur, "data_bounds")
-    first, last = frame.iloc[0]["first_day"], frame.iloc[0]["last_day"]
-    if pd.isna(first) or pd.isna(last):
-        return None
-    return pd.Timestamp(first).date(), pd.Timestamp(last).date()

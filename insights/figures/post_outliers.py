@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.figures.overview import Filters
+from insights.figures.filters import Filters
 from insights.store import queries
 
 HISTORY_POSTS = 30

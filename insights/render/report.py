@@ -14,13 +14,13 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from insights.figures import campaigns, money, narratives
-from insights.figures import overview as dashboard
+from insights.figures import campaigns, money, narratives, overview
+from insights.figures.filters import Filters
 from insights.figures.formatting import change as fmt_change
 from insights.figures.formatting import is_flat
 from insights.figures.formatting import value as fmt_value
+from insights.figures.frames import Frames
 from insights.figures.metrics import Unit
-from insights.figures.overview import Filters
 from insights.render import overview_charts as charts
 
 STYLE = """
@@ -56,11 +56,11 @@ TABLE_COLUMNS: list[tuple[str, str, Unit | Literal["results"] | None]] = [
 
 def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) -> str:
     """The report of the view under `filters` as one HTML document."""
-    frames = dashboard.Frames(cur)
-    kpis = frames(dashboard.kpi_table, filters)
+    frames = Frames(cur)
+    kpis = frames(overview.kpi_table, filters)
     sentences = narratives.overview_table(frames, filters)
-    series = frames(dashboard.trend_view, filters, "day", 7)
-    table = frames(dashboard.campaign_table, filters)
+    series = frames(overview.trend_view, filters, "day", 7)
+    table = frames(campaigns.campaign_table, filters)
     compared = filters.comparison_range()
     period = f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}" + (
         f", changes against {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}" if compared else ""
@@ -74,7 +74,7 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
         "UTC</p>",
     ]
     paid = kpis[kpis["group"] == "paid"]
-    found = dashboard.currencies(paid) or [None]
+    found = money.currencies(paid) or [None]
     for currency in found:  # money is never added across currencies: cards per currency
         heading = "Paid (Meta ads)" + (f" · {money.label(currency)}" if len(found) > 1 else "")
         parts.append(f"<h2>{html.escape(heading)}</h2><div class='cards'>")
@@ -140,7 +140,7 @@ def _cell(record: dict[str, Any], key: str, unit: str | None) -> str:
     if unit is None:
         return "" if raw is None or pd.isna(raw) else str(raw)
     if unit == "results":
-        return dashboard.results_text(raw, record.get("result_type"))
+        return campaigns.results_text(raw, record.get("result_type"))
     currency = record.get("currency")
     currency = None if currency is None or pd.isna(currency) else str(currency)
     return fmt_value(raw, unit, currency)  # type: ignore[arg-type]

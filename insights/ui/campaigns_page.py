@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.figures import campaigns, metrics
-from insights.figures import overview as dashboard
+from insights.figures.filters import Filters
 from insights.render import campaign_charts
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
@@ -36,7 +36,7 @@ def render() -> None:
     filters = global_filters.current()
     refresh_panel()
     st.title("Campaigns")
-    table = context.frame(dashboard.campaign_table, filters)
+    table = context.frame(campaigns.campaign_table, filters)
     if table.empty:
         st.info(
             "No campaign delivered in this period under the current filters. "
@@ -57,7 +57,7 @@ def render() -> None:
     _breakdown(filters, picked)
 
 
-def _table(table: pd.DataFrame, filters: dashboard.Filters) -> None:
+def _table(table: pd.DataFrame, filters: Filters) -> None:
     st.subheader(f"All campaigns ({len(table)})")
     found = fmt_table.table_currencies(table)
     shown = fmt_table.campaign_display(table, budgets=True, found=found)
@@ -124,7 +124,7 @@ def _bars(chosen: pd.DataFrame, colours: dict[str, str]) -> None:
 
 
 def _trends(
-    filters: dashboard.Filters,
+    filters: Filters,
     picked: tuple[str, ...],
     names: dict[str, str],
     colours: dict[str, str],
@@ -136,7 +136,7 @@ def _trends(
     indexed = mode == "Indexed to first day"
     daily = context.frame(campaigns.daily, filters, picked)
     shown = campaigns.indexed(daily, metric_key) if indexed else daily
-    table = context.frame(dashboard.campaign_table, filters)
+    table = context.frame(campaigns.campaign_table, filters)
     currency_of = {
         str(cid): None if pd.isna(c) else str(c)
         for cid, c in zip(table["campaign_id"], table["currency"], strict=True)
@@ -195,7 +195,7 @@ def _metric_label(key: str) -> str:
     return metrics.ALL_METRICS[key].label
 
 
-def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
+def _breakdown(filters: Filters, picked: tuple[str, ...]) -> None:
     st.subheader("Audience: age group x gender")
     metric_key = HEATMAP_METRIC.selectbox(st, "Heatmap metric", _metric_label)
     frame = context.frame(campaigns.breakdown, filters, picked)
@@ -216,7 +216,7 @@ def _breakdown(filters: dashboard.Filters, picked: tuple[str, ...]) -> None:
         else ""
     )
     st.caption(f"Over the {len(picked)} picked campaigns together.{several}")
-    shown = frame[["age", "gender", *dashboard.PAID_SUMS, metric_key]]
+    shown = frame[["age", "gender", *metrics.PAID_SUMS, metric_key]]
     csv_download(
         "Download breakdown (CSV)",
         shown.loc[:, ~shown.columns.duplicated()],

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.figures import content
-from insights.figures import overview as dashboard
+from insights.figures.filters import Filters
 from insights.render import content_charts
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
@@ -72,7 +72,7 @@ def render() -> None:
     _audience(filters)
 
 
-def _top_posts(filters: dashboard.Filters) -> None:
+def _top_posts(filters: Filters) -> None:
     st.subheader("Top posts")
     left, right = st.columns([3, 1])
     RANK.seed()
@@ -203,7 +203,7 @@ def _time_zone() -> str:
     return str(tz)
 
 
-def _best_time(filters: dashboard.Filters) -> str:
+def _best_time(filters: Filters) -> str:
     st.subheader("Best time to post")
     left, right = st.columns([3, 1])
     with left:
@@ -232,7 +232,7 @@ def _best_time(filters: dashboard.Filters) -> str:
     return tz
 
 
-def _hashtags(filters: dashboard.Filters) -> None:
+def _hashtags(filters: Filters) -> None:
     st.subheader("Hashtags")
     MIN_TAG.seed()
     min_posts = MIN_TAG.keep(
@@ -276,7 +276,7 @@ def _hashtags(filters: dashboard.Filters) -> None:
     csv_download("Download hashtags (CSV)", shown, "hashtags.csv", "content_hashtag_csv")
 
 
-def _next_posts(filters: dashboard.Filters, tz: str) -> None:
+def _next_posts(filters: Filters, tz: str) -> None:
     st.subheader("What to post next")
     st.caption(
         f"Per account, the formats, days and 3-hour slots ({tz}) and hashtags with the highest "
@@ -321,7 +321,7 @@ def _next_posts(filters: dashboard.Filters, tz: str) -> None:
     csv_download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
 
 
-def _reels_watch_time(filters: dashboard.Filters) -> None:
+def _reels_watch_time(filters: Filters) -> None:
     """Meta's Reels watch time over the reels of the period."""
     watch = context.frame(content.reels_watch_time, filters).iloc[0]
     if not watch["reels"]:
@@ -344,7 +344,7 @@ def _reels_watch_time(filters: dashboard.Filters) -> None:
         )
 
 
-def _stories(filters: dashboard.Filters) -> None:
+def _stories(filters: Filters) -> None:
     """The stories of the period, as read while they lived."""
     st.subheader("Stories")
     frame = context.frame(content.stories, filters)
@@ -406,7 +406,7 @@ AUDIENCE_TITLES = {"age": "Age", "gender": "Gender", "country": "Country", "city
 GENDERS = {"F": "Female", "M": "Male", "U": "Unknown"}
 
 
-def _audience(filters: dashboard.Filters) -> None:
+def _audience(filters: Filters) -> None:
     """Who follows the accounts (Meta's follower demographics, as last read)."""
     st.subheader("Audience")
     frame = context.frame(content.audience, filters)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.errors import InsightsError, StoreBusyError
-from insights.figures import overview as dashboard
+from insights.figures.filters import Filters, data_bounds
 from insights.ingest.jobs import IngestJob
 from insights.settings import Settings
 from insights.store import queries
@@ -77,7 +77,7 @@ def data_version() -> tuple[str, int]:
 def _cached(
     key: str,
     version: tuple[str, int],
-    filters: dashboard.Filters,
+    filters: Filters,
     extra: tuple[Any, ...],
     _compute: Callable[..., pd.DataFrame],
 ) -> pd.DataFrame:
@@ -86,9 +86,7 @@ def _cached(
         return _compute(cur, filters, *extra)
 
 
-def frame(
-    compute: Callable[..., pd.DataFrame], filters: dashboard.Filters, *extra: Any
-) -> pd.DataFrame:
+def frame(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -> pd.DataFrame:
     """`compute(cur, filters, *extra)` (a page computation of insights/), cached by the
     filters and arguments until the next ingest or import commits. A copy, so callers may
     change it freely. Arguments must be hashable values (dates, strings, tuples)."""
@@ -101,7 +99,7 @@ def _options(version: tuple[str, int]) -> dict[str, Any]:
     store, _ = store_and_job()
     with store.cursor() as cur:
         return {
-            "bounds": dashboard.data_bounds(cur),
+            "bounds": data_bounds(cur),
             "campaigns": queries.run(cur, "campaign_options"),
             "accounts": queries.run(cur, "account_options"),
             "values": queries.run(cur, "filter_values"),
@@ -127,7 +125,7 @@ def last_success() -> Any:
 # no spinner: the report is written on the download's own thread when its button is clicked,
 # where Streamlit draws nothing
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def _report(version: tuple[str, int], filters: dashboard.Filters) -> bytes:
+def _report(version: tuple[str, int], filters: Filters) -> bytes:
     from insights.render import report
 
     store, _ = store_and_job()
@@ -135,7 +133,7 @@ def _report(version: tuple[str, int], filters: dashboard.Filters) -> bytes:
         return report.html_report(cur, filters, "Marketing report").encode("utf-8")
 
 
-def report_html(filters: dashboard.Filters) -> bytes:
+def report_html(filters: Filters) -> bytes:
     """The stakeholder report of the view, cached like the page's figures (called when the
     Overview's report button is clicked)."""
     return _report(data_version(), filters)

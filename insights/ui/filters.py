@@ -15,7 +15,14 @@ from typing import Any, cast
 
 import streamlit as st
 
-from insights.figures import overview as dashboard
+from insights.figures.filters import (
+    COMPARISONS,
+    PRESET_KINDS,
+    PRESETS,
+    Comparison,
+    Filters,
+    preset_range,
+)
 from insights.ui import context, fmt_table
 from insights.ui.text import md
 
@@ -87,7 +94,7 @@ def _init_from_url(
     params = st.query_params
     notices: list[str] = []
     preset = params.get("range", DEFAULT_PRESET)
-    if preset not in dashboard.PRESETS:
+    if preset not in PRESETS:
         notices.append(f"Unknown date range '{preset[:40]}' in the link; showing the last 28 days.")
         preset = DEFAULT_PRESET
     since, until = _parse_date(params.get("since")), _parse_date(params.get("until"))
@@ -109,9 +116,9 @@ def _init_from_url(
             )
             since, until = clamped
     if preset != "custom":
-        since, until = dashboard.preset_range(preset, anchor)
+        since, until = preset_range(preset, anchor)
     compare = params.get("compare", "previous")
-    if compare not in dashboard.COMPARISONS:
+    if compare not in COMPARISONS:
         notices.append(
             f"Unknown comparison '{compare[:40]}' in the link; comparing with the previous period."
         )
@@ -144,14 +151,14 @@ def reset() -> None:
         st.query_params.pop(key, None)
 
 
-def current() -> dashboard.Filters:
+def current() -> Filters:
     """The filters of this run, as the app's frame drew them in the sidebar (drawn here when a
     page runs without the frame)."""
     found = st.session_state.get(CURRENT_KEY)
-    return found if isinstance(found, dashboard.Filters) else sidebar_filters()
+    return found if isinstance(found, Filters) else sidebar_filters()
 
 
-def sidebar_filters() -> dashboard.Filters:
+def sidebar_filters() -> Filters:
     """Draw the filters and return them; keeps the URL in step. Drawn once per run, by the
     app's frame, so the widgets (and their values) are the same on every page."""
     opts = context.options()
@@ -172,9 +179,9 @@ def sidebar_filters() -> dashboard.Filters:
     side.header("Filters")
     preset = side.selectbox(
         "Date range",
-        list(dashboard.PRESETS),
+        list(PRESETS),
         key="f_preset",
-        format_func=dashboard.PRESETS.__getitem__,
+        format_func=PRESETS.__getitem__,
     )
     if preset == "custom":
         first, last = bounds if bounds else (None, None)
@@ -194,12 +201,10 @@ def sidebar_filters() -> dashboard.Filters:
         since, until = (
             picked
             if isinstance(picked, tuple) and len(picked) == 2
-            else st.session_state.get(
-                "f_last_range", dashboard.preset_range(DEFAULT_PRESET, anchor)
-            )
+            else st.session_state.get("f_last_range", preset_range(DEFAULT_PRESET, anchor))
         )
     else:
-        since, until = dashboard.preset_range(preset, anchor)
+        since, until = preset_range(preset, anchor)
         side.caption(
             f"{since:%d %b %Y} – {until:%d %b %Y}"
             + (" (latest data)" if bounds and anchor < date.today() else "")
@@ -207,9 +212,9 @@ def sidebar_filters() -> dashboard.Filters:
     st.session_state["f_last_range"] = (since, until)
     compare = side.selectbox(
         "Compare with",
-        list(dashboard.COMPARISONS),
+        list(COMPARISONS),
         key="f_compare",
-        format_func=dashboard.COMPARISONS.__getitem__,
+        format_func=COMPARISONS.__getitem__,
     )
     chosen: dict[str, tuple[str, ...]] = {}
     for choice in CHOICES:
@@ -228,17 +233,17 @@ def sidebar_filters() -> dashboard.Filters:
         chosen[choice.key] = tuple(picked_values)
     side.button("Reset filters", on_click=reset, icon=":material/restart_alt:")
 
-    filters = dashboard.Filters(
+    filters = Filters(
         since,
         until,
-        cast(dashboard.Comparison, compare),
+        cast(Comparison, compare),
         campaign_ids=chosen["f_campaigns"],
         account_ids=chosen["f_accounts"],
         objectives=chosen["f_objectives"],
         media_types=chosen["f_media"],
         ages=chosen["f_ages"],
         genders=chosen["f_genders"],
-        period_kind=dashboard.PRESET_KINDS.get(preset, "days"),
+        period_kind=PRESET_KINDS.get(preset, "days"),
     )
     state[CURRENT_KEY] = filters
     state["f_saved"] = {k: state[k] for k in WIDGET_KEYS if k in state}
@@ -246,7 +251,7 @@ def sidebar_filters() -> dashboard.Filters:
     return filters
 
 
-def _write_url(preset: str, filters: dashboard.Filters) -> None:
+def _write_url(preset: str, filters: Filters) -> None:
     wanted = {"range": preset, "compare": filters.compare}
     if preset == "custom":
         wanted |= {"since": filters.since.isoformat(), "until": filters.until.isoformat()}

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from insights.figures import money
-from insights.figures.overview import CAMPAIGN_COLUMNS, currencies
+from insights.figures.campaigns import CAMPAIGN_COLUMNS
+from insights.figures.money import currencies
 
 PERCENT_COLUMNS = ("ctr", "cvr")
 MONEY_COLUMNS = ("spend", "cost_per_result", "cpc", "cpm", "cpa", "conversion_value")

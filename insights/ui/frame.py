@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from insights.figures import overview as dashboard
+from insights.figures.filters import PRESETS, Filters
 from insights.ui import context, filters
 from insights.ui.pages import FILTERED_TITLES
 from insights.ui.text import md
@@ -30,11 +30,11 @@ def draw(page: StreamlitPage) -> None:
     )
 
 
-def active_filters(chosen: dashboard.Filters) -> list[str]:
+def active_filters(chosen: Filters) -> list[str]:
     """The filters in force, as short phrases: the period, the comparison, then every narrowed
     filter with the names of what it keeps."""
     preset = st.session_state.get("f_preset", filters.DEFAULT_PRESET)
-    label = dashboard.PRESETS.get(preset, "Custom")
+    label = PRESETS.get(preset, "Custom")
     parts = [f"{label}: {_span(chosen.since, chosen.until)}"]
     compared = chosen.comparison_range()
     if compared:

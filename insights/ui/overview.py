@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights.figures import anomalies, metrics, money, narratives
-from insights.figures import overview as dashboard
+from insights.figures import anomalies, campaigns, metrics, money, narratives, overview
+from insights.figures.filters import GRAINS, Filters
 from insights.render import overview_charts as charts
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
@@ -31,8 +31,8 @@ def render() -> None:
     filters = global_filters.current()
     refresh_panel()
     st.title("Overview")  # the period and its comparison are stated above, with the filters
-    kpis = context.frame(dashboard.kpi_table, filters)
-    paid_currencies = dashboard.currencies(kpis[kpis["group"] == "paid"])
+    kpis = context.frame(overview.kpi_table, filters)
+    paid_currencies = money.currencies(kpis[kpis["group"] == "paid"])
     for currency in paid_currencies or [None]:
         title = "Paid (Meta ads)"
         if len(paid_currencies) > 1:
@@ -69,7 +69,7 @@ def render() -> None:
     _campaigns(filters)
 
 
-def _sentences(filters: dashboard.Filters) -> None:
+def _sentences(filters: Filters) -> None:
     # built on the page's cached figures (the KPIs, the campaign tables, the formats)
     found = narratives.overview_table(context.frame, filters)
     st.subheader("In plain words")
@@ -83,7 +83,7 @@ def _sentences(filters: dashboard.Filters) -> None:
     st.markdown("\n".join(f"- {md(text)}" for text in found["text"]))
 
 
-def _kpi_export(kpis: pd.DataFrame, filters: dashboard.Filters) -> pd.DataFrame:
+def _kpi_export(kpis: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The cards as rows: each KPI with its comparison value and change, as shown."""
     compared = filters.comparison_range()
     out = pd.DataFrame(
@@ -139,9 +139,9 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None 
         st.caption("Nothing in this period under the current filters.")
 
 
-def _followers(filters: dashboard.Filters) -> None:
+def _followers(filters: Filters) -> None:
     """Followers over the period, from the snapshot each refresh keeps."""
-    history = context.frame(dashboard.follower_history, filters)
+    history = context.frame(overview.follower_history, filters)
     if history.empty:
         return
     with st.expander("Followers over time", expanded=len(history) > 1):
@@ -173,11 +173,11 @@ ORGANIC_TREND = ViewControl(
     "engagement",
     what="metric",
 )
-TREND_GRAIN = ViewControl("trend_grain", "grain", dashboard.GRAINS, "day", what="grain")
+TREND_GRAIN = ViewControl("trend_grain", "grain", GRAINS, "day", what="grain")
 TREND_AVERAGE = ViewControl.flag("trend_rolling", "avg", True, "average setting")
 
 
-def _trend(filters: dashboard.Filters) -> None:
+def _trend(filters: Filters) -> None:
     st.subheader("Trend")
     paid_col, organic_col, grain_col, smooth_col = st.columns([3, 3, 3, 2])
     label = {m.key: m.label for m in (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS)}
@@ -186,17 +186,17 @@ def _trend(filters: dashboard.Filters) -> None:
     TREND_GRAIN.seed()
     TREND_AVERAGE.seed()
     grain = TREND_GRAIN.keep(
-        grain_col.segmented_control("Grain", list(dashboard.GRAINS), key=TREND_GRAIN.key)
+        grain_col.segmented_control("Grain", list(GRAINS), key=TREND_GRAIN.key)
     )
     smooth = TREND_AVERAGE.keep(
         smooth_col.toggle("7-day average", key=TREND_AVERAGE.key, disabled=grain != "day")
     )
     window = 7 if smooth and grain == "day" else 0
     if grain == "day":  # one daily history for the chart and its unusual days
-        history = context.frame(dashboard.trend, anomalies.with_history(filters), "day")
-        series = dashboard.daily_view(history, filters.since, window)
+        history = context.frame(overview.trend, anomalies.with_history(filters), "day")
+        series = overview.daily_view(history, filters.since, window)
     else:
-        series = context.frame(dashboard.trend_view, filters, grain, window)
+        series = context.frame(overview.trend_view, filters, grain, window)
     if series.empty:
         st.info("No data in this period under the current filters.")
         return
@@ -260,9 +260,9 @@ def _trend(filters: dashboard.Filters) -> None:
     )
 
 
-def _campaigns(filters: dashboard.Filters) -> None:
+def _campaigns(filters: Filters) -> None:
     st.subheader("Campaigns")
-    table = context.frame(dashboard.campaign_table, filters)
+    table = context.frame(campaigns.campaign_table, filters)
     if table.empty:
         st.info("No campaign delivered in this period under the current filters.")
         return

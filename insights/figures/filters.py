@@ -1,0 +1,162 @@
+"""The view a page shows: its date range, what it is compared with, and the campaigns,
+accounts, objectives, media types, ages and genders it is narrowed to. Nothing here imports
+Streamlit."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from insights.store import queries
+
+Comparison = Literal["previous", "last_year", "none"]
+Grain = Literal["day", "week", "month"]
+COMPARISONS: dict[str, str] = {
+    "previous": "Previous period",
+    "last_year": "Same period last year",
+    "none": "No comparison",
+}
+GRAINS: tuple[str, ...] = ("day", "week", "month")
+PRESETS: dict[str, str] = {
+    "yesterday": "Yesterday",
+    "last_7": "Last 7 days",
+    "last_28": "Last 28 days",
+    "last_30": "Last 30 days",
+    "last_90": "Last 90 days",
+    "this_month": "This month",
+    "last_month": "Last month",
+    "ytd": "Year to date",
+    "custom": "Custom",
+}
+# How a period is compared with the one before it: a run of days with the same number of days
+# just before; a calendar month with the whole month before; a month or a year to date with the
+# same days of the month or the year before (1-22 Nov against 1-22 Oct, as Ads Manager does).
+PeriodKind = Literal["days", "month", "month_to_date", "year_to_date"]
+PRESET_KINDS: dict[str, PeriodKind] = {
+    "this_month": "month_to_date",
+    "last_month": "month",
+    "ytd": "year_to_date",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters of every page. An empty tuple means 'all'.
+
+    Paid figures follow campaigns, objectives, ages and genders; organic figures follow
+    accounts and media types (account-level daily insights follow accounts only)."""
+
+    since: date
+    until: date
+    compare: Comparison = "previous"
+    campaign_ids: tuple[str, ...] = ()
+    account_ids: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    media_types: tuple[str, ...] = ()
+    ages: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    period_kind: PeriodKind = "days"
+
+    def comparison_range(self) -> tuple[date, date] | None:
+        """The period the KPI changes are measured against, or None."""
+        if self.compare == "previous":
+            return _previous_period(self.since, self.until, self.period_kind)
+        if self.compare == "last_year":
+            return _year_before(self.since), _year_before(self.until)
+        return None
+
+    def with_range(self, since: date, until: date) -> Filters:
+        return replace(self, since=since, until=until)
+
+    @property
+    def paid_source(self) -> str:
+        """The table the paid queries read: the smallest that still has the columns the
+        filters need (the age x gender detail only for an age filter)."""
+        if self.ages:
+            return "ad_insights_daily"
+        return "ad_campaign_gender_daily_all" if self.genders else "ad_campaign_daily_all"
+
+    def paid_params(self) -> dict[str, object]:
+        """Parameters of the paid queries (with the table they read, from an allow-list)."""
+        return {
+            "paid_source": self.paid_source,
+            "since": self.since,
+            "until": self.until,
+            "campaign_ids": list(self.campaign_ids) or None,
+            "objectives": list(self.objectives) or None,
+            "ages": list(self.ages) or None,
+            "genders": list(self.genders) or None,
+        }
+
+    def account_params(self) -> dict[str, object]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "account_ids": list(self.account_ids) or None,
+        }
+
+    def organic_params(self) -> dict[str, object]:
+        return {**self.account_params(), "media_types": list(self.media_types) or None}
+
+    @property
+    def narrows_paid(self) -> bool:
+        return bool(self.campaign_ids or self.objectives or self.ages or self.genders)
+
+    @property
+    def narrows_organic(self) -> bool:
+        return bool(self.account_ids or self.media_types)
+
+
+def _previous_period(since: date, until: date, kind: PeriodKind) -> tuple[date, date]:
+    if kind == "month":
+        last = since - timedelta(days=1)
+        return last.replace(day=1), last
+    if kind == "month_to_date":
+        first = (since - timedelta(days=1)).replace(day=1)
+        return first, min(first + timedelta(days=until.day - 1), month_end(first))
+    if kind == "year_to_date":
+        return since.replace(year=since.year - 1), _year_before(until)
+    length = (until - since).days + 1
+    return since - timedelta(days=length), since - timedelta(days=1)
+
+
+def _year_before(day: date) -> date:
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def preset_range(preset: str, anchor: date) -> tuple[date, date]:
+    """The inclusive date range of a preset, ending at `anchor` (the last day with data; for
+    "yesterday", the last full day up to it)."""
+    if preset == "yesterday":
+        day = min(anchor, date.today() - timedelta(days=1))
+        return day, day
+    if preset in ("last_7", "last_28", "last_30", "last_90"):
+        days = int(preset.split("_")[1])
+        return anchor - timedelta(days=days - 1), anchor
+    if preset == "this_month":
+        return anchor.replace(day=1), anchor
+    if preset == "last_month":
+        last = anchor.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if preset == "ytd":
+        return anchor.replace(month=1, day=1), anchor
+    raise ValueError(f"unknown preset {preset!r}")
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def data_bounds(cur: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    frame = queries.run(cur, "data_bounds")
+    first, last = frame.iloc[0]["first_day"], frame.iloc[0]["last_day"]
+    if pd.isna(first) or pd.isna(last):
+        return None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
