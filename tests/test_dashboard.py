@@ -198,8 +198,8 @@ def test_kpi_table_marks_good_news_by_direction(store, demo_range):
 def test_objective_age_and_gender_filters_match_the_raw_rows(store, raw, demo_range):
     until = demo_range[1]
     since = until - timedelta(days=44)
-    campaigns = raw["ad_campaigns"]
-    objective = campaigns["objective"].value_counts().index[0]
+    campaign_rows = raw["ad_campaigns"]
+    objective = campaign_rows["objective"].value_counts().index[0]
     filters = Filters(
         since, until, objectives=(objective,), ages=("25-34", "35-44"), genders=("female",)
     )
@@ -207,7 +207,7 @@ def test_objective_age_and_gender_filters_match_the_raw_rows(store, raw, demo_ra
         found = overview.kpi_table(cur, filters)
         table = campaigns.campaign_table(cur, filters)
     ads = raw["ad_insights_daily"]
-    wanted = set(campaigns.loc[campaigns["objective"] == objective, "campaign_id"])
+    wanted = set(campaign_rows.loc[campaign_rows["objective"] == objective, "campaign_id"])
     ads = ads[
         ads["date"].between(since.isoformat(), until.isoformat())
         & ads["campaign_id"].isin(wanted)

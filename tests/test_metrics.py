@@ -88,28 +88,24 @@ def test_add_ratios_row_wise_with_zero_rows():
     assert "ctr" not in frame  # the input is not changed
 
 
-def test_engagement_and_engagement_rate():
-    # Meta's total_interactions when given, even where like_count is hidden (None) ...
-    assert metrics.post_engagement(20, None, None, 2, 3, 1) == 20
-    # ... else the parts, the likes insight standing in for a hidden like_count
-    assert metrics.post_engagement(None, 10, 99, 2, 3, 1) == 16
-    assert metrics.post_engagement(float("nan"), None, 10, None, float("nan"), 1) == 11
-    rate = metrics.kpis({"rated_engagement": 16, "post_reach": 400}, metrics.ORGANIC_METRICS)
-    assert rate["engagement_rate"] == pytest.approx(0.04)
-
-
-def test_the_sql_macro_and_the_python_rule_agree(tmp_path):
+def test_engagement_is_metas_total_interactions_else_its_parts(tmp_path):
+    # (total_interactions, like_count, likes insight, comments, saves, shares) -> engagement,
+    # from Meta's definition: total_interactions when given, even where like_count is hidden;
+    # else likes + comments + saves + shares, the likes insight standing in for a hidden
+    # like_count. The store's macro is the one definition every query reads.
     cases = [
-        (20, None, None, 2, 3, 1),
-        (None, 10, 99, 2, 3, 1),
-        (None, None, 10, None, None, 1),
-        (None, None, None, None, None, None),
-        (0, 5, 5, 5, 5, 5),
+        ((20, None, None, 2, 3, 1), 20),
+        ((None, 10, 99, 2, 3, 1), 16),
+        ((None, None, 10, None, None, 1), 11),
+        ((None, None, None, None, None, None), 0),
+        ((0, 5, 5, 5, 5, 5), 0),
     ]
     with Store(tmp_path / "s.duckdb") as store, store.cursor() as cur:
-        for case in cases:
+        for case, expected in cases:
             sql = cur.execute("SELECT post_engagement(?, ?, ?, ?, ?, ?)", list(case)).fetchone()
-            assert sql is not None and float(sql[0]) == metrics.post_engagement(*case), case
+            assert sql is not None and float(sql[0]) == expected, case
+    rate = metrics.kpis({"rated_engagement": 16, "post_reach": 400}, metrics.ORGANIC_METRICS)
+    assert rate["engagement_rate"] == pytest.approx(0.04)
 
 
 def test_change_and_direction():

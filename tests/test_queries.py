@@ -78,3 +78,23 @@ def test_a_table_slot_takes_only_its_allow_list(tmp_path):
             queries.run(cur, "paid_totals", **params)
     with pytest.raises(QueryError, match="unknown table slots"):
         queries.parse("-- name: q\nSELECT * FROM {{anything}}", "q")
+
+
+def test_the_filters_and_engagement_are_written_once():
+    # the paid filters, the sales sums and a post's engagement live in stored macros
+    # (migration 0032); a query that writes one of them out again would drift from the rest
+    texts = {name: query.sql for name, query in queries.load_all().items()}
+    for name, sql in texts.items():
+        for clause in (
+            "list_contains($ages",
+            "list_contains($objectives",
+            "sells IS NOT FALSE",
+            "post_engagement(",
+        ):
+            assert clause not in sql, (name, clause)
+    paid = {n for n, sql in texts.items() if "$campaign_ids" in sql}
+    assert len(paid) >= 6
+    assert all("paid_selected(campaign_id, age, gender," in texts[n] for n in paid), paid
+    organic = {n for n, sql in texts.items() if "$media_types" in sql}
+    assert len(organic) >= 8
+    assert all("organic_posts(" in texts[n] and "FROM ig_media" not in texts[n] for n in organic)

@@ -186,13 +186,13 @@ ORGANIC_METRICS: tuple[Metric, ...] = (
     ),
 )
 
-# Engagement of ONE post, in SQL (installed in the store as the macro post_engagement, used by
-# every query) and in Python. Meta defines total_interactions as "likes, saves, comments and
-# shares, minus unlikes, unsaves and deleted comments" (IG Media Insights reference) and it is
-# what Instagram Insights shows as Interactions; it also counts likes the owner hides, where
-# like_count is absent. Where Meta gave no total_interactions (posts before the business
-# conversion, CSV imports) the parts are summed, the likes insight standing in for a hidden
-# like_count. The README explains the choice.
+# Engagement of ONE post, in SQL: installed in the store as the macro post_engagement, which
+# organic_posts (the posts every organic query reads) calls for its `engagement` column. Meta
+# defines total_interactions as "likes, saves, comments and shares, minus unlikes, unsaves and
+# deleted comments" (IG Media Insights reference) and it is what Instagram Insights shows as
+# Interactions; it also counts likes the owner hides, where like_count is absent. Where Meta
+# gave no total_interactions (posts before the business conversion, CSV imports) the parts are
+# summed, the likes insight standing in for a hidden like_count. The README explains the choice.
 POST_ENGAGEMENT_SQL = (
     "coalesce(total_interactions, coalesce(like_count, likes, 0) + coalesce(comments_count, 0)"
     " + coalesce(saved, 0) + coalesce(shares, 0))"
@@ -285,25 +285,6 @@ def kpis(sums: Mapping[str, float | None], metrics: tuple[Metric, ...]) -> dict[
 def change(current: float, previous: float) -> float:
     """Relative change current vs previous (0.1 = +10%); NaN when previous is 0 or empty."""
     return ratio(current - previous, previous) if not math.isnan(current) else math.nan
-
-
-def post_engagement(
-    total_interactions: float | None,
-    like_count: float | None,
-    likes: float | None,
-    comments: float | None,
-    saves: float | None,
-    shares: float | None,
-) -> float:
-    """One post's engagement: the same rule as POST_ENGAGEMENT_SQL."""
-
-    def known(value: float | None) -> bool:
-        return value is not None and not (isinstance(value, float) and math.isnan(value))
-
-    if known(total_interactions):
-        return float(total_interactions)  # type: ignore[arg-type]
-    liked = like_count if known(like_count) else likes
-    return float(sum(v for v in (liked, comments, saves, shares) if known(v)))  # type: ignore[misc]
 
 
 # The sums the pages read from the store, from which every ratio above is computed.

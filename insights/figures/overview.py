@@ -191,11 +191,8 @@ def trend(
 
 
 def with_metrics(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add engagement and every ratio metric to a frame of sums (row-wise ratio of sums)."""
-    out = frame.copy()
-    if {"likes", "comments", "saves", "shares"} <= set(out.columns) and "engagement" not in out:
-        out["engagement"] = out["likes"] + out["comments"] + out["saves"] + out["shares"]
-    return metrics.add_ratios(out, (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS))
+    """Add every ratio metric to a frame of sums (row-wise ratio of sums)."""
+    return metrics.add_ratios(frame, (*metrics.PAID_METRICS, *metrics.ORGANIC_METRICS))
 
 
 def rolling(frame: pd.DataFrame, window: int = 7) -> pd.DataFrame:

@@ -154,6 +154,8 @@ class Store:
             "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())"
         )
         done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        for statement in metrics.SQL_MACROS:  # metric definitions the queries (and views) call
+            con.execute(statement)
         applied = []
         for version, name, sql in migrations():
             if version in done:
@@ -170,8 +172,6 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
             applied.append(version)
-        for statement in metrics.SQL_MACROS:  # metric definitions the queries call
-            con.execute(statement)
         return applied
 
     def schema_version(self) -> int:

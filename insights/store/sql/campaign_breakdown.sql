@@ -33,16 +33,12 @@ SELECT
     sum(link_clicks)::BIGINT              AS link_clicks,
     sum(conversions)::BIGINT              AS conversions,
     sum(conversion_value)::DECIMAL(18, 2) AS conversion_value,
-    (sum(spend) FILTER (WHERE v.sells IS NOT FALSE))::DECIMAL(18, 2) AS sales_spend,
-    (sum(conversions) FILTER (WHERE v.sells IS NOT FALSE))::BIGINT AS sales_conversions,
-    (sum(conversion_value) FILTER (WHERE v.sells IS NOT FALSE))::DECIMAL(18, 2) AS sales_value
+    sales_sum(spend, v.sells)::DECIMAL(18, 2) AS sales_spend,
+    sales_sum(conversions, v.sells)::BIGINT AS sales_conversions,
+    sales_sum(conversion_value, v.sells)::DECIMAL(18, 2) AS sales_value
 FROM parts
 LEFT JOIN ad_campaign_values AS v USING (campaign_id)
 WHERE ($picked IS NULL OR list_contains($picked, campaign_id))
-  AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
-  AND ($objectives IS NULL OR campaign_id IN (
-        SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))
-  AND ($ages IS NULL OR list_contains($ages, age))
-  AND ($genders IS NULL OR list_contains($genders, gender))
+  AND paid_selected(campaign_id, age, gender, $campaign_ids, $objectives, $ages, $genders)
 GROUP BY age, gender, v.currency
 ORDER BY age, gender, v.currency

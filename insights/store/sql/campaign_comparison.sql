@@ -15,11 +15,7 @@ WITH sums AS (
         sum(results)::BIGINT                  AS results
     FROM {{paid_source}}
     WHERE date BETWEEN $since AND $until
-      AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
-      AND ($objectives IS NULL OR campaign_id IN (
-            SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))
-      AND ($ages IS NULL OR list_contains($ages, age))
-      AND ($genders IS NULL OR list_contains($genders, gender))
+      AND paid_selected(campaign_id, age, gender, $campaign_ids, $objectives, $ages, $genders)
     GROUP BY campaign_id
 )
 SELECT
@@ -37,9 +33,9 @@ SELECT
     s.link_clicks,
     s.conversions,
     s.conversion_value,
-    CASE WHEN v.sells IS NOT FALSE THEN s.spend END::DECIMAL(18, 2) AS sales_spend,
-    CASE WHEN v.sells IS NOT FALSE THEN s.conversions END::BIGINT AS sales_conversions,
-    CASE WHEN v.sells IS NOT FALSE THEN s.conversion_value END::DECIMAL(18, 2) AS sales_value,
+    sales_only(s.spend, v.sells)::DECIMAL(18, 2) AS sales_spend,
+    sales_only(s.conversions, v.sells)::BIGINT AS sales_conversions,
+    sales_only(s.conversion_value, v.sells)::DECIMAL(18, 2) AS sales_value,
     s.results
 FROM sums AS s
 LEFT JOIN ad_campaigns AS c USING (campaign_id)

@@ -15,11 +15,7 @@ WITH sums AS (
     FROM {{paid_source}}
     WHERE date BETWEEN $since AND $until
       AND list_contains($days, date)
-      AND ($campaign_ids IS NULL OR list_contains($campaign_ids, campaign_id))
-      AND ($objectives IS NULL OR campaign_id IN (
-            SELECT campaign_id FROM ad_campaigns WHERE list_contains($objectives, objective)))
-      AND ($ages IS NULL OR list_contains($ages, age))
-      AND ($genders IS NULL OR list_contains($genders, gender))
+      AND paid_selected(campaign_id, age, gender, $campaign_ids, $objectives, $ages, $genders)
     GROUP BY campaign_id, date
 )
 SELECT sums.*, coalesce(c.name, sums.campaign_id) AS campaign_name

@@ -10,10 +10,8 @@ WITH quarters AS (
         epoch(posted_at)::BIGINT // 900                  AS quarter,
         count(*)                                          AS posts,
         sum(coalesce(reach, 0))                           AS post_reach,
-        sum(post_engagement(total_interactions, like_count, likes, comments_count, saved,
-                            shares))                  AS engagement,
-        coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count,
-                                     saved, shares)) FILTER (WHERE reach IS NOT NULL), 0)
+        sum(engagement)                                   AS engagement,
+        coalesce(sum(engagement) FILTER (WHERE has_insights), 0)
                                                           AS rated_engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
     GROUP BY quarter

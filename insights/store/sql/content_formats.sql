@@ -7,9 +7,8 @@ WITH posts AS (
         media_type,
         coalesce(media_product_type, 'UNKNOWN') AS product_type,
         coalesce(reach, 0) AS reach,
-        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)
-            AS engagement,
-        reach IS NOT NULL AS has_insights
+        engagement,
+        has_insights
     FROM organic_posts($since, $until, $account_ids, $media_types)
 ), grouped AS (
     -- one pass for both dimensions, and the five quantiles from one sort per group

@@ -6,9 +6,8 @@ WITH tagged AS (
     SELECT
         unnest(hashtags) AS hashtag,
         coalesce(reach, 0) AS reach,
-        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)
-            AS engagement,
-        reach IS NOT NULL AS has_insights
+        engagement,
+        has_insights
     FROM organic_posts($since, $until, $account_ids, $media_types)
 )
 SELECT hashtag, count(*)::BIGINT AS posts, sum(reach)::BIGINT AS post_reach,

@@ -12,7 +12,7 @@ WITH posts AS (
         (isodow(timezone($tz, posted_at)) - 1)::INTEGER AS weekday,
         (hour(timezone($tz, posted_at)) // 3 * 3)::INTEGER AS block,
         reach,
-        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)::DOUBLE AS engagement,
+        engagement::DOUBLE AS engagement,
         hashtags AS tags
     FROM organic_posts($since, $until, $account_ids, $media_types)
     WHERE reach > 0

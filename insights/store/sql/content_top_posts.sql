@@ -15,7 +15,7 @@ WITH posts AS (
         coalesce(thumbnail_url, media_url) AS picture,
         coalesce(reach, 0)::BIGINT AS reach,
         coalesce(views, 0)::BIGINT AS views,
-        post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)::BIGINT AS engagement
+        engagement::BIGINT AS engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
 ), ranked AS (
     SELECT *, CASE WHEN reach > 0 THEN engagement / reach END AS engagement_rate

@@ -19,10 +19,8 @@ WITH daily AS (
            coalesce(sum(comments_count), 0)::BIGINT AS comments,
            coalesce(sum(saved), 0)::BIGINT AS saves,
            coalesce(sum(shares), 0)::BIGINT AS shares,
-           coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count,
-                                        saved, shares)), 0)::BIGINT AS engagement,
-           coalesce(sum(post_engagement(total_interactions, like_count, likes, comments_count,
-                                        saved, shares)) FILTER (WHERE reach IS NOT NULL), 0)::BIGINT
+           coalesce(sum(engagement), 0)::BIGINT AS engagement,
+           coalesce(sum(engagement) FILTER (WHERE has_insights), 0)::BIGINT
                AS rated_engagement
     FROM organic_posts($since, $until, $account_ids, $media_types)
     GROUP BY period

@@ -11,5 +11,5 @@ SELECT
     epoch_us(posted_at)           AS posted_us,
     media_type,
     coalesce(reach, 0)::BIGINT    AS reach,
-    post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)::BIGINT AS engagement
+    engagement::BIGINT AS engagement
 FROM organic_posts($since, $until, $account_ids, $media_types)

@@ -10,7 +10,7 @@ SELECT
     coalesce(comments_count, 0)::BIGINT AS comments,
     coalesce(saved, 0)::BIGINT          AS saves,
     coalesce(shares, 0)::BIGINT         AS shares,
-    post_engagement(total_interactions, like_count, likes, comments_count, saved, shares)::BIGINT
+    engagement::BIGINT
                                         AS engagement
 FROM organic_posts($since, $until, $account_ids, $media_types)
 ORDER BY posted_at DESC, media_id
