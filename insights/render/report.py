@@ -21,6 +21,7 @@ from insights.figures.formatting import is_flat
 from insights.figures.formatting import value as fmt_value
 from insights.figures.frames import Frames
 from insights.figures.metrics import Unit
+from insights.figures.trend_panel import trend_panel
 from insights.render import overview_charts as charts
 
 STYLE = """
@@ -59,7 +60,11 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
     frames = Frames(cur)
     kpis = frames(overview.kpi_table, filters)
     sentences = narratives.overview_table(frames, filters)
-    series = frames(overview.trend_view, filters, "day", 7)
+    # spend when the view has one currency (a money line is never drawn across two)
+    paid_key = (
+        "spend" if len(money.currencies(kpis[kpis["group"] == "paid"])) <= 1 else "impressions"
+    )
+    panel = trend_panel(frames, filters, paid_key, "engagement")
     table = frames(campaigns.campaign_table, filters)
     compared = filters.comparison_range()
     period = f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}" + (
@@ -101,21 +106,22 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
     else:
         items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences["text"])
         parts.append(f"<ul>{items}</ul>")
-    if not series.empty:
-        rolled = [c for c in series.columns if c.endswith("_avg")]
-        averaged = series[["period", *rolled]].rename(columns=lambda c: c.removesuffix("_avg"))
-        trend_currencies = series.attrs.get("currencies", [])
-        paid_key = "spend" if len(trend_currencies) <= 1 else "impressions"
+    if not panel.series.empty:
         figure = charts.trend_figure(
-            series,
-            paid_key,
-            "engagement",
+            panel.series,
+            panel.paid_key,
+            panel.organic_key,
             "day",
-            averaged,
-            currency=trend_currencies[0] if trend_currencies else None,
+            panel.averaged,
+            panel.unusual,
+            panel.provisional,
+            panel.currency,
         )
         parts.append("<h2>Trend</h2>")
         parts.append(figure.to_html(full_html=False, include_plotlyjs=True))
+        notes = panel.unusual_notes()
+        if notes:
+            parts.append(f"<p>Unusual days: {html.escape(' · '.join(notes))}</p>")
     parts.append(f"<h2>Campaigns ({len(table)})</h2>")
     parts.append(_table(table))
     parts.append("</body></html>")

@@ -12,18 +12,18 @@ from __future__ import annotations
 import streamlit as st
 
 from insights.settings import SettingsError
-from insights.ui import frame
-from insights.ui.context import settings
+from insights.ui import context, frame
 from insights.ui.pages import navigation
 
 
 def main() -> None:
     st.set_page_config(page_title="Marketing insights", page_icon=":bar_chart:", layout="wide")
     try:
-        settings()  # a bad INSIGHTS_* value is said once, before any page runs
+        context.settings()  # a bad INSIGHTS_* value is said once, before any page runs
     except SettingsError as exc:
         st.error(str(exc))
         st.stop()
+    context.new_run()  # one data version for every figure of this run
     page = navigation()
     frame.draw(page)  # the global filters, drawn once for every page
     page.run()

@@ -3,6 +3,7 @@ cached query results keyed by the filters and the store's data version."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -66,11 +67,30 @@ def store_and_job() -> tuple[Store, IngestJob]:
         raise  # unreachable: st.stop() ends the run
 
 
+_RUN_VERSION = "_data_version_of_this_run"
+
+
+def new_run() -> None:
+    """Start of a script run (the entry script calls it): the data version is read afresh,
+    once, at the first figure of the run."""
+    st.session_state.pop(_RUN_VERSION, None)
+
+
 def data_version() -> tuple[str, int]:
     """The store and its data version: the key of every cached figure (a write raises the
-    version; the path keeps two stores of one process apart)."""
+    version; the path keeps two stores of one process apart). Read once per run, so every
+    figure of one run is of the same data; a page that writes calls new_run() after."""
+    try:
+        known = st.session_state.get(_RUN_VERSION)
+    except Exception:  # outside a session (a download written on its own thread)
+        known = None
+    if known is not None:
+        return known  # type: ignore[no-any-return]
     store, _ = store_and_job()
-    return str(store.path), store.data_version()
+    version = (str(store.path), store.data_version())
+    with contextlib.suppress(Exception):  # outside a session: read again next time
+        st.session_state[_RUN_VERSION] = version
+    return version
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)

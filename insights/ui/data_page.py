@@ -148,6 +148,7 @@ def _imports(store: Store) -> None:
                 except importer.ImportFileError as exc:
                     st.error(md(exc), icon=":material/error:")
                     continue
+                context.new_run()  # the store changed: figures from here on are of the new data
             again = (
                 " It had been imported before: its rows were replaced." if result.replaced else ""
             )
@@ -182,6 +183,7 @@ def _imports(store: Store) -> None:
     )
     if choice is not None and st.button("Remove import", key="csv_remove", type="secondary"):
         removed = importer.remove_import(store, int(choice))
+        context.new_run()
         st.success(f"Import {choice} removed ({removed:,} rows).")
         st.rerun()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights.figures import anomalies, campaigns, metrics, money, narratives, overview
+from insights.figures import campaigns, metrics, money, narratives, overview
 from insights.figures.filters import GRAINS, Filters
+from insights.figures.trend_panel import trend_panel
 from insights.render import overview_charts as charts
 from insights.ui import context, fmt_table
 from insights.ui import filters as global_filters
@@ -191,70 +192,37 @@ def _trend(filters: Filters) -> None:
     smooth = TREND_AVERAGE.keep(
         smooth_col.toggle("7-day average", key=TREND_AVERAGE.key, disabled=grain != "day")
     )
-    window = 7 if smooth and grain == "day" else 0
-    if grain == "day":  # one daily history for the chart and its unusual days
-        history = context.frame(overview.trend, anomalies.with_history(filters), "day")
-        series = overview.daily_view(history, filters.since, window)
-    else:
-        series = context.frame(overview.trend_view, filters, grain, window)
-    if series.empty:
+    panel = trend_panel(context.frame, filters, paid_key, organic_key, grain, smooth)
+    if panel.series.empty:
         st.info("No data in this period under the current filters.")
         return
-    averaged = None
-    if window:
-        rolled = [c for c in series.columns if c.endswith("_avg")]
-        averaged = series[["period", *rolled]].rename(columns=lambda c: c.removesuffix("_avg"))
-    unusual: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None)
-    if grain == "day":
-        unusual = (
-            anomalies.unusual_days(context.frame, filters, paid_key),
-            anomalies.unusual_days(context.frame, filters, organic_key),
-        )
-    found = series.attrs.get("currencies", [])
-    currency = found[0] if len(found) == 1 else None
-    if len(found) > 1 and metrics.ALL_METRICS[paid_key].unit == "money":
-        st.warning(
-            f"{metrics.ALL_METRICS[paid_key].label} is not charted: the view spans "
-            f"{len(found)} currencies ({', '.join(money.label(c) for c in found)}) and "
-            "money is never added across them. Filter to campaigns of one currency to chart it."
-        )
-    settling = context.frame(anomalies.provisional, filters)
-    provisional = None if settling.empty else (settling["since"].iloc[0], settling["until"].iloc[0])
+    if panel.money_not_charted:
+        st.warning(panel.money_not_charted)
     st.plotly_chart(
         charts.trend_figure(
-            series, paid_key, organic_key, grain, averaged, unusual, provisional, currency
+            panel.series,
+            paid_key,
+            organic_key,
+            grain,
+            panel.averaged,
+            panel.unusual,
+            panel.provisional,
+            panel.currency,
         ),
         key="trend_chart",
         config={"displaylogo": False},
     )
-    notes = []
-    for days, key in zip(unusual, (paid_key, organic_key), strict=True):
-        if days is None:
-            continue
-        metric = metrics.ALL_METRICS[key]
-        money_in = currency if key == paid_key else None
-        strongest = days.reindex(days["z"].abs().sort_values(ascending=False).index)
-        for row in strongest.head(3).itertuples():
-            why = f"; {row.explanation}" if row.explanation else ""
-            notes.append(
-                f"{row.date:%a %d %b}: {metric.label} "
-                f"{fmt.value(row.value, metric.unit, money_in)}, "
-                f"usual {fmt.value(row.usual, metric.unit, money_in)}{why}"
-            )
+    notes = panel.unusual_notes()
     if notes:
         st.caption("Unusual days (red rings): " + md(" · ".join(notes)))
-    if provisional:
+    if panel.provisional:
         st.caption(
-            f"Ad figures from {provisional[0]:%d %b} on are provisional: conversions are "
+            f"Ad figures from {panel.provisional[0]:%d %b} on are provisional: conversions are "
             "attributed up to 28 days late, so they can still rise."
         )
-    shown = series[["period", paid_key, organic_key]].rename(columns={"period": grain})
-    if averaged is not None:
-        shown[f"{paid_key}_7day_average"] = averaged[paid_key].to_numpy()
-        shown[f"{organic_key}_7day_average"] = averaged[organic_key].to_numpy()
     csv_download(
         "Download chart data (CSV)",
-        shown,
+        panel.download(),
         f"trend_{paid_key}_{organic_key}_{grain}.csv",
         "trend_csv",
     )
