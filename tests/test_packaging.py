@@ -44,7 +44,7 @@ def test_package_data_covers_every_file_that_is_not_python():
         for path in PACKAGE.rglob("*")
         if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
     ]
-    assert any(name.startswith("sql/") for name in data)
+    assert any(name.startswith("store/sql/") for name in data)
     missing = [name for name in data if not any(fnmatch.fnmatch(name, g) for g in globs)]
     assert missing == [], "not shipped in the wheel"
 

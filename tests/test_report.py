@@ -49,6 +49,33 @@ def test_the_report_holds_the_figures_escaped_and_offline(demo_store_copy, raw, 
     for cid in window["campaign_id"].unique():
         assert f"<td>{html.escape(names[cid])}</td>" in page
     assert "<script>alert" not in page
-    # plotly.js is inside the file: it opens without a network
-    assert 'src="http' not in page and "Plotly.newPlot" in page
-    assert len(page) > 1_000_000  # the library itself, not a link to it
+    # small and self-contained: no script, no link to fetch; the chart is inline SVG
+    assert "<script" not in page and 'src="http' not in page and "<link" not in page
+    assert len(page.encode()) < 150_000, len(page.encode())
+    assert page.count("<svg ") == 2 and '<meta name="viewport"' in page
+    # it says whose figures these are and in which currencies
+    usernames = sorted("@" + u for u in raw["ig_accounts"]["username"])
+    assert f"<b>Instagram:</b> {', '.join(usernames)}" in page
+    accounts = raw["ad_accounts"].sort_values("name")
+    for row in accounts.itertuples():
+        assert f"{html.escape(row.name)} ({row.currency})" in page
+    assert "never added up" in page  # two currencies in the view
+    period = f"{since:%d %b %Y} – {until:%d %b %Y}"
+    assert f"<b>View:</b> {period}" in page
+
+
+def test_the_report_states_the_filters_as_the_page_does(demo_store_copy, raw, demo_range):
+    until = demo_range[1]
+    since = until - timedelta(days=27)
+    usd = [c for c, code in currency_of(raw).items() if code == "USD"][:2]
+    filters = Filters(since=since, until=until, campaign_ids=tuple(usd))
+    line = ["Last 28 days: 1 Nov – 28 Nov", "Campaigns: <A> & B"]
+    with Store(demo_store_copy) as store, store.cursor() as cur:
+        page = report.html_report(cur, filters, "Report", line)
+        own = report.html_report(cur, filters, "Report")
+    assert "<b>View:</b> Last 28 days: 1 Nov – 28 Nov · Campaigns: &lt;A&gt; &amp; B" in page
+    assert f"2 campaigns: {', '.join(usd)}" in own  # its own words without the page's line
+    # one currency in view: it says which, and lists only the ad accounts of those campaigns
+    assert "<b>Currency:</b> every amount is in USD" in page
+    names = raw["ad_accounts"].set_index("currency")["name"]
+    assert names["USD"] in page and names["EUR"] not in page

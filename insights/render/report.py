@@ -1,8 +1,9 @@
-"""A stakeholder report of the current view: one self-contained HTML file.
+"""A stakeholder report of the current view: one small self-contained HTML file.
 
-KPI cards with their change, the insight sentences, the trend chart (plotly.js inlined, so the
-file opens in any browser without a network) and the campaign table. Every text that comes from
-the data (campaign names, sentences) is escaped.
+It says what it shows (the brand's accounts, the period and its comparison, the filters, the
+currency of every amount), then the KPI cards with their change, the insight sentences, the
+trend (a static SVG: a few kilobytes, offline, readable on a phone and in print) and the
+campaign table. Every text that comes from the data (names, sentences) is escaped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from insights.figures import campaigns, money, narratives, overview
+from insights.figures import campaigns, metrics, money, narratives, overview
 from insights.figures.filters import Filters
 from insights.figures.formatting import change as fmt_change
 from insights.figures.formatting import is_flat
@@ -22,16 +23,24 @@ from insights.figures.formatting import value as fmt_value
 from insights.figures.frames import Frames
 from insights.figures.metrics import Unit
 from insights.figures.trend_panel import trend_panel
-from insights.render import overview_charts as charts
+from insights.render import svg_trend
+from insights.store import queries
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
        max-width: 1100px; color: #1e293b; padding: 0 1rem; }
 h1 { margin-bottom: 0.2rem; } .period { color: #64748b; margin-top: 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr));
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr));
          gap: 0.6rem; }
 .card { border: 1px solid #e2e8f0; border-radius: 8px; padding: 0.6rem 0.8rem; }
-.label { color: #475569; font-size: 0.85rem; } .value { font-size: 1.5rem; }
+.label { color: #475569; font-size: 0.85rem; } .value { font-size: 1.4rem; }
+.scope { color: #334155; margin: 0.2rem 0; } .scope b { color: #1e293b; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.chart { width: 100%; min-width: 540px; height: auto; display: block; margin: 0.4rem 0; }
+.chart .t { font-size: 13px; fill: #334155; } .chart .a { font-size: 11px; fill: #64748b; }
+.note { color: #64748b; font-size: 0.85rem; }
+@media (max-width: 600px) { body { margin: 1rem auto; } .value { font-size: 1.2rem; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 .good { color: #15803d; } .bad { color: #b91c1c; } .flat { color: #64748b; }
 table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
 th, td { border-bottom: 1px solid #e2e8f0; padding: 0.3rem 0.5rem; text-align: right; }
@@ -55,8 +64,15 @@ TABLE_COLUMNS: list[tuple[str, str, Unit | Literal["results"] | None]] = [
 ]
 
 
-def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) -> str:
-    """The report of the view under `filters` as one HTML document."""
+def html_report(
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    title: str,
+    filter_line: list[str] | None = None,
+) -> str:
+    """The report of the view under `filters` as one HTML document. `filter_line`: the
+    filters in force as the page states them (the period first); without it the report says
+    the period, its comparison and the narrowed filters in its own words."""
     frames = Frames(cur)
     kpis = frames(overview.kpi_table, filters)
     sentences = narratives.overview_table(frames, filters)
@@ -66,18 +82,21 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
     )
     panel = trend_panel(frames, filters, paid_key, "engagement")
     table = frames(campaigns.campaign_table, filters)
-    compared = filters.comparison_range()
-    period = f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}" + (
-        f", changes against {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}" if compared else ""
-    )
+    scope = _scope(cur, filters, table)
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="period">{html.escape(period)} · made {datetime.now(UTC):%d %b %Y %H:%M} '
-        "UTC</p>",
     ]
+    for name, text in scope:
+        parts.append(f'<p class="scope"><b>{html.escape(name)}:</b> {html.escape(text)}</p>')
+    shown = filter_line or _filter_phrases(filters, scope)
+    parts.append(
+        f'<p class="scope"><b>View:</b> {html.escape(" · ".join(shown))}</p>'
+        f'<p class="note">Made {datetime.now(UTC):%d %b %Y %H:%M} UTC.</p>'
+    )
     paid = kpis[kpis["group"] == "paid"]
     found = money.currencies(paid) or [None]
     for currency in found:  # money is never added across currencies: cards per currency
@@ -107,21 +126,24 @@ def html_report(cur: duckdb.DuckDBPyConnection, filters: Filters, title: str) ->
         items = "".join(f"<li>{html.escape(text)}</li>" for text in sentences["text"])
         parts.append(f"<ul>{items}</ul>")
     if not panel.series.empty:
-        figure = charts.trend_figure(
-            panel.series,
-            panel.paid_key,
-            panel.organic_key,
-            "day",
-            panel.averaged,
-            panel.unusual,
-            panel.provisional,
-            panel.currency,
-        )
         parts.append("<h2>Trend</h2>")
-        parts.append(figure.to_html(full_html=False, include_plotlyjs=True))
+        parts.append(svg_trend.trend_svg(panel))
+        legend = (
+            f"Line: {metrics.ALL_METRICS[panel.paid_key].label} per day; bars: "
+            f"{metrics.ALL_METRICS[panel.organic_key].label} per day"
+            + ("; dashed: 7-day average" if panel.averaged is not None else "")
+            + "; red rings: unusual days."
+        )
+        parts.append(f'<p class="note">{html.escape(legend)}</p>')
         notes = panel.unusual_notes()
         if notes:
-            parts.append(f"<p>Unusual days: {html.escape(' · '.join(notes))}</p>")
+            parts.append(f'<p class="note">Unusual days: {html.escape(" · ".join(notes))}</p>')
+        if panel.provisional:
+            parts.append(
+                f'<p class="note">Ad figures from {panel.provisional[0]:%d %b} on are '
+                "provisional: conversions are attributed up to 28 days late, so they can still "
+                "rise.</p>"
+            )
     parts.append(f"<h2>Campaigns ({len(table)})</h2>")
     parts.append(_table(table))
     parts.append("</body></html>")
@@ -167,6 +189,62 @@ def _table(table: pd.DataFrame) -> str:
     rows = [_row(record) for record in ordered]
     total_rows = [_row(record) for record in campaigns.totals(table).to_dict("records")]
     return (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        f"<tfoot>{''.join(total_rows)}</tfoot></table>"
+        f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
+        f"</tbody><tfoot>{''.join(total_rows)}</tfoot></table></div>"
     )
+
+
+def _scope(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, table: pd.DataFrame
+) -> list[tuple[str, str]]:
+    """Whose figures these are: the Instagram accounts and the ad accounts of the view, and
+    the currency of every amount."""
+    out = []
+    accounts = queries.run(cur, "account_options")
+    if filters.account_ids:
+        accounts = accounts[accounts["account_id"].isin(filters.account_ids)]
+    if not accounts.empty:
+        out.append(("Instagram", ", ".join(accounts["label"])))
+    ad_accounts = queries.run(cur, "report_ad_accounts", campaign_ids=list(table["campaign_id"]))
+    if not ad_accounts.empty:
+        out.append(
+            (
+                "Ad accounts",
+                ", ".join(
+                    f"{row.name} ({money.label(row.currency)})" for row in ad_accounts.itertuples()
+                ),
+            )
+        )
+    found = money.currencies(table)
+    names = ", ".join(money.label(c) for c in found)
+    if len(found) > 1:
+        out.append(
+            (
+                "Currency",
+                f"every amount is in its ad account's currency ({names}); amounts in "
+                "different currencies are never added up",
+            )
+        )
+    elif found:
+        out.append(("Currency", f"every amount is in {money.label(found[0])}"))
+    return out
+
+
+def _filter_phrases(filters: Filters, scope: list[tuple[str, str]]) -> list[str]:
+    """The view in words when the page gave none: the period, the comparison, and which
+    filters narrow it (by what they filter on)."""
+    compared = filters.comparison_range()
+    parts = [f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}"]
+    if compared:
+        parts.append(f"vs {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}")
+    for what, values in (
+        ("campaigns", filters.campaign_ids),
+        ("objectives", filters.objectives),
+        ("age groups", filters.ages),
+        ("genders", filters.genders),
+        ("Instagram accounts", filters.account_ids),
+        ("media types", filters.media_types),
+    ):
+        if values:
+            parts.append(f"{len(values)} {what}: {', '.join(values)}")
+    return parts

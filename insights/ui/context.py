@@ -145,15 +145,17 @@ def last_success() -> Any:
 # no spinner: the report is written on the download's own thread when its button is clicked,
 # where Streamlit draws nothing
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def _report(version: tuple[str, int], filters: Filters) -> bytes:
+def _report(version: tuple[str, int], filters: Filters, filter_line: tuple[str, ...]) -> bytes:
     from insights.render import report
 
     store, _ = store_and_job()
     with store.cursor() as cur:
-        return report.html_report(cur, filters, "Marketing report").encode("utf-8")
+        return report.html_report(cur, filters, "Marketing report", list(filter_line)).encode(
+            "utf-8"
+        )
 
 
-def report_html(filters: Filters) -> bytes:
+def report_html(filters: Filters, filter_line: tuple[str, ...] = ()) -> bytes:
     """The stakeholder report of the view, cached like the page's figures (called when the
     Overview's report button is clicked)."""
-    return _report(data_version(), filters)
+    return _report(data_version(), filters, filter_line)

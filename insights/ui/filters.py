@@ -274,3 +274,36 @@ def _write_url(preset: str, filters: Filters) -> None:
         for key in set(current) - set(wanted):
             del st.query_params[key]
         st.query_params.update(wanted)
+
+
+def active_filters(chosen: Filters) -> list[str]:
+    """The filters in force, as short phrases: the period, the comparison, then every narrowed
+    filter with the names of what it keeps."""
+    preset = st.session_state.get("f_preset", DEFAULT_PRESET)
+    label = PRESETS.get(preset, "Custom")
+    parts = [f"{label}: {_span(chosen.since, chosen.until)}"]
+    compared = chosen.comparison_range()
+    if compared:
+        parts.append(f"vs {_span(*compared)}")
+    known = choice_labels(context.options())
+    for choice, values in zip(
+        CHOICES,
+        (
+            chosen.campaign_ids,
+            chosen.objectives,
+            chosen.ages,
+            chosen.genders,
+            chosen.account_ids,
+            chosen.media_types,
+        ),
+        strict=True,
+    ):
+        if values:
+            names = [known[choice.key].get(v, v) for v in values]
+            shown = ", ".join(names[:3]) + (f" +{len(names) - 3} more" if len(names) > 3 else "")
+            parts.append(f"{choice.label}: {shown}")
+    return parts
+
+
+def _span(since: object, until: object) -> str:
+    return f"{since:%d %b %Y}" if since == until else f"{since:%d %b %Y} – {until:%d %b %Y}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from insights.figures.filters import PRESETS, Filters
 from insights.ui import context, filters
 from insights.ui.pages import FILTERED_TITLES
 from insights.ui.text import md
@@ -25,39 +24,6 @@ def draw(page: StreamlitPage) -> None:
         return
     chosen = filters.sidebar_filters()
     st.caption(
-        " · ".join(md(part) for part in active_filters(chosen)),
+        " · ".join(md(part) for part in filters.active_filters(chosen)),
         help="The filters in the sidebar apply to every page; the link holds them.",
     )
-
-
-def active_filters(chosen: Filters) -> list[str]:
-    """The filters in force, as short phrases: the period, the comparison, then every narrowed
-    filter with the names of what it keeps."""
-    preset = st.session_state.get("f_preset", filters.DEFAULT_PRESET)
-    label = PRESETS.get(preset, "Custom")
-    parts = [f"{label}: {_span(chosen.since, chosen.until)}"]
-    compared = chosen.comparison_range()
-    if compared:
-        parts.append(f"vs {_span(*compared)}")
-    known = filters.choice_labels(context.options())
-    for choice, values in zip(
-        filters.CHOICES,
-        (
-            chosen.campaign_ids,
-            chosen.objectives,
-            chosen.ages,
-            chosen.genders,
-            chosen.account_ids,
-            chosen.media_types,
-        ),
-        strict=True,
-    ):
-        if values:
-            names = [known[choice.key].get(v, v) for v in values]
-            shown = ", ".join(names[:3]) + (f" +{len(names) - 3} more" if len(names) > 3 else "")
-            parts.append(f"{choice.label}: {shown}")
-    return parts
-
-
-def _span(since: object, until: object) -> str:
-    return f"{since:%d %b %Y}" if since == until else f"{since:%d %b %Y} – {until:%d %b %Y}"

@@ -54,9 +54,10 @@ def render() -> None:
             f"kpis_{filters.since}_{filters.until}.csv",
             "kpis_csv",
         )
+    line = tuple(global_filters.active_filters(filters))  # the report states them as the page
     report_col.download_button(
         "Download report for stakeholders (HTML)",
-        lambda: context.report_html(filters),  # written on click, not on every rerun
+        lambda: context.report_html(filters, line),  # written on click, not on every rerun
         file_name=f"report_{filters.since}_{filters.until}.html",
         mime="text/html",
         key="report_html",
