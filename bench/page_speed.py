@@ -9,10 +9,15 @@ For each size (ad insight rows; posts are a tenth of that) a synthetic store is 
 - floor: the same SQL statements alone, run straight on DuckDB and fetched as Arrow;
 - naive: the way a typical Streamlit dashboard does it: every table loaded into pandas once
   (its load time is 'naive load'), then each filter change filtered and grouped in pandas;
-- rss: the peak resident memory of the process measuring our pages, and of the naive one.
+- rss: the peak resident memory of the process measuring our pages, and of the naive one;
+- rerun (--reruns): everything the server does for a filter change, the whole script of the
+  page run through Streamlit's AppTest (the filters set in the sidebar as a person sets them:
+  widgets, figures, plotly serialization, the message to the browser), median over --runs
+  filter changes, one fresh process per page so no page reuses another's cache.
 
 Run: .venv/bin/python bench/page_speed.py [--sizes 10000,1000000,10000000] [--runs 7]
-Prints one table; --markdown prints it for the README.
+     .venv/bin/python bench/page_speed.py --reruns [--sizes 10000000] [--runs 7]
+Prints one table.
 """
 
 from __future__ import annotations
@@ -193,6 +198,93 @@ def measure_ours(rows: int, runs: int) -> dict[str, Any]:
     return result
 
 
+# -- whole reruns ---------------------------------------------------------------------------
+
+RERUN_PAGES = ("Overview", "Campaigns", "Content", "Data")
+# the entry script (insights/ui/app.py) with one page in its router, so AppTest opens that page
+ONE_PAGE_APP = """
+import streamlit as st
+from insights.ui import campaigns_page, content_page, context, data_page, frame, overview
+RENDER = {{"Overview": overview.render, "Campaigns": campaigns_page.render,
+          "Content": content_page.render, "Data": data_page.render}}
+st.set_page_config(page_title="Marketing insights", layout="wide")
+context.settings()
+context.new_run()
+page = st.navigation([st.Page(RENDER[{title!r}], title={title!r}, default=True)])
+frame.draw(page)
+page.run()
+"""
+
+
+def sidebar_changes(runs: int) -> list[dict[str, Any]]:
+    """Filter changes as a person makes them in the sidebar, each a new view."""
+    cycle: list[dict[str, Any]] = [
+        {"f_preset": "last_90"},
+        {"f_preset": "last_7"},
+        {"f_genders": ["female"]},
+        {"f_preset": "this_month", "f_genders": []},
+        {"f_compare": "last_year"},
+        {"f_preset": "ytd", "f_compare": "previous"},
+        {"f_preset": "last_30"},
+    ]
+    return [cycle[k % len(cycle)] for k in range(runs)]
+
+
+def measure_reruns(rows: int, runs: int, page: str) -> dict[str, Any]:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["INSIGHTS_DB"] = str(store_for(rows))
+    at = AppTest.from_string(ONE_PAGE_APP.format(title=page), default_timeout=600)
+    at.run()  # the first load of the page (its caches filled for the default view)
+    if at.exception:
+        raise SystemExit(f"{page}: {at.exception[0].message}")
+    result: dict[str, Any] = {"rows": rows, "page": page}
+    times = []
+    # the Data page follows no filter: a rerun there is what any click on it costs
+    changes = sidebar_changes(runs) if page != "Data" else [{} for _ in range(runs)]
+    for change in changes:
+        for key, value in change.items():
+            widget = at.multiselect(key=key) if isinstance(value, list) else at.selectbox(key=key)
+            widget.set_value(value)
+        started = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - started) * 1000)
+        if at.exception:
+            raise SystemExit(f"{page}: {at.exception[0].message}")
+    result["rerun"] = statistics.median(times)
+    result["worst"] = max(times)
+    return result
+
+
+def reruns_table(sizes: list[int], runs: int) -> list[str]:
+    lines = [
+        "| ad rows | page | whole rerun ms (median) | worst ms |",
+        "| --- | --- | --- | --- |",
+    ]
+    for rows in sizes:
+        for page in RERUN_PAGES:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "reruns",
+                    "--page",
+                    page,
+                    "--sizes",
+                    str(rows),
+                    "--runs",
+                    str(runs),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            found = json.loads(done.stdout.strip().splitlines()[-1])
+            lines.append(f"| {rows:,} | {page} | {found['rerun']:,.0f} | {found['worst']:,.0f} |")
+    return lines
+
+
 # -- the naive peer ---------------------------------------------------------------------------
 
 
@@ -331,9 +423,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,1000000,10000000")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--markdown", action="store_true")
-    parser.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--reruns", action="store_true", help="measure whole page reruns")
+    parser.add_argument("--child", choices=["ours", "naive", "reruns"], help=argparse.SUPPRESS)
+    parser.add_argument("--page", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.child == "reruns":
+        print(json.dumps(measure_reruns(sizes[0], args.runs, args.page)))
+        return
+    if args.reruns:
+        for rows in sizes:
+            store_for(rows)
+        print(f"runs per figure: {args.runs}; machine: {_machine()}")
+        print("\n".join(reruns_table(sizes, args.runs)))
+        return
     if args.child:
         measure = measure_ours if args.child == "ours" else measure_naive
         print(json.dumps(measure(sizes[0], args.runs)))
