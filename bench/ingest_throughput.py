@@ -35,8 +35,8 @@ import pandas as pd
 
 from insights.demo.dataset import DemoDataset, load
 from insights.demo.server import DEMO_TOKEN, DemoApi
-from insights.ingest.fetch import date_windows
 from insights.ingest.fetch_ads import AD_INSIGHT_FIELDS, AD_WINDOW_DAYS
+from insights.ingest.model import date_windows
 from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
 from insights.store.database import Store

@@ -16,7 +16,7 @@ import pytest
 from insights.demo import instagram as demo_instagram
 from insights.demo.server import DemoApi
 from insights.errors import IngestError
-from insights.ingest.fetch import date_windows
+from insights.ingest.model import date_windows
 from insights.ingest.run import IngestOptions, run_ingest
 from insights.settings import Settings
 from insights.store.database import Store

@@ -13,8 +13,8 @@ from insights.api.client import GraphClient, RetryPolicy
 from insights.demo import instagram as demo_instagram
 from insights.demo.server import DEMO_TOKEN, DemoApi
 from insights.ingest import instagram_rows as instagram_store
-from insights.ingest.fetch import Fetched, IngestOptions, Reporter
 from insights.ingest.fetch_instagram import InstagramFetcher
+from insights.ingest.model import Fetched, IngestOptions, Reporter
 from insights.ingest.run import run_ingest
 from insights.settings import Settings
 from insights.store.database import Store

@@ -94,3 +94,52 @@ def test_the_check_catches_a_module_that_reaches_across_the_layers():
     assert _breaches("api", {"insights.ui.context"}) == {"insights.ui.context"}
     assert _breaches("store", {"insights.figures.metrics"}) == set()
     assert _breaches("store", {"insights.figures.overview"}) == {"insights.figures.overview"}
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Each module of the product -> the modules of the product it imports (a name imported
+    from a package counts as its module when it is one)."""
+    modules = {
+        ".".join(("insights", *p.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): p
+        for p in PACKAGE.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found = set()
+        for imported in _imports(path):
+            while imported and imported not in modules:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name and imported != "insights":
+                found.add(imported)
+        graph[name] = found
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_two_modules_import_each_other():
+    # a circle (a imports b imports a) means neither can be read, tested or moved alone
+    assert _cycle(_module_graph()) is None
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]

@@ -1,9 +1,11 @@
-"""How the demo API reads a request's parameters, as Meta's servers do."""
+"""How the demo API reads a request's parameters and writes an error, as Meta's servers do."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import random
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 class ParamError(ValueError):
@@ -24,3 +26,32 @@ def list_param(query: Mapping[str, str], name: str) -> list[str]:
             raise ParamError(f"(#100) Param {name} must be an array")
         return [str(item).strip() for item in items if str(item).strip()]
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class ApiFailure(Exception):
+    """An error answer: HTTP status and the Graph error object."""
+
+    def __init__(self, status: int, code: int, message: str, subcode: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {
+            "message": message,
+            "type": "OAuthException",
+            "code": code,
+            "fbtrace_id": "Demo" + format(random.getrandbits(40), "x"),
+        }
+        if subcode is not None:
+            self.body["error_subcode"] = subcode
+
+
+def number(value: Any) -> Any:
+    """A stored count as the API writes it: an int, or None (absent) for NaN/NA."""
+    return None if value is None or value != value else int(value)
+
+
+def select(obj: Mapping[str, Any], fields: str | None) -> dict[str, Any]:
+    """Only the asked-for fields (and id), as the Graph API does."""
+    if not fields:
+        return dict(obj)
+    wanted: Iterable[str] = {"id", *fields.split(",")}
+    return {k: v for k, v in obj.items() if k in wanted}

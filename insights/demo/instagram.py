@@ -40,9 +40,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from insights.demo.dataset import DemoDataset
-from insights.demo.server import ApiFailure, list_param
-from insights.demo.server import _number as number
-from insights.demo.server import _select as select
+from insights.demo.dialect import ApiFailure, list_param, number, select
 
 HISTORY_DAYS = 730  # `since` further back than 2 years is refused
 RETENTION_DAYS = 90  # user metrics are kept 90 days

@@ -27,7 +27,7 @@ from insights.api import versions
 from insights.api.client import appsecret_proof
 from insights.demo.ads import AdsEndpoints, AdsFailure, AdsFaults
 from insights.demo.dataset import DemoDataset, load, restate
-from insights.demo.dialect import ParamError, list_param
+from insights.demo.dialect import ApiFailure, ParamError, list_param, select
 
 __all__ = ["AdsFaults", "DemoApi", "Faults", "list_param", "serve"]
 
@@ -35,22 +35,6 @@ DEMO_TOKEN = "demo-access-token"
 API_VERSION = versions.DEFAULT_VERSION  # what base_url points at; every live version is served
 DEMO_TOKEN_SCOPES = ("instagram_basic", "instagram_manage_insights", "ads_read")
 LIST_MAX = 100
-
-
-class ApiFailure(Exception):
-    """An error answer: HTTP status and the Graph error object."""
-
-    def __init__(self, status: int, code: int, message: str, subcode: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.body: dict[str, Any] = {
-            "message": message,
-            "type": "OAuthException",
-            "code": code,
-            "fbtrace_id": "Demo" + format(random.getrandbits(40), "x"),
-        }
-        if subcode is not None:
-            self.body["error_subcode"] = subcode
 
 
 def _cursor(offset: int) -> str:
@@ -76,10 +60,6 @@ def _unsupported(object_id: str) -> ApiFailure:
         "this operation.",
         subcode=33,
     )
-
-
-def _number(value: Any) -> Any:
-    return None if value is None or value != value else int(value)  # NaN/NA -> None
 
 
 @dataclass(frozen=True)
@@ -427,7 +407,7 @@ class DemoApi(AdsEndpoints):
         start = _offset(query.get("after"))
         chunk = rows[start : start + size]
         converted = [convert(r) for r in chunk] if convert else chunk
-        data = [_select(r, fields) for r in converted] if fields else list(converted)
+        data = [select(r, fields) for r in converted] if fields else list(converted)
         page: dict[str, Any] = {"data": data}
         if chunk:
             page["paging"] = {
@@ -493,14 +473,6 @@ def encode(payload: Any) -> bytes:
 def _only(wanted: set[str]) -> Any:
     """A row converter keeping the fields a request asked for."""
     return lambda row: {k: v for k, v in row.items() if k in wanted}
-
-
-def _select(obj: Mapping[str, Any], fields: str | None) -> dict[str, Any]:
-    """Only the asked-for fields (and id), as the Graph API does."""
-    if not fields:
-        return dict(obj)
-    wanted: Iterable[str] = {"id", *fields.split(",")}
-    return {k: v for k, v in obj.items() if k in wanted}
 
 
 def _handler(api: DemoApi) -> type[BaseHTTPRequestHandler]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from insights.api import versions
-from insights.ingest.fetch import TOKEN_WARN_DAYS, token_expiry_sentence
+from insights.ingest.model import TOKEN_WARN_DAYS, token_expiry_sentence
 from insights.settings import Settings
 
 Level = Literal["info", "warning"]

@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,10 +34,8 @@ from insights.api.client import GraphClient, gc_paused
 from insights.errors import ApiError, IngestError, TooMuchDataError
 from insights.figures.objectives import RESULT_TYPES, ResultType
 from insights.ingest import rows as rows_
+from insights.ingest.model import AdInsights, Fetched, Reporter, date_windows
 from insights.settings import Settings
-
-if TYPE_CHECKING:
-    from insights.ingest.fetch import Fetched, Reporter
 
 ACCOUNT_FIELDS = "name,currency,timezone_name,account_status"
 CAMPAIGN_FIELDS = (
@@ -58,18 +56,6 @@ PAGE_LIMITS = (500, 100, 25)  # smaller pages when a one-day window is still too
 NOT_VISIBLE_POLLS = 10  # a new report answering 100/33 is polled again this many times
 JOB_ATTEMPTS = 2  # a failed report is submitted this many times before it is split
 MAX_BAD_NOTES = 20  # rows with impossible values named one by one, then counted
-
-
-@dataclass(frozen=True)
-class AdInsights:
-    """One ad account's fetched insights and what the write may replace: the days
-    [since, until] of the campaigns in `replace` (the API answered for them or still lists
-    them); stored rows of any other campaign (deleted, no longer listed) are kept."""
-
-    since: date
-    until: date
-    table: pa.Table
-    replace: frozenset[str]
 
 
 @dataclass
@@ -106,8 +92,6 @@ def insights_params(
 
 
 def _windows(since: date, until: date, days: int) -> list[tuple[date, date]]:
-    from insights.ingest.fetch import date_windows
-
     return date_windows(since, until, days)
 
 

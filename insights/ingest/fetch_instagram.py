@@ -34,8 +34,8 @@ from typing import Any
 from insights.api.client import GraphClient
 from insights.errors import ApiError, AuthError, IngestError
 from insights.ingest import rows as rows_
-from insights.ingest.fetch import Fetched, IngestOptions, Reporter, date_windows
 from insights.ingest.instagram_rows import POST_METRIC_COLUMNS, InstagramRows, values_of
+from insights.ingest.model import Fetched, IngestOptions, Reporter, date_windows
 from insights.settings import Settings
 from insights.store.database import Store
 

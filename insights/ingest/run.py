@@ -27,10 +27,10 @@ from insights.errors import ApiError, IngestCancelled, IngestError, InsightsErro
 from insights.ingest import instagram_rows as instagram_store
 from insights.ingest import restatements
 from insights.ingest import rows as rows_
-from insights.ingest.fetch import (
+from insights.ingest.fetch import Fetcher
+from insights.ingest.model import (
     AdInsights,
     Fetched,
-    Fetcher,
     IngestOptions,
     Note,
     Progress,

@@ -22,9 +22,9 @@ from insights.figures.formatting import is_flat
 from insights.figures.formatting import value as fmt_value
 from insights.figures.frames import Frames
 from insights.figures.metrics import Unit
+from insights.figures.scope import Scope, view_scope
 from insights.figures.trend_panel import trend_panel
 from insights.render import svg_trend
-from insights.store import queries
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
@@ -82,7 +82,7 @@ def html_report(
     )
     panel = trend_panel(frames, filters, paid_key, "engagement")
     table = frames(campaigns.campaign_table, filters)
-    scope = _scope(cur, filters, table)
+    scope = _scope(view_scope(cur, filters, table))
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -194,30 +194,21 @@ def _table(table: pd.DataFrame) -> str:
     )
 
 
-def _scope(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, table: pd.DataFrame
-) -> list[tuple[str, str]]:
-    """Whose figures these are: the Instagram accounts and the ad accounts of the view, and
-    the currency of every amount."""
+def _scope(scope: Scope) -> list[tuple[str, str]]:
+    """Whose figures these are, in words: the accounts of the view and the currency of every
+    amount."""
     out = []
-    accounts = queries.run(cur, "account_options")
-    if filters.account_ids:
-        accounts = accounts[accounts["account_id"].isin(filters.account_ids)]
-    if not accounts.empty:
-        out.append(("Instagram", ", ".join(accounts["label"])))
-    ad_accounts = queries.run(cur, "report_ad_accounts", campaign_ids=list(table["campaign_id"]))
-    if not ad_accounts.empty:
+    if scope.instagram:
+        out.append(("Instagram", ", ".join(scope.instagram)))
+    if scope.ad_accounts:
         out.append(
             (
                 "Ad accounts",
-                ", ".join(
-                    f"{row.name} ({money.label(row.currency)})" for row in ad_accounts.itertuples()
-                ),
+                ", ".join(f"{name} ({money.label(code)})" for name, code in scope.ad_accounts),
             )
         )
-    found = money.currencies(table)
-    names = ", ".join(money.label(c) for c in found)
-    if len(found) > 1:
+    names = ", ".join(money.label(c) for c in scope.currencies)
+    if len(scope.currencies) > 1:
         out.append(
             (
                 "Currency",
@@ -225,8 +216,8 @@ def _scope(
                 "different currencies are never added up",
             )
         )
-    elif found:
-        out.append(("Currency", f"every amount is in {money.label(found[0])}"))
+    elif scope.currencies:
+        out.append(("Currency", f"every amount is in {names}"))
     return out
 
 
