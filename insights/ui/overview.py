@@ -218,11 +218,21 @@ def _trend(filters: Filters) -> None:
             f"{len(found)} currencies ({', '.join(money.label(c) for c in found)}) and "
             "money is never added across them. Filter to campaigns of one currency to chart it."
         )
+    view = (filters.since, filters.until)
     settling = context.frame(anomalies.provisional, filters)
     provisional = None if settling.empty else (settling["since"].iloc[0], settling["until"].iloc[0])
     st.plotly_chart(
         charts.trend_figure(
-            series, paid_key, organic_key, grain, averaged, unusual, provisional, currency
+            series,
+            paid_key,
+            organic_key,
+            grain,
+            averaged,
+            unusual,
+            provisional,
+            currency,
+            filters.since,
+            filters.until,
         ),
         key="trend_chart",
         config={"displaylogo": False},
@@ -243,10 +253,21 @@ def _trend(filters: Filters) -> None:
             )
     if notes:
         st.caption("Unusual days (red rings): " + md(" · ".join(notes)))
-    if provisional:
+    if provisional and anomalies.settles_late(paid_key):
         st.caption(
-            f"Ad figures from {provisional[0]:%d %b} on are provisional: conversions are "
-            "attributed up to 28 days late, so they can still rise."
+            f"{metrics.ALL_METRICS[paid_key].label} from {provisional[0]:%d %b} on is "
+            "provisional (shaded): conversions are attributed up to 28 days late, so it can "
+            "still change. Spend, impressions and clicks are final when delivered."
+        )
+    if organic_key in charts.POST_DAY_METRICS:
+        st.caption(
+            f"{metrics.ALL_METRICS[organic_key].label} is a figure of the posts published in "
+            f"each {grain}: a {grain} without a post has none (a gap, not a zero)."
+        )
+    if grain != "day" and any(charts.period_bounds(series["period"], grain, *view)[1]):
+        st.caption(
+            f"Dotted, with an open point: a {grain} only partly inside the range; its sums "
+            f"hold fewer days than a whole {grain}'s (the hover says how many)."
         )
     shown = series[["period", paid_key, organic_key]].rename(columns={"period": grain})
     if averaged is not None:
