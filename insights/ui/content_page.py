@@ -331,7 +331,13 @@ def _next_posts(filters: Filters, tz: str) -> None:
             "high": "90% high (%)",
         }
     )
-    st.dataframe(shown, hide_index=True, key="content_next")
+    percent = st.column_config.NumberColumn(format="%.2f%%")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="content_next",
+        column_config={c: percent for c in shown.columns if c.endswith("(%)")},
+    )
     csv_download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
 
 
