@@ -272,6 +272,27 @@ def test_the_insight_sentences_quote_the_cards(app_env):
     assert checked >= 1
 
 
+def test_plain_words_say_what_the_organic_figures_did(app_env, raw, demo_range):
+    """At the default 28 days the demo's engagement fell by more than chance allows: the
+    Overview says so, with the change pandas finds over the raw demo posts."""
+    at = _app()
+    assert not at.exception
+    media = raw["ig_media"]
+    day = pd.to_datetime(media["timestamp"], utc=True).dt.date
+    engagement = pd.to_numeric(media["total_interactions"])
+    until = demo_range[1]
+    since, before = until - timedelta(days=27), until - timedelta(days=55)
+    now = engagement[(day >= since) & (day <= until)].sum()
+    then = engagement[(day >= before) & (day < since)].sum()
+    change = now / then - 1
+    assert abs(change) > 0.1
+    bullets = "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", bullets)
+    direction = "up" if change > 0 else "down"
+    assert f"Engagement {direction} {abs(change):.0%} against the comparison period " in text
+    assert f"({then:,} → {now:,})" in text
+
+
 def test_the_report_download_is_the_view_as_html(app_env, raw, demo_range, downloads):
     at = _app(range="last_28")
     assert not at.exception

@@ -93,19 +93,32 @@ def test_media_type_filter_and_hostile_links(app_env, raw, demo_range, postless_
 
 
 def test_what_to_post_next_per_account(app_env, raw, demo_range):
-    at = _open(range="last_90")
+    """At the default 28 days the section recommends (its history is the 180 days up to the
+    view's end), in the page's media type labels, never below the account's own rate."""
+    at = _open()
     assert not at.exception
     assert any(h.value == "What to post next" for h in at.subheader)
+    assert any("180 days" in c.value for c in at.caption)
     table = next(d.value for d in at.dataframe if "Expected rate (%)" in d.value.columns)
-    media = _posts(raw, demo_range, 90)
+    media = _posts(raw, demo_range, 180)
     media = media[media["reach"] > 0]
     accounts = raw["ig_accounts"].set_index("account_id")["username"]
     per_account = media.groupby("account_id").size()
     enough = per_account[per_account >= content.MIN_ACCOUNT_POSTS].index
-    assert sorted(table["Account"].unique()) == sorted("@" + accounts[a] for a in enough)
-    assert set(table["What"]) == {"Format", "Day and time", "Hashtag"}
+    assert len(enough) and sorted(table["Account"].unique()) == sorted(
+        "@" + accounts[a] for a in enough
+    )
+    assert set(table["What"]) == {"Media type", "Day and time", "Hashtag"}
+    labels = set(table.loc[table["What"] == "Media type", "Option"])
+    assert labels and labels <= {"Image", "Video", "Carousel"}
+    assert (table["Posts"] >= content.MIN_OPTION_POSTS).all()
+    assert (table["Its rate (%)"] >= table["Account's rate (%)"]).all()
     assert (table["90% low (%)"] <= table["Expected rate (%)"]).all()
     assert (table["Expected rate (%)"] <= table["90% high (%)"]).all()
+    for account, theirs in media.groupby("account_id"):
+        rows = table[table["Account"] == "@" + accounts[account]]
+        rate = theirs["engagement"].sum() / theirs["reach"].sum()
+        assert rows["Account's rate (%)"].iloc[0] == pytest.approx(rate * 100, abs=0.005)
 
 
 def test_pictures_stories_audience_and_watch_time(app_env, demo_store_file):

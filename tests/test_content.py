@@ -238,3 +238,79 @@ def test_posts_without_insights_do_not_lift_the_engagement_rate(store, posts):
         assert row["engagement_rate"] == pytest.approx(
             group["engagement"].sum() / group["reach"].sum()
         )
+
+
+def _expected_recommendations(posts: pd.DataFrame, until: date, tz: str = "UTC") -> pd.DataFrame:
+    """What to post next computed with pandas over the raw demo posts: the 180 days up to
+    `until`, posts with reach, options on at least 5 posts whose rate beats the account's,
+    shrunk toward the account's rate by 10 posts, the best 3 of each kind."""
+    mine = _window(posts, until - timedelta(days=179), until)
+    mine = mine[mine["reach"] > 0].copy()
+    local = mine["at"].dt.tz_convert(tz)
+    mine["format"] = mine["media_type"]
+    mine["time"] = local.dt.day_of_week.astype(str) + ":" + (local.dt.hour // 3 * 3).astype(str)
+    mine["hashtag"] = [sorted(set(re.findall(r"#\w+", c.lower()))) for c in mine["caption"]]
+    rows = []
+    for account, theirs in mine.groupby("account_id"):
+        account_rate = theirs["engagement"].sum() / theirs["reach"].sum()
+        for dimension in ("format", "time", "hashtag"):
+            options = theirs.explode(dimension).dropna(subset=[dimension])
+            sums = options.groupby(dimension).agg(
+                posts=("media_id", "size"), reach=("reach", "sum"), eng=("engagement", "sum")
+            )
+            sums["rate"] = sums["eng"] / sums["reach"]
+            sums = sums[(sums["posts"] >= 5) & (sums["rate"] > account_rate)]
+            sums["expected"] = (sums["posts"] * sums["rate"] + 10 * account_rate) / (
+                sums["posts"] + 10
+            )
+            best = sums.reset_index().sort_values(
+                ["expected", "posts", dimension], ascending=[False, False, True]
+            )
+            for row in best.head(3).itertuples():
+                rows.append(
+                    {
+                        "account_id": account,
+                        "dimension": dimension,
+                        "option": getattr(row, dimension),
+                        "posts": row.posts,
+                        "rate": row.rate,
+                        "account_rate": account_rate,
+                        "expected": row.expected,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("days", [28, 90])
+def test_what_to_post_next_uses_180_days_and_only_options_above_the_account(
+    store, posts, demo_range, days
+):
+    """The view's length does not matter (the history is the 180 days up to its end): at the
+    default 28 days there are recommendations; none rests on fewer than 5 posts or lies below
+    the account's own rate; formats are Meta's media types, as the page's filters have them."""
+    until = demo_range[1]
+    with store.cursor() as cur:
+        found = content.recommendations(cur, Filters(until - timedelta(days=days - 1), until))
+    options = found[found["dimension"].isin(["format", "time", "hashtag"])]
+    expected = _expected_recommendations(posts, until)
+    assert not expected.empty and not options.empty
+    formats = expected[expected["dimension"] == "format"]
+    assert set(formats["option"]) <= {"IMAGE", "VIDEO", "CAROUSEL_ALBUM"}
+    got = options[options["dimension"] != "time"].reset_index(drop=True)
+    want = expected[expected["dimension"] != "time"].reset_index(drop=True)
+    assert got[["account_id", "dimension", "option", "posts"]].to_dict("records") == want[
+        ["account_id", "dimension", "option", "posts"]
+    ].to_dict("records")
+    assert list(got["expected"]) == pytest.approx(list(want["expected"]))
+    assert list(got["account_rate"]) == pytest.approx(list(want["account_rate"]))
+    times = options[options["dimension"] == "time"]
+    assert len(times) == (expected["dimension"] == "time").sum()
+    assert list(times["expected"]) == pytest.approx(
+        list(expected.loc[expected["dimension"] == "time", "expected"])
+    )
+    assert (options["posts"] >= content.MIN_OPTION_POSTS).all()
+    assert (options["rate"] > options["account_rate"]).all()
+    accounts = found[found["dimension"] == "account"].set_index("account_id")["posts"]
+    history = _window(posts, until - timedelta(days=179), until)
+    rated = history[history["reach"] > 0]
+    assert accounts.to_dict() == rated.groupby("account_id").size().to_dict()

@@ -13,7 +13,8 @@ engagement rate) are judged post by post against each post's own account instead
 post_outliers): a day is unusual when one of its posts is.
 
 Ad insights of the last SETTLING_DAYS days can still change (conversions are attributed late),
-so charts mark them as provisional.
+so charts mark them as provisional; only the metrics that rest on conversions or their value
+settle late (settles_late): spend, impressions and clicks are final when delivered.
 """
 
 from __future__ import annotations
@@ -220,6 +221,19 @@ def _paid_explanations(
             continue
         out.append(f"{names[strongest]} moved most ({label} {gaps[strongest]:+,.0f} vs usual)")
     return out
+
+
+LATE_SUMS = frozenset({"conversions", "conversion_value", "sales_conversions", "sales_value"})
+
+
+def settles_late(key: str) -> bool:
+    """Whether a metric's recent days may still change: it is, or is a ratio over, the
+    conversions or their value (attributed up to 28 days after the click); spend,
+    impressions and clicks (and CTR, CPC, CPM) are final when delivered."""
+    metric = metrics.ALL_METRICS.get(key)
+    if metric is None:
+        return False
+    return bool({metric.key, metric.numerator, metric.denominator} & LATE_SUMS)
 
 
 def provisional(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

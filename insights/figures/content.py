@@ -8,6 +8,7 @@ engagement / reach.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -95,25 +96,38 @@ def hashtags(cur: duckdb.DuckDBPyConnection, filters: Filters, min_posts: int = 
 
 
 PRIOR_POSTS = 10  # shrinkage: an option's rate counts as much as this many posts at the account's
-MIN_ACCOUNT_POSTS = 30  # fewer posts in the range: too short a history to recommend anything
+MIN_ACCOUNT_POSTS = 30  # fewer posts in the history: too short to recommend anything
+MIN_OPTION_POSTS = 5  # an option on fewer posts is not recommended (too few to judge)
+HISTORY_DAYS = 180  # what to post next is judged on this many days up to the view's end
 Z90 = 1.645
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def recommendation_range(filters: Filters) -> tuple[date, date]:
+    """The days "what to post next" is judged on: the HISTORY_DAYS days up to the view's last
+    day, whatever the view's length (a 7- or 28-day view holds too few posts per option)."""
+    return filters.until - timedelta(days=HISTORY_DAYS - 1), filters.until
 
 
 def recommendations(
     cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC", top: int = 3
 ) -> pd.DataFrame:
-    """What to post next, per account: the `top` formats, weekday x 3-hour slots (in `tz`) and
-    hashtags by expected engagement rate.
+    """What to post next, per account: the `top` media types (`option` is Meta's media_type,
+    as the page's filters and format charts have it), weekday x 3-hour slots (in `tz`) and
+    hashtags by expected engagement rate, over the posts of recommendation_range(filters)
+    under the view's account and media type filters.
 
-    The expected rate is the option's pooled rate (engagement / reach over its posts) shrunk
-    toward the account's rate as if the account's rate had been seen on PRIOR_POSTS more
-    posts: (n x option + k x account) / (n + k). A slot with two lucky posts stays near the
-    account's rate; one with forty good posts keeps most of its lead. The 90% interval is the
-    expected rate +/- 1.645 x the per-post spread / sqrt(n + k). Accounts with fewer than
-    MIN_ACCOUNT_POSTS posts get one row saying so (dimension 'too short')."""
+    Only options on at least MIN_OPTION_POSTS posts whose own rate is above the account's rate
+    are recommended. The expected rate is the option's pooled rate (engagement / reach over
+    its posts) shrunk toward the account's rate as if the account's rate had been seen on
+    PRIOR_POSTS more posts: (n x option + k x account) / (n + k). A slot with a few lucky
+    posts stays near the account's rate; one with forty good posts keeps most of its lead. The
+    90% interval is the expected rate +/- 1.645 x the per-post spread / sqrt(n + k). Each
+    account has one row of dimension 'account' (its posts and rate); one with fewer than
+    MIN_ACCOUNT_POSTS posts has a 'too short' row instead, and no options."""
     if tz not in time_zones():
         raise QueryError(f"unknown time zone {tz!r}")
+    since, until = recommendation_range(filters)
     found = queries.run(
         cur,
         "content_recommend",
@@ -121,8 +135,9 @@ def recommendations(
         prior_posts=PRIOR_POSTS,
         z=Z90,
         min_posts=MIN_ACCOUNT_POSTS,
+        min_option_posts=MIN_OPTION_POSTS,
         top=top,
-        **filters.organic_params(),
+        **filters.with_range(since, until).organic_params(),
     )
     found["option"] = [
         _option_label(d, o) for d, o in zip(found["dimension"], found["option"], strict=True)
@@ -134,13 +149,6 @@ def _option_label(dimension: str, option: str) -> str:
     if dimension == "time" and ":" in option:
         weekday, block = (int(x) for x in option.split(":"))
         return f"{WEEKDAY_NAMES[weekday]} {block:02d}:00–{block + 3:02d}:00"
-    if dimension == "format":
-        product, _, media = option.partition(" ")
-        if product == "REELS":
-            return "Reel"
-        return {"CAROUSEL_ALBUM": "Carousel", "IMAGE": "Image", "VIDEO": "Video"}.get(
-            media, media.title()
-        )
     return option
 
 

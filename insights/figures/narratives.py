@@ -6,7 +6,9 @@ evidence is too thin:
 
 - movers: a paid KPI that changed against the comparison period by more than chance allows
   (the change must exceed MIN_CHANGE and three standard errors of a Poisson count on the
-  events behind the KPI in both periods), with the campaign that drove it;
+  events behind the KPI in both periods), with the campaign that drove it (by its own
+  numbers, or by its share of the whole when the change is one of mix); an organic KPI
+  (engagement, reach, engagement rate, followers) by the same rule, ranked with the paid ones;
 - campaigns: the best and the weakest return (ROAS) among campaigns that spent enough to matter;
 - content: a format that reaches more accounts per post than another, over enough posts.
 """
@@ -46,6 +48,29 @@ EVENTS = {
     "clicks": "clicks",
 }
 MOVERS = ("cpa", "roas", "cvr", "ctr", "cpc", "cpm", "conversions", "spend")
+# the organic KPIs a sentence may be about, with the events behind each (the same Poisson rule:
+# interactions and accounts reached are counts drawn from the audience like clicks)
+ORGANIC_MOVERS = {
+    "engagement": "engagement",
+    "post_reach": "post_reach",
+    "reach": "reach",
+    "engagement_rate": "engagement",
+    "followers": "followers",
+}
+# the sample a sentence names (post reach rests on the posts the sentence already counts)
+ORGANIC_NOUNS = {
+    "engagement": "interactions",
+    "reach": "accounts reached",
+    "followers": "followers",
+}
+MIX_SHARE = 0.5  # a mix effect is named when it explains this share of the change and one
+# campaign this share of the mix effect
+DENOMINATOR_NOUNS = {
+    "impressions": "impressions",
+    "clicks": "clicks",
+    "sales_conversions": "conversions",
+    "sales_spend": "spend on sales",
+}
 FORMAT_NAMES = {
     "IMAGE": "image",
     "VIDEO": "video",
@@ -70,6 +95,7 @@ def overview(frames: FrameSource, filters: Filters) -> list[Insight]:
     from the page's own computations (`frames`: the app's cache, or `Frames`)."""
     found = [
         *movers(frames, filters),
+        *organic_movers(frames, filters),
         *campaign_returns(frames, filters),
         *formats(frames, filters),
     ]
@@ -159,6 +185,44 @@ def _movers(
     return out[:3]
 
 
+def organic_movers(frames: FrameSource, filters: Filters) -> list[Insight]:
+    """The organic KPIs that moved against the comparison period by more than chance allows
+    (the rule of the paid movers, on the interactions, accounts reached or followers behind
+    each), scored as the paid ones are so that both rank together; at most three. Unique reach
+    is left out when post reach moved (the same audience, said once)."""
+    if filters.comparison_range() is None:
+        return []
+    kpis = frames(overview_figures.kpi_table, filters)
+    kpis = kpis[kpis["group"] == "organic"].set_index("metric")
+    out: list[Insight] = []
+    for key, basis in ORGANIC_MOVERS.items():
+        if key not in kpis.index or basis not in kpis.index:
+            continue
+        if key == "reach" and any(i.text.startswith("Post reach") for i in out):
+            continue
+        row = kpis.loc[key]
+        change = float(row["change"])
+        events = float(kpis.at[basis, "value"]), float(kpis.at[basis, "previous"])
+        if not all(math.isfinite(e) for e in events) or not _enough(change, *events):
+            continue
+        metric = metrics.ALL_METRICS[key]
+        direction = "up" if change > 0 else "down"
+        text = (
+            f"{metric.label} {direction} {abs(change):.0%} against the comparison period "
+            f"({fmt(row['previous'], metric.unit)} → {fmt(row['value'], metric.unit)})"
+        )
+        if "posts" in kpis.index and key in ("engagement", "post_reach", "engagement_rate"):
+            posts = kpis.loc["posts"]
+            text += (
+                f", over {fmt(posts['value'], 'count')} posts "
+                f"({fmt(posts['previous'], 'count')} before)"
+            )
+        noun = ORGANIC_NOUNS.get(basis)
+        text += f". Based on {events[0]:,.0f} {noun} this period." if noun else "."
+        out.append(Insight(text, "mover", min(abs(change), 2.0) + 0.5, int(events[0])))
+    return sorted(out, key=lambda i: -i.score)[:3]
+
+
 def _value(table: pd.DataFrame, metric: metrics.Metric) -> pd.Series:
     return table[metric.key] if metric.key in table else table[metric.numerator]
 
@@ -204,10 +268,59 @@ def _driver(
         return None
     best = int(np.nanargmax(signed))  # the first of equals, in campaign id order
     if signed[best] < 0.3 * abs(total):
+        if metric.numerator is not None:
+            mix = _mix_driver(metric, ids, a, b, total, now, currency)
+            if mix:
+                return mix
         return "spread across campaigns"
     campaign = ids[best]
     own = _own_change(metric, now, before, campaign, currency)
     return f"driven by {_name(now, campaign) or _name(before, campaign) or campaign}{own}"
+
+
+def _mix_driver(
+    metric: metrics.Metric,
+    ids: pd.Index,
+    now: np.ndarray,
+    before: np.ndarray,
+    total: float,
+    table: pd.DataFrame,
+    currency: str | None,
+) -> str | None:
+    """The campaign behind a change of mix, when there is one: a ratio over all campaigns is
+    their own ratios weighted by their shares of its denominator, so a campaign whose share
+    grew (a new one) or shrank moves the total without any campaign's own ratio moving. Its
+    part of the mix effect is (share now - share before) x (its ratio - the total's ratio
+    before). Named when the mix effect explains at least MIX_SHARE of the change and that
+    campaign at least MIX_SHARE of the mix effect; None otherwise."""
+    (num_n, den_n), (num_b, den_b) = now.T, before.T
+    if den_n.sum() <= 0 or den_b.sum() <= 0:
+        return None
+    share_n, share_b = den_n / den_n.sum(), den_b / den_b.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(den_n > 0, num_n / den_n, num_b / den_b) * metric.scale
+    before_total = metric.scale * num_b.sum() / den_b.sum()
+    parts = np.where(np.isfinite(own), (share_n - share_b) * (own - before_total), 0.0)
+    sign = math.copysign(1, total)
+    mix = float(parts.sum())
+    if mix * sign < MIX_SHARE * abs(total):
+        return None
+    best = int(np.argmax(parts * sign))
+    if parts[best] * sign < MIX_SHARE * abs(mix):
+        return None
+    noun = DENOMINATOR_NOUNS.get(str(metric.denominator), str(metric.denominator))
+    name = _name(table, ids[best]) or str(ids[best])
+    value = fmt(own[best], metric.unit, currency)
+    if share_b[best] == 0:
+        moved = f"{name} (new in this period) took {share_n[best]:.0%} of the {noun}"
+    elif share_n[best] == 0:
+        moved = f"{name} (no delivery now) had {share_b[best]:.0%} of the {noun} before"
+    else:
+        verb = "rose" if share_n[best] > share_b[best] else "fell"
+        moved = (
+            f"{name}'s share of the {noun} {verb} from {share_b[best]:.0%} to {share_n[best]:.0%}"
+        )
+    return f"mostly a change of mix: {moved}, at a {metric.label} of {value}"
 
 
 def _name(table: pd.DataFrame, campaign: str) -> str | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from insights.figures import money
+from insights.figures.anomalies import settles_late
 from insights.figures.formatting import value as fmt_value
 from insights.figures.metrics import ALL_METRICS, Metric, Unit
 
@@ -47,6 +50,49 @@ def axis_title(metric: Metric, currency: str | None = None) -> str:
     return metric.label + unit
 
 
+# organic figures summed over the posts published in a period: a period without a post has
+# no such figure (a gap), not a zero
+POST_DAY_METRICS = frozenset({"post_reach", "engagement", "engagement_rate"})
+GRAIN_NOUNS = {"day": "day", "week": "week", "month": "month"}
+
+
+def lighter(colour: str, amount: float = 0.55) -> str:
+    """A '#rrggbb' colour mixed with white by `amount` (0: itself, 1: white)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mixed = (round(c + (255 - c) * amount) for c in (red, green, blue))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def period_bounds(
+    periods: pd.Series, grain: str, since: date | None, until: date | None
+) -> tuple[list[str], list[bool]]:
+    """For each period start of a trend: a note for the hover and whether it is partial (a week
+    or month of which the range holds only some days: its sum is not comparable with the
+    others'). Without a range (or by day) no period is partial."""
+    notes, partial = [], []
+    for start in pd.to_datetime(periods):
+        if grain == "week":
+            end = start + pd.Timedelta(days=6)
+        elif grain == "month":
+            end = start + pd.offsets.MonthEnd(0)
+        else:
+            notes.append("")
+            partial.append(False)
+            continue
+        first = max(start.date(), since) if since else start.date()
+        last = min(end.date(), until) if until else end.date()
+        cut = first > start.date() or last < end.date()
+        partial.append(cut)
+        held = (last - first).days + 1
+        whole = (end - start).days + 1
+        notes.append(
+            f" (partial {GRAIN_NOUNS[grain]}: {first:%d %b}–{last:%d %b}, {held} of {whole} days)"
+            if cut
+            else ""
+        )
+    return notes, partial
+
+
 def _trend_traces(
     figure: go.Figure,
     frame: pd.DataFrame,
@@ -54,22 +100,77 @@ def _trend_traces(
     rolling: pd.DataFrame | None,
     row: int,
     currency: str | None = None,
+    partial: tuple[list[str], list[bool]] | None = None,
 ) -> None:
+    """A metric's line, in one colour: the series solid, its 7-day average the same colour
+    dashed; periods without a post left as gaps for the post figures (points where a post
+    day stands alone); partial first and last periods drawn dotted with an open marker and
+    said so in the hover."""
+    colour = PRIMARY if row == 1 else GREEN
+    values = pd.to_numeric(frame[metric.key], errors="coerce").astype("float64")
+    if metric.key in POST_DAY_METRICS and "posts" in frame:
+        values = values.where(frame["posts"].to_numpy() > 0)
+    notes, cut = partial or ([""] * len(frame), [False] * len(frame))
+    cut_at = pd.Series(cut, index=values.index, dtype=bool)
+    value = hover_format(metric.unit, currency)
+    gaps = metric.key in POST_DAY_METRICS
     figure.add_trace(
         go.Scatter(
             x=frame["period"],
-            y=frame[metric.key],
+            y=values.where(~cut_at),
             name=metric.label,
-            mode="lines",
-            line={
-                "color": PRIMARY if row == 1 else GREEN,
-                "width": 1.5 if rolling is not None else 2.5,
-            },
-            hovertemplate=f"{metric.label}: {hover_format(metric.unit, currency)}<extra></extra>",
+            mode="lines+markers" if gaps else "lines",
+            marker={"color": colour, "size": 5},
+            line={"color": colour, "width": 2},
+            connectgaps=False,
+            legendgroup=f"{row}-series",
+            hovertemplate=f"{metric.label}: {value}<extra></extra>",
         ),
         row=row,
         col=1,
     )
+    if cut_at.any():
+        # dotted from each partial period to its neighbour; the partial points themselves
+        # carry the hover that says what they hold
+        xs: list[object] = []
+        ys: list[object] = []
+        positions = list(range(len(frame)))
+        for i in positions:
+            if not cut[i]:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(frame) and not cut[j]:
+                    xs += [frame["period"].iloc[j], frame["period"].iloc[i], None]
+                    ys += [values.iloc[j], values.iloc[i], None]
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": colour, "width": 2, "dash": "dot"},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=f"{row}-series",
+                name=f"{metric.label}, partial",
+            ),
+            row=row,
+            col=1,
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=frame["period"][cut_at.to_numpy()],
+                y=values[cut_at],
+                mode="markers",
+                marker={"color": "white", "size": 8, "line": {"color": colour, "width": 2}},
+                text=[n for n, c in zip(notes, cut, strict=True) if c],
+                showlegend=False,
+                legendgroup=f"{row}-series",
+                name=f"{metric.label}, partial",
+                hovertemplate=f"{metric.label}: {value}%{{text}}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
     if rolling is not None:
         figure.add_trace(
             go.Scatter(
@@ -77,10 +178,9 @@ def _trend_traces(
                 y=rolling[metric.key],
                 name=f"{metric.label}, 7-day average",
                 mode="lines",
-                line={"color": SECONDARY if row == 1 else PURPLE, "width": 2.5},
-                hovertemplate=(
-                    f"7-day average: {hover_format(metric.unit, currency)}<extra></extra>"
-                ),
+                line={"color": lighter(colour, 0.35), "width": 2.5, "dash": "dash"},
+                legendgroup=f"{row}-average",
+                hovertemplate=f"7-day average: {value}<extra></extra>",
             ),
             row=row,
             col=1,
@@ -129,11 +229,16 @@ def trend_figure(
     unusual: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None),
     provisional: tuple[object, object] | None = None,
     currency: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> go.Figure:
     """Paid (top) and organic (bottom) metrics per period on one shared time axis, each with
-    an optional rolling average line, markers on unusual days (paid, organic) and the paid
-    days still settling shaded (`provisional` = first and last day). Paid money is in
-    `currency`, the one currency of the view."""
+    an optional rolling average line (the series' colour, dashed), markers on unusual days
+    (paid, organic) and the paid days still settling shaded (`provisional` = first and last
+    day) when the paid metric settles late (conversions and what rests on them; spend is
+    final). A week or month only partly inside `since`..`until` is drawn dotted and says so
+    in the hover. Paid money is in `currency`, the one currency of the view. The legend sits
+    under the chart, clear of the toolbar."""
     paid, organic = ALL_METRICS[paid_key], ALL_METRICS[organic_key]
     figure = make_subplots(
         rows=2,
@@ -142,12 +247,13 @@ def trend_figure(
         vertical_spacing=0.12,
         subplot_titles=[f"Paid: {paid.label} per {grain}", f"Organic: {organic.label} per {grain}"],
     )
-    _trend_traces(figure, frame, paid, rolling, 1, currency)
-    _trend_traces(figure, frame, organic, rolling, 2)
+    partial = period_bounds(frame["period"], grain, since, until)
+    _trend_traces(figure, frame, paid, rolling, 1, currency, partial)
+    _trend_traces(figure, frame, organic, rolling, 2, None, partial)
     for row, (days, metric) in enumerate(zip(unusual, (paid, organic), strict=True), start=1):
         if days is not None and not days.empty:
             _unusual_markers(figure, days, metric, row, currency if row == 1 else None)
-    if provisional is not None:
+    if provisional is not None and settles_late(paid_key):
         start, end = provisional
         figure.add_vrect(
             x0=pd.Timestamp(start) - pd.Timedelta(hours=12),  # type: ignore[arg-type]
@@ -158,17 +264,19 @@ def trend_figure(
             row=1,
             col=1,
             annotation_text="provisional: late conversions may still arrive",
-            annotation_position="top left",
+            annotation_position="bottom left",
             annotation_font_size=11,
             annotation_font_color="#475569",
         )
     figure.update_layout(
-        height=560,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 1, "xanchor": "right"},
+        height=600,
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.13, "x": 0, "xanchor": "left"},
         hovermode="x unified",
         template="plotly_white",
     )
     figure.update_xaxes(hoverformat="%a %d %b %Y" if grain == "day" else "%d %b %Y")
+    if grain == "month":  # one tick a month, named as a month
+        figure.update_xaxes(dtick="M1", tickformat="%b %Y")
     figure.update_xaxes(title="Date", row=2, col=1)
     return figure

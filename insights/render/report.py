@@ -138,12 +138,6 @@ def html_report(
         notes = panel.unusual_notes()
         if notes:
             parts.append(f'<p class="note">Unusual days: {html.escape(" · ".join(notes))}</p>')
-        if panel.provisional:
-            parts.append(
-                f'<p class="note">Ad figures from {panel.provisional[0]:%d %b} on are '
-                "provisional: conversions are attributed up to 28 days late, so they can still "
-                "rise.</p>"
-            )
     parts.append(f"<h2>Campaigns ({len(table)})</h2>")
     parts.append(_table(table))
     parts.append("</body></html>")

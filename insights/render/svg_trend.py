@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from insights.figures import anomalies
 from insights.figures.formatting import value as fmt_value
 from insights.figures.metrics import ALL_METRICS, Metric
 from insights.figures.trend_panel import TrendPanel
@@ -20,7 +21,6 @@ from insights.figures.trend_panel import TrendPanel
 WIDTH, HEIGHT = 720, 190  # one panel, in the SVG's own units (it scales to the page's width)
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 26, 24
 PAID_COLOUR, ORGANIC_COLOUR, RING = "#2563eb", "#059669", "#dc2626"
-SETTLING_METRICS = frozenset({"conversions", "conversion_value", "cpa", "roas", "cvr"})
 
 
 def trend_svg(panel: TrendPanel) -> str:
@@ -36,7 +36,7 @@ def trend_svg(panel: TrendPanel) -> str:
             _values(panel.series, paid.key),
             _values(averaged, paid.key) if averaged is not None else None,
             panel.unusual[0],
-            panel.provisional if paid.key in SETTLING_METRICS else None,
+            panel.provisional if anomalies.settles_late(paid.key) else None,
             panel.currency,
             bars=False,
         ),

@@ -278,15 +278,19 @@ def _hashtags(filters: Filters) -> None:
 
 def _next_posts(filters: Filters, tz: str) -> None:
     st.subheader("What to post next")
+    since, until = content.recommendation_range(filters)
     st.caption(
-        f"Per account, the formats, days and 3-hour slots ({tz}) and hashtags with the highest "
-        f"expected engagement rate. Each option's rate is pulled toward the account's own rate "
-        f"as if the account had been seen on {content.PRIOR_POSTS} more posts, so an option "
-        "with a few lucky posts does not win; the range is a 90% interval."
+        f"Judged on the posts of the {content.HISTORY_DAYS} days {since:%d %b %Y} – "
+        f"{until:%d %b %Y}, not only the period above: a few weeks hold too few posts per "
+        f"option. Per account, the media types, days and 3-hour slots ({tz}) and hashtags "
+        f"whose rate is above the account's own rate, on at least {content.MIN_OPTION_POSTS} "
+        "posts, by expected engagement rate. Each option's rate is pulled toward the "
+        f"account's as if the account had been seen on {content.PRIOR_POSTS} more posts, so "
+        "an option with a few lucky posts does not win; the range is a 90% interval."
     )
     found = context.frame(content.recommendations, filters, tz)
     if found.empty:
-        st.info("No post with reach in this period under the current filters.")
+        st.info(f"No post with reach in the {content.HISTORY_DAYS} days up to {until:%d %b %Y}.")
         return
     accounts = context.options()["accounts"]
     names = dict(zip(accounts["account_id"], accounts["label"], strict=True))
@@ -294,17 +298,26 @@ def _next_posts(filters: Filters, tz: str) -> None:
     for row in short.itertuples():
         st.info(
             f"{md(names.get(row.account_id, row.account_id))}: only {row.posts} posts with reach "
-            f"in this period; at least {content.MIN_ACCOUNT_POSTS} are needed to recommend "
-            "anything. Widen the date range."
+            f"in these {content.HISTORY_DAYS} days; at least {content.MIN_ACCOUNT_POSTS} are "
+            "needed to recommend anything."
         )
-    shown = found[found["dimension"] != "too short"].copy()
+    shown = found[~found["dimension"].isin(("too short", "account"))].copy()
+    judged = found[found["dimension"] == "account"]
+    for row in judged[~judged["account_id"].isin(shown["account_id"])].itertuples():
+        st.info(
+            f"{md(names.get(row.account_id, row.account_id))}: no media type, time or hashtag "
+            f"on {content.MIN_OPTION_POSTS} or more posts beats the account's own rate "
+            f"({row.rate * 100:.2f}%): keep posting as before."
+        )
     if shown.empty:
         return
     shown.insert(0, "Account", shown.pop("account_id").map(lambda a: names.get(a, a)))
+    is_format = shown["dimension"] == "format"
+    shown.loc[is_format, "option"] = shown.loc[is_format, "option"].map(fmt_table.media_type_label)
     shown["dimension"] = shown["dimension"].map(
-        {"format": "Format", "time": "Day and time", "hashtag": "Hashtag"}
+        {"format": "Media type", "time": "Day and time", "hashtag": "Hashtag"}
     )
-    for column in ("rate", "expected", "low", "high"):
+    for column in ("rate", "account_rate", "expected", "low", "high"):
         shown[column] = (shown[column] * 100).round(2)
     shown = shown.rename(
         columns={
@@ -312,12 +325,19 @@ def _next_posts(filters: Filters, tz: str) -> None:
             "option": "Option",
             "posts": "Posts",
             "rate": "Its rate (%)",
+            "account_rate": "Account's rate (%)",
             "expected": "Expected rate (%)",
             "low": "90% low (%)",
             "high": "90% high (%)",
         }
     )
-    st.dataframe(shown, hide_index=True, key="content_next")
+    percent = st.column_config.NumberColumn(format="%.2f%%")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="content_next",
+        column_config={c: percent for c in shown.columns if c.endswith("(%)")},
+    )
     csv_download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights.figures import campaigns, metrics, money, narratives, overview
+from insights.figures import anomalies, campaigns, metrics, money, narratives, overview
 from insights.figures.filters import GRAINS, Filters
 from insights.figures.trend_panel import trend_panel
 from insights.render import overview_charts as charts
@@ -209,6 +209,8 @@ def _trend(filters: Filters) -> None:
             panel.unusual,
             panel.provisional,
             panel.currency,
+            filters.since,
+            filters.until,
         ),
         key="trend_chart",
         config={"displaylogo": False},
@@ -216,10 +218,22 @@ def _trend(filters: Filters) -> None:
     notes = panel.unusual_notes()
     if notes:
         st.caption("Unusual days (red rings): " + md(" · ".join(notes)))
-    if panel.provisional:
+    if panel.provisional and anomalies.settles_late(paid_key):
         st.caption(
-            f"Ad figures from {panel.provisional[0]:%d %b} on are provisional: conversions are "
-            "attributed up to 28 days late, so they can still rise."
+            f"{metrics.ALL_METRICS[paid_key].label} from {panel.provisional[0]:%d %b} on is "
+            "provisional (shaded): conversions are attributed up to 28 days late, so it can "
+            "still change. Spend, impressions and clicks are final when delivered."
+        )
+    if organic_key in charts.POST_DAY_METRICS:
+        st.caption(
+            f"{metrics.ALL_METRICS[organic_key].label} is a figure of the posts published in "
+            f"each {grain}: a {grain} without a post has none (a gap, not a zero)."
+        )
+    view = (filters.since, filters.until)
+    if grain != "day" and any(charts.period_bounds(panel.series["period"], grain, *view)[1]):
+        st.caption(
+            f"Dotted, with an open point: a {grain} only partly inside the range; its sums "
+            f"hold fewer days than a whole {grain}'s (the hover says how many)."
         )
     csv_download(
         "Download chart data (CSV)",
