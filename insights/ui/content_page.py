@@ -4,15 +4,17 @@ hashtags, for the posts under the global filters."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from insights.figures import content
+from insights.figures import content, metrics, money
 from insights.figures.filters import Filters
 from insights.render import content_charts
-from insights.ui import context, fmt_table
+from insights.ui import columns, context, fmt_table
 from insights.ui import filters as global_filters
+from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
 from insights.ui.text import md
 from insights.ui.view_state import ViewControl
@@ -103,17 +105,23 @@ def _top_posts(filters: Filters) -> None:
             "Post id": posts["media_id"],
         }
     )
+    # Fixed widths, so every figure of a post fits beside the sidebar at 1280 px; the caption
+    # takes what is left and the post id stays in the download.
     st.dataframe(
-        shown,
+        shown.assign(**{"Posted (UTC)": pd.to_datetime(posts["posted_at"], utc=True)}),
         hide_index=True,
         key="content_top_table",
+        column_order=[c for c in shown.columns if c != "Post id"],
         column_config={
-            "Picture": st.column_config.ImageColumn(width="small"),
-            "Caption": st.column_config.TextColumn(width="medium"),
-            "Reach": st.column_config.NumberColumn(format="localized"),
-            "Engagement": st.column_config.NumberColumn(format="localized"),
-            "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
-            "Link": st.column_config.LinkColumn(display_text="Open"),
+            "Picture": st.column_config.ImageColumn(width=56),
+            "Posted (UTC)": columns.moment("Posted", width=120),
+            "Account": st.column_config.TextColumn(width=145),
+            "Type": st.column_config.TextColumn(width=80),
+            "Caption": st.column_config.TextColumn(width=90),
+            "Reach": columns.count(width=70),
+            "Engagement": columns.count(width=90),
+            "Engagement rate (%)": columns.percent("Engagement rate", width=115),
+            "Link": st.column_config.LinkColumn(display_text="Open", width=45),
         },
     )
     csv_download("Download top posts (CSV)", shown, "top_posts.csv", "content_top_csv")
@@ -328,20 +336,26 @@ def _reels_watch_time(filters: Filters) -> None:
         return
     st.subheader("Reels watch time")
     left, middle, right = st.columns(3)
-    left.metric("Reels", f"{watch['reels']:,.0f}", border=True)
-    middle.metric(
-        "Average watch time per view",
-        "–" if pd.isna(watch["average_s"]) else f"{watch['average_s']:,.1f} s",
-        help="Total watch time / views over the reels that have Meta's watch time "
-        "(ig_reels_video_view_total_time).",
-        border=True,
-    )
-    right.metric("Total watch time", f"{watch['total_hours']:,.1f} h", border=True)
+    average = "–" if pd.isna(watch["average_s"]) else f"{watch['average_s']:,.1f} s"
+    hours = f"{watch['total_hours']:,.1f} h"
+    if len(hours) > fmt.CARD_CHARACTERS:  # thousands of hours: compact, the exact on hover
+        shown_hours, exact_hours = f"{money.compact_number(watch['total_hours'])} h", hours
+    else:
+        shown_hours, exact_hours = hours, None
+    _card(left, "reels", *fmt.card_value(watch["reels"], "count"))
+    _card(middle, "reels_average_watch", average, None)
+    _card(right, "reels_watch_hours", shown_hours, exact_hours)
     if watch["reels_with_watch_time"] < watch["reels"]:
         st.caption(
             f"{watch['reels'] - watch['reels_with_watch_time']:,.0f} reels have no watch time "
             "from Meta (posted before the business conversion, or not read yet)."
         )
+
+
+def _card(column: Any, key: str, shown: str, exact: str | None) -> None:
+    """A card of this page, with the help its metric's definition gives."""
+    metric = metrics.CONTENT_METRICS.get(key) or metrics.ALL_METRICS[key]
+    column.metric(metric.label, shown, help=fmt.card_help(metric.help, exact), border=True)
 
 
 def _stories(filters: Filters) -> None:
@@ -356,20 +370,11 @@ def _stories(filters: Filters) -> None:
         return
     summary = content.story_summary(frame)
     cards = st.columns(4)
-    cards[0].metric("Stories", f"{summary['stories']:,.0f}", border=True)
-    cards[1].metric(
-        "Story reach (sum)",
-        f"{summary['reach']:,.0f}",
-        help="Each story's reach, summed: a person who saw several stories counts several times.",
-        border=True,
-    )
-    cards[2].metric("Replies", f"{summary['replies']:,.0f}", border=True)
-    cards[3].metric(
-        "Exit rate",
-        "–" if pd.isna(summary["exit_rate"]) else f"{summary['exit_rate'] * 100:.1f}%",
-        help="Exits / reach over the stories with navigation figures.",
-        border=True,
-    )
+    exits = "–" if pd.isna(summary["exit_rate"]) else f"{summary['exit_rate'] * 100:.1f}%"
+    _card(cards[0], "stories", *fmt.card_value(summary["stories"], "count"))
+    _card(cards[1], "story_reach", *fmt.card_value(summary["reach"], "count"))
+    _card(cards[2], "story_replies", *fmt.card_value(summary["replies"], "count"))
+    _card(cards[3], "story_exit_rate", exits, None)
     if summary["with_insights"] < summary["stories"]:
         st.caption(
             f"{summary['stories'] - summary['with_insights']:,.0f} stories have no insights: "

@@ -117,14 +117,15 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None 
             else mine[mine["currency"] == currency]
         )
     rows = mine.to_dict("records")
-    per_line = 4  # exact figures (to the cent) and whole labels fit four across
+    per_line = 4  # whole labels and values (compact where the exact one is long) fit four across
     for start in range(0, len(rows), per_line):
         columns = st.columns(per_line)
         for column, row in zip(columns, rows[start : start + per_line], strict=False):
             metric = metrics.ALL_METRICS[row["metric"]]
+            shown, exact = fmt.card_value(row["value"], row["unit"], currency)
             column.metric(
                 row["label"],
-                fmt.value(row["value"], row["unit"], currency),
+                shown,
                 fmt.change(row["change"]),
                 delta_color="off"
                 if fmt.is_flat(row["change"])
@@ -132,7 +133,7 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None 
                 if metric.higher_is_better
                 else "inverse",
                 delta_arrow="off" if fmt.is_flat(row["change"]) else "auto",
-                help=row["help"] or None,
+                help=fmt.card_help(row["help"] or metric.help, exact),
                 border=True,
             )
     if (mine["value"].fillna(0) == 0).all():
