@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from insights.figures import content, metrics, money
+from insights.figures import content, formatting, metrics, money
 from insights.figures.filters import Filters
 from insights.render import content_charts
 from insights.ui import columns, context, fmt_table
@@ -52,7 +52,7 @@ def render() -> None:
     refresh_panel()
     st.title("Content")
     st.caption(
-        f"Posts published {filters.since:%d %b %Y} – {filters.until:%d %b %Y} (UTC days). "
+        f"Posts published {formatting.days(filters.since, filters.until)} (UTC days). "
         "Engagement = Instagram's interactions (likes, comments, saves and shares, net of "
         "unlikes and deletions, Meta's total_interactions); a rate over several posts is all "
         "their engagement / all their reach."
@@ -167,7 +167,14 @@ def _formats(formats: pd.DataFrame) -> None:
         shown,
         hide_index=True,
         key="content_formats_table",
-        column_config={"Reach per post": st.column_config.NumberColumn(format="localized")},
+        column_config={
+            "Posts": columns.count(),
+            "Reach per post": columns.count(),
+            "Engagement rate (%)": columns.percent("Engagement rate"),
+            "Median post (%)": columns.percent("Median post"),
+            "Middle half from (%)": columns.percent("Middle half from"),
+            "Middle half to (%)": columns.percent("Middle half to"),
+        },
     )
     csv_download("Download formats (CSV)", shown, "formats.csv", "content_formats_csv")
 
@@ -276,9 +283,10 @@ def _hashtags(filters: Filters) -> None:
         hide_index=True,
         key="content_hashtag_table",
         column_config={
-            "Post reach (sum)": st.column_config.NumberColumn(format="localized"),
-            "Engagement": st.column_config.NumberColumn(format="localized"),
-            "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
+            "Posts": columns.count(),
+            "Post reach (sum)": columns.count(),
+            "Engagement": columns.count(),
+            "Engagement rate (%)": columns.percent("Engagement rate"),
         },
     )
     csv_download("Download hashtags (CSV)", shown, "hashtags.csv", "content_hashtag_csv")
@@ -325,7 +333,18 @@ def _next_posts(filters: Filters, tz: str) -> None:
             "high": "90% high (%)",
         }
     )
-    st.dataframe(shown, hide_index=True, key="content_next")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="content_next",
+        column_config={
+            "Posts": columns.count(),
+            "Its rate (%)": columns.percent("Its rate"),
+            "Expected rate (%)": columns.percent("Expected rate"),
+            "90% low (%)": columns.percent("90% low"),
+            "90% high (%)": columns.percent("90% high"),
+        },
+    )
     csv_download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
 
 
@@ -399,10 +418,18 @@ def _stories(filters: Filters) -> None:
         }
     )
     st.dataframe(
-        shown,
+        shown.assign(**{"Posted (UTC)": pd.to_datetime(frame["posted_at"], utc=True)}),
         hide_index=True,
         key="content_stories_table",
-        column_config={"Picture": st.column_config.ImageColumn(width="small")},
+        column_config={
+            "Picture": st.column_config.ImageColumn(width="small"),
+            "Posted (UTC)": columns.moment("Posted"),
+            **{
+                name: columns.count()
+                for name in ("Reach", "Views", "Replies", "Taps forward", "Taps back", "Exits")
+            },
+            "Swipes away": columns.count(),
+        },
     )
     csv_download("Download stories (CSV)", shown, "stories.csv", "content_stories_csv")
 
@@ -418,9 +445,9 @@ def _audience(filters: Filters) -> None:
     if frame.empty:
         st.info("No follower demographics yet: Meta gives them for accounts of 100+ followers.")
         return
-    st.caption(f"Followers as Meta reported them on {frame['read_on'].max():%d %b %Y}.")
-    columns = st.columns(4)
-    for column, (breakdown, title) in zip(columns, AUDIENCE_TITLES.items(), strict=True):
+    st.caption(f"Followers as Meta reported them on {formatting.day(frame['read_on'].max())}.")
+    places = st.columns(4)
+    for column, (breakdown, title) in zip(places, AUDIENCE_TITLES.items(), strict=True):
         part = frame[frame["breakdown"] == breakdown].head(10)
         labels = (
             part["key"].map(GENDERS).fillna(part["key"]) if breakdown == "gender" else part["key"]
@@ -436,6 +463,10 @@ def _audience(filters: Filters) -> None:
             ),
             hide_index=True,
             key=f"audience_{breakdown}",
+            column_config={
+                "Followers": columns.count(),
+                "Share (%)": columns.percent("Share", places=1),
+            },
         )
     shown = frame[["breakdown", "key", "followers", "share"]]
     csv_download("Download audience (CSV)", shown, "audience.csv", "content_audience_csv")

@@ -8,9 +8,12 @@ stay as the marketer set them (Streamlit's documented pattern for widgets shared
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from insights.figures import formatting
 from insights.figures.filters import PRESETS, Filters
 from insights.ui import context, filters
 from insights.ui.pages import FILTERED_TITLES
@@ -59,5 +62,5 @@ def active_filters(chosen: Filters) -> list[str]:
     return parts
 
 
-def _span(since: object, until: object) -> str:
-    return f"{since:%d %b %Y}" if since == until else f"{since:%d %b %Y} – {until:%d %b %Y}"
+def _span(since: date, until: date) -> str:
+    return formatting.days(since, until)

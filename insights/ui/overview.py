@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights.figures import anomalies, campaigns, metrics, money, narratives, overview
+from insights.figures import anomalies, campaigns, formatting, metrics, money, narratives, overview
 from insights.figures.filters import GRAINS, Filters
 from insights.render import overview_charts as charts
 from insights.ui import context, fmt_table
@@ -238,7 +238,7 @@ def _trend(filters: Filters) -> None:
         for row in strongest.head(3).itertuples():
             why = f"; {row.explanation}" if row.explanation else ""
             notes.append(
-                f"{row.date:%a %d %b}: {metric.label} "
+                f"{formatting.day(row.date)}: {metric.label} "
                 f"{fmt.value(row.value, metric.unit, money_in)}, "
                 f"usual {fmt.value(row.usual, metric.unit, money_in)}{why}"
             )
@@ -246,7 +246,7 @@ def _trend(filters: Filters) -> None:
         st.caption("Unusual days (red rings): " + md(" · ".join(notes)))
     if provisional:
         st.caption(
-            f"Ad figures from {provisional[0]:%d %b} on are provisional: conversions are "
+            f"Ad figures from {formatting.day(provisional[0])} on are provisional: conversions are "
             "attributed up to 28 days late, so they can still rise."
         )
     shown = series[["period", paid_key, organic_key]].rename(columns={"period": grain})
