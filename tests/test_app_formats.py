@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import campaigns_in
+
 
 def _overview() -> None:
     from insights.ui import overview
@@ -44,9 +46,9 @@ DAY_PATTERN = "D MMM YYYY"
 MOMENT_PATTERN = "D MMM YYYY, HH:mm"
 
 
-def _open(page: str) -> AppTest:
+def _open(page: str, **query: str) -> AppTest:
     at = AppTest.from_function(PAGES[page], default_timeout=60)
-    at.query_params.update({"range": "last_90"})
+    at.query_params.update({"range": "last_90", **query})
     return at.run()
 
 
@@ -85,9 +87,13 @@ def _problems(name: str, values: pd.Series, config: dict) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-def test_every_grid_writes_its_numbers_and_dates_one_way(app_env, page):
-    at = _open(page)
+@pytest.mark.parametrize(
+    ("page", "currency"), [*((p, None) for p in PAGES), ("overview", "USD"), ("campaigns", "EUR")]
+)
+def test_every_grid_writes_its_numbers_and_dates_one_way(app_env, raw, page, currency):
+    # a view of one currency writes its money with the symbol; several: beside a Currency column
+    query = {"campaigns": ",".join(campaigns_in(raw, currency))} if currency else {}
+    at = _open(page, **query)
     assert not at.exception
     problems = {}
     assert len(at.dataframe) >= 1

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -153,3 +154,24 @@ def test_the_top_posts_table_fits_with_its_engagement_rate(
     )
     assert "Engagement rate" in headings
     page.close()
+
+
+def test_times_are_written_in_the_viewers_time_zone(browser, demo_app: RunningApp):
+    import duckdb
+
+    with duckdb.connect(str(demo_app.db), read_only=True) as store:
+        finished = store.execute(
+            "SELECT max(finished_at) FROM ingest_runs WHERE status = 'succeeded'"
+        ).fetchone()[0]
+    berlin = finished.astimezone(ZoneInfo("Europe/Berlin"))
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, timezone_id="Europe/Berlin"
+    )
+    page = context.new_page()
+    page.goto(f"{demo_app.url}/data")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=SETTLE_MS)
+    _settled(page)
+    caption = page.locator("[data-testid='stSidebar']").get_by_text("Last refreshed").first
+    expected = f"Last refreshed {berlin.day} {berlin:%b %Y, %H:%M} {berlin.tzname()} "
+    assert caption.inner_text().startswith(expected), (caption.inner_text(), expected)
+    context.close()
