@@ -28,8 +28,15 @@ def _app(**query: str) -> AppTest:
     return at.run()
 
 
+def _exact(card) -> str:
+    """A card's exact value: its value, or where that is a compact form ('$10.9K') the exact
+    one its help gives (Markdown-escaped there)."""
+    found = re.search(r"Exact value: (\S+)", card.proto.help.replace("\\", ""))
+    return found.group(1) if found else card.value
+
+
 def _metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
+    found = [_exact(m) for m in at.metric if m.label == label]
     assert found, f"no KPI card {label!r}; have {[m.label for m in at.metric]}"
     return found[0]
 
@@ -56,7 +63,7 @@ def _spend_cards(raw, since: date, until: date) -> list[str]:
 
 
 def _cards(at: AppTest, label: str) -> list[str]:
-    return [m.value for m in at.metric if m.label == label]
+    return [_exact(m) for m in at.metric if m.label == label]
 
 
 def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):

@@ -60,7 +60,7 @@ def test_the_report_holds_the_figures_escaped_and_offline(demo_store_copy, raw, 
     for row in accounts.itertuples():
         assert f"{html.escape(row.name)} ({row.currency})" in page
     assert "never added up" in page  # two currencies in the view
-    period = f"{since:%d %b %Y} – {until:%d %b %Y}"
+    period = f"{since.day} {since:%b %Y} – {until.day} {until:%b %Y}"  # '2 Nov 2026 – ...'
     assert f"<b>View:</b> {period}" in page
 
 

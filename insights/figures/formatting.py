@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from insights.figures import money
 from insights.figures.metrics import Unit
@@ -22,6 +24,23 @@ def value(number: float, unit: Unit, currency: str | None = None) -> str:
     return f"{number:,.0f}"
 
 
+# How many characters of a value a KPI card shows whole: the cards stand four across, and at
+# 1280 px (the sidebar open) a value of 36 px type has about 160 px, nine characters
+# ("€9,226.37", "3,167,101"); a longer value is written compactly, the exact one on hover.
+CARD_CHARACTERS = 9
+
+
+def card_value(number: float, unit: Unit, currency: str | None = None) -> tuple[str, str | None]:
+    """A KPI card's value and, when that is a compact form ('$12.1K', '1.09M') because the
+    exact value would not fit the card, the exact value ('$12,128.99'); else None."""
+    exact = value(number, unit, currency)
+    if len(exact) <= CARD_CHARACTERS or unit not in ("money", "count"):
+        return exact, None
+    if unit == "money":
+        return money.compact(number, currency), exact
+    return money.compact_number(number), exact
+
+
 def change(delta: float) -> str | None:
     """A relative change for a card's delta ('+12.3%'), None when there is none; a change that
     rounds to nothing is '0.0%', without a sign (never '+0.0%' read as a rise)."""
@@ -35,3 +54,22 @@ def change(delta: float) -> str | None:
 def is_flat(delta: float | None) -> bool:
     """True for a change too small to show (it rounds to 0.0%): drawn without arrow or colour."""
     return delta is not None and not math.isnan(delta) and abs(delta) < 0.0005
+
+
+def day(when: date) -> str:
+    """A calendar day, the one way every page writes it: '2 Dec 2026'."""
+    return f"{when.day} {when:%b %Y}"
+
+
+def days(since: date, until: date) -> str:
+    """A range of days: '25 Aug 2026 – 22 Nov 2026', one day alone when they are the same."""
+    return day(since) if since == until else f"{day(since)} – {day(until)}"
+
+
+def moment(when: datetime, zone: str = "UTC") -> str:
+    """A point in time in the viewer's time zone: '2 Dec 2026, 15:43 CET' (a naive time is
+    taken as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    local = when.astimezone(ZoneInfo(zone))
+    return f"{day(local)}, {local:%H:%M} {local.tzname() or zone}"

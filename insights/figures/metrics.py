@@ -34,7 +34,12 @@ class Metric:
 
 PAID_METRICS: tuple[Metric, ...] = (
     Metric("spend", "Spend", "money", help="Amount spent."),
-    Metric("impressions", "Impressions", "count"),
+    Metric(
+        "impressions",
+        "Impressions",
+        "count",
+        help="Times the ads were on a screen (one person can see an ad several times).",
+    ),
     Metric("clicks", "Clicks", "count", help="All clicks."),
     Metric(
         "ctr",
@@ -94,7 +99,13 @@ PAID_METRICS: tuple[Metric, ...] = (
         help="Spend of the campaigns that report conversion value (sales campaigns): what "
         "CPA and ROAS are taken over.",
     ),
-    Metric("conversion_value", "Conversion value", "money"),
+    Metric(
+        "conversion_value",
+        "Conversion value",
+        "money",
+        help="Value of the conversions, as the pixel or the Conversions API reported it "
+        "(purchase value).",
+    ),
     Metric(
         "roas",
         "ROAS",
@@ -185,6 +196,42 @@ ORGANIC_METRICS: tuple[Metric, ...] = (
         help="Sum of each story's reach: people who saw several stories count once per story.",
     ),
 )
+
+# The Content page's cards that are not KPIs of the Overview: defined here all the same, so
+# every card says what it counts.
+CONTENT_METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("reels", "Reels", "count", help="Reels published in the period."),
+        Metric(
+            "reels_average_watch",
+            "Average watch time per view",
+            "count",
+            help="Total watch time / views over the reels that have Meta's watch time "
+            "(ig_reels_video_view_total_time).",
+        ),
+        Metric(
+            "reels_watch_hours",
+            "Total watch time",
+            "count",
+            help="Hours the period's reels were watched in all, over the reels that have "
+            "Meta's watch time.",
+        ),
+        Metric(
+            "story_replies",
+            "Replies",
+            "count",
+            help="Replies to the period's stories (messages sent from a story).",
+        ),
+        Metric(
+            "story_exit_rate",
+            "Exit rate",
+            "percent",
+            help="Exits / reach over the stories with navigation figures.",
+            higher_is_better=False,
+        ),
+    )
+}
 
 # Engagement of ONE post, in SQL: installed in the store as the macro post_engagement, which
 # organic_posts (the posts every organic query reads) calls for its `engagement` column. Meta

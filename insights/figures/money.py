@@ -97,6 +97,39 @@ def amount(number: object, currency: object) -> str:
     return f"{sign}{text} {iso}" if iso else f"{sign}{text}"
 
 
+def compact(number: float, currency: object) -> str:
+    """An amount in a few characters, still in its currency: '$12.1K', '€3.4M', '1.23K CHF'
+    (three significant digits; an amount under 1,000 is written exactly)."""
+    if abs(number) < 1000:
+        return amount(number, currency)
+    sign = "-" if number < 0 else ""
+    shown = compact_number(abs(number))
+    iso = code(currency)
+    if symbol(iso):
+        return f"{sign}{symbol(iso)}{shown}"
+    return f"{sign}{shown} {iso}" if iso else f"{sign}{shown}"
+
+
+_SCALES = ((1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
+
+
+def compact_number(number: float) -> str:
+    """12128.99 -> '12.1K', 1089182 -> '1.09M', 999950 -> '1M': three significant digits and
+    a K, M, B or T (a number under 1,000 to three significant digits, without a suffix)."""
+    size, sign = abs(float(number)), "-" if number < 0 else ""
+    at = sum(size >= step for step, _ in _SCALES) - 1  # the largest scale the number reaches
+    scaled = float(f"{size / (_SCALES[at][0] if at >= 0 else 1):.3g}")
+    if scaled >= 1000 and at < len(_SCALES) - 1:  # 999.95K rounds to 1000K: that is 1M
+        at += 1
+        scaled = float(f"{size / _SCALES[at][0]:.3g}")
+    suffix = _SCALES[at][1] if at >= 0 else ""
+    places = max(0, 2 - int(math.floor(math.log10(scaled)))) if scaled else 0
+    text = f"{scaled:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{sign}{text}{suffix}"
+
+
 def rounded(number: float, currency: object) -> float:
     """An amount rounded to its currency's decimals."""
     return round(float(number), decimals(currency))

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from insights.figures import anomalies, metrics, money, overview
+from insights.figures import anomalies, formatting, metrics, money, overview
 from insights.figures.filters import Filters
 from insights.figures.formatting import value as fmt_value
 from insights.figures.frames import FrameSource
@@ -65,7 +65,7 @@ class TrendPanel:
             for row in strongest.head(per_metric).itertuples():
                 why = f"; {row.explanation}" if row.explanation else ""
                 notes.append(
-                    f"{row.date:%a %d %b}: {metric.label} "
+                    f"{formatting.day(row.date)}: {metric.label} "
                     f"{fmt_value(row.value, metric.unit, money_in)}, "
                     f"usual {fmt_value(row.usual, metric.unit, money_in)}{why}"
                 )

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from insights.figures import campaigns, metrics, money, narratives, overview
+from insights.figures import campaigns, formatting, metrics, money, narratives, overview
 from insights.figures.filters import Filters
 from insights.figures.formatting import change as fmt_change
 from insights.figures.formatting import is_flat
@@ -95,7 +95,7 @@ def html_report(
     shown = filter_line or _filter_phrases(filters, scope)
     parts.append(
         f'<p class="scope"><b>View:</b> {html.escape(" · ".join(shown))}</p>'
-        f'<p class="note">Made {datetime.now(UTC):%d %b %Y %H:%M} UTC.</p>'
+        f'<p class="note">Made {formatting.moment(datetime.now(UTC))}.</p>'
     )
     paid = kpis[kpis["group"] == "paid"]
     found = money.currencies(paid) or [None]
@@ -219,9 +219,9 @@ def _filter_phrases(filters: Filters, scope: list[tuple[str, str]]) -> list[str]
     """The view in words when the page gave none: the period, the comparison, and which
     filters narrow it (by what they filter on)."""
     compared = filters.comparison_range()
-    parts = [f"{filters.since:%d %b %Y} – {filters.until:%d %b %Y}"]
+    parts = [formatting.days(filters.since, filters.until)]
     if compared:
-        parts.append(f"vs {compared[0]:%d %b %Y} – {compared[1]:%d %b %Y}")
+        parts.append(f"vs {formatting.days(*compared)}")
     for what, values in (
         ("campaigns", filters.campaign_ids),
         ("objectives", filters.objectives),

@@ -9,7 +9,7 @@ import streamlit as st
 from insights.figures import campaigns, metrics
 from insights.figures.filters import Filters
 from insights.render import campaign_charts
-from insights.ui import context, fmt_table
+from insights.ui import columns, context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
 from insights.ui.view_state import ViewControl
@@ -187,7 +187,18 @@ def _gaps(table: pd.DataFrame, picked: tuple[str, ...]) -> None:
             "Verdict": gaps["verdict"],
         }
     )
-    st.dataframe(shown, hide_index=True, key="cmp_gaps")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="cmp_gaps",
+        column_config={
+            "A (%)": columns.percent("A", places=3),
+            "B (%)": columns.percent("B", places=3),
+            "Gap (points)": columns.points("Gap", places=3),
+            "95% low": columns.points(places=3),
+            "95% high": columns.points(places=3),
+        },
+    )
     csv_download("Download gaps (CSV)", shown, "campaign_rate_gaps.csv", "cmp_gaps_csv")
 
 

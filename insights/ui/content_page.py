@@ -4,15 +4,17 @@ hashtags, for the posts under the global filters."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from insights.figures import content
+from insights.figures import content, formatting, metrics, money
 from insights.figures.filters import Filters
 from insights.render import content_charts
-from insights.ui import context, fmt_table
+from insights.ui import columns, context, fmt_table
 from insights.ui import filters as global_filters
+from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
 from insights.ui.text import md
 from insights.ui.view_state import ViewControl
@@ -50,7 +52,7 @@ def render() -> None:
     refresh_panel()
     st.title("Content")
     st.caption(
-        f"Posts published {filters.since:%d %b %Y} – {filters.until:%d %b %Y} (UTC days). "
+        f"Posts published {formatting.days(filters.since, filters.until)} (UTC days). "
         "Engagement = Instagram's interactions (likes, comments, saves and shares, net of "
         "unlikes and deletions, Meta's total_interactions); a rate over several posts is all "
         "their engagement / all their reach."
@@ -103,17 +105,23 @@ def _top_posts(filters: Filters) -> None:
             "Post id": posts["media_id"],
         }
     )
+    # Fixed widths, so every figure of a post fits beside the sidebar at 1280 px; the caption
+    # takes what is left and the post id stays in the download.
     st.dataframe(
-        shown,
+        shown.assign(**{"Posted (UTC)": pd.to_datetime(posts["posted_at"], utc=True)}),
         hide_index=True,
         key="content_top_table",
+        column_order=[c for c in shown.columns if c != "Post id"],
         column_config={
-            "Picture": st.column_config.ImageColumn(width="small"),
-            "Caption": st.column_config.TextColumn(width="medium"),
-            "Reach": st.column_config.NumberColumn(format="localized"),
-            "Engagement": st.column_config.NumberColumn(format="localized"),
-            "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
-            "Link": st.column_config.LinkColumn(display_text="Open"),
+            "Picture": st.column_config.ImageColumn(width=56),
+            "Posted (UTC)": columns.moment("Posted", width=120),
+            "Account": st.column_config.TextColumn(width=145),
+            "Type": st.column_config.TextColumn(width=80),
+            "Caption": st.column_config.TextColumn(width=90),
+            "Reach": columns.count(width=70),
+            "Engagement": columns.count(width=90),
+            "Engagement rate (%)": columns.percent("Engagement rate", width=115),
+            "Link": st.column_config.LinkColumn(display_text="Open", width=45),
         },
     )
     csv_download("Download top posts (CSV)", shown, "top_posts.csv", "content_top_csv")
@@ -159,7 +167,14 @@ def _formats(formats: pd.DataFrame) -> None:
         shown,
         hide_index=True,
         key="content_formats_table",
-        column_config={"Reach per post": st.column_config.NumberColumn(format="localized")},
+        column_config={
+            "Posts": columns.count(),
+            "Reach per post": columns.count(),
+            "Engagement rate (%)": columns.percent("Engagement rate"),
+            "Median post (%)": columns.percent("Median post"),
+            "Middle half from (%)": columns.percent("Middle half from"),
+            "Middle half to (%)": columns.percent("Middle half to"),
+        },
     )
     csv_download("Download formats (CSV)", shown, "formats.csv", "content_formats_csv")
 
@@ -268,9 +283,10 @@ def _hashtags(filters: Filters) -> None:
         hide_index=True,
         key="content_hashtag_table",
         column_config={
-            "Post reach (sum)": st.column_config.NumberColumn(format="localized"),
-            "Engagement": st.column_config.NumberColumn(format="localized"),
-            "Engagement rate (%)": st.column_config.NumberColumn(format="%.2f%%"),
+            "Posts": columns.count(),
+            "Post reach (sum)": columns.count(),
+            "Engagement": columns.count(),
+            "Engagement rate (%)": columns.percent("Engagement rate"),
         },
     )
     csv_download("Download hashtags (CSV)", shown, "hashtags.csv", "content_hashtag_csv")
@@ -331,12 +347,18 @@ def _next_posts(filters: Filters, tz: str) -> None:
             "high": "90% high (%)",
         }
     )
-    percent = st.column_config.NumberColumn(format="%.2f%%")
     st.dataframe(
         shown,
         hide_index=True,
         key="content_next",
-        column_config={c: percent for c in shown.columns if c.endswith("(%)")},
+        column_config={
+            "Posts": columns.count(),
+            **{
+                c: columns.percent(c.removesuffix(" (%)"))
+                for c in shown.columns
+                if c.endswith("(%)")
+            },
+        },
     )
     csv_download("Download recommendations (CSV)", shown, "what_to_post.csv", "content_next_csv")
 
@@ -348,20 +370,26 @@ def _reels_watch_time(filters: Filters) -> None:
         return
     st.subheader("Reels watch time")
     left, middle, right = st.columns(3)
-    left.metric("Reels", f"{watch['reels']:,.0f}", border=True)
-    middle.metric(
-        "Average watch time per view",
-        "–" if pd.isna(watch["average_s"]) else f"{watch['average_s']:,.1f} s",
-        help="Total watch time / views over the reels that have Meta's watch time "
-        "(ig_reels_video_view_total_time).",
-        border=True,
-    )
-    right.metric("Total watch time", f"{watch['total_hours']:,.1f} h", border=True)
+    average = "–" if pd.isna(watch["average_s"]) else f"{watch['average_s']:,.1f} s"
+    hours = f"{watch['total_hours']:,.1f} h"
+    if len(hours) > fmt.CARD_CHARACTERS:  # thousands of hours: compact, the exact on hover
+        shown_hours, exact_hours = f"{money.compact_number(watch['total_hours'])} h", hours
+    else:
+        shown_hours, exact_hours = hours, None
+    _card(left, "reels", *fmt.card_value(watch["reels"], "count"))
+    _card(middle, "reels_average_watch", average, None)
+    _card(right, "reels_watch_hours", shown_hours, exact_hours)
     if watch["reels_with_watch_time"] < watch["reels"]:
         st.caption(
             f"{watch['reels'] - watch['reels_with_watch_time']:,.0f} reels have no watch time "
             "from Meta (posted before the business conversion, or not read yet)."
         )
+
+
+def _card(column: Any, key: str, shown: str, exact: str | None) -> None:
+    """A card of this page, with the help its metric's definition gives."""
+    metric = metrics.CONTENT_METRICS.get(key) or metrics.ALL_METRICS[key]
+    column.metric(metric.label, shown, help=fmt.card_help(metric.help, exact), border=True)
 
 
 def _stories(filters: Filters) -> None:
@@ -376,20 +404,11 @@ def _stories(filters: Filters) -> None:
         return
     summary = content.story_summary(frame)
     cards = st.columns(4)
-    cards[0].metric("Stories", f"{summary['stories']:,.0f}", border=True)
-    cards[1].metric(
-        "Story reach (sum)",
-        f"{summary['reach']:,.0f}",
-        help="Each story's reach, summed: a person who saw several stories counts several times.",
-        border=True,
-    )
-    cards[2].metric("Replies", f"{summary['replies']:,.0f}", border=True)
-    cards[3].metric(
-        "Exit rate",
-        "–" if pd.isna(summary["exit_rate"]) else f"{summary['exit_rate'] * 100:.1f}%",
-        help="Exits / reach over the stories with navigation figures.",
-        border=True,
-    )
+    exits = "–" if pd.isna(summary["exit_rate"]) else f"{summary['exit_rate'] * 100:.1f}%"
+    _card(cards[0], "stories", *fmt.card_value(summary["stories"], "count"))
+    _card(cards[1], "story_reach", *fmt.card_value(summary["reach"], "count"))
+    _card(cards[2], "story_replies", *fmt.card_value(summary["replies"], "count"))
+    _card(cards[3], "story_exit_rate", exits, None)
     if summary["with_insights"] < summary["stories"]:
         st.caption(
             f"{summary['stories'] - summary['with_insights']:,.0f} stories have no insights: "
@@ -414,10 +433,18 @@ def _stories(filters: Filters) -> None:
         }
     )
     st.dataframe(
-        shown,
+        shown.assign(**{"Posted (UTC)": pd.to_datetime(frame["posted_at"], utc=True)}),
         hide_index=True,
         key="content_stories_table",
-        column_config={"Picture": st.column_config.ImageColumn(width="small")},
+        column_config={
+            "Picture": st.column_config.ImageColumn(width="small"),
+            "Posted (UTC)": columns.moment("Posted"),
+            **{
+                name: columns.count()
+                for name in ("Reach", "Views", "Replies", "Taps forward", "Taps back", "Exits")
+            },
+            "Swipes away": columns.count(),
+        },
     )
     csv_download("Download stories (CSV)", shown, "stories.csv", "content_stories_csv")
 
@@ -433,9 +460,9 @@ def _audience(filters: Filters) -> None:
     if frame.empty:
         st.info("No follower demographics yet: Meta gives them for accounts of 100+ followers.")
         return
-    st.caption(f"Followers as Meta reported them on {frame['read_on'].max():%d %b %Y}.")
-    columns = st.columns(4)
-    for column, (breakdown, title) in zip(columns, AUDIENCE_TITLES.items(), strict=True):
+    st.caption(f"Followers as Meta reported them on {formatting.day(frame['read_on'].max())}.")
+    places = st.columns(4)
+    for column, (breakdown, title) in zip(places, AUDIENCE_TITLES.items(), strict=True):
         part = frame[frame["breakdown"] == breakdown].head(10)
         labels = (
             part["key"].map(GENDERS).fillna(part["key"]) if breakdown == "gender" else part["key"]
@@ -451,6 +478,10 @@ def _audience(filters: Filters) -> None:
             ),
             hide_index=True,
             key=f"audience_{breakdown}",
+            column_config={
+                "Followers": columns.count(),
+                "Share (%)": columns.percent("Share", places=1),
+            },
         )
     shown = frame[["breakdown", "key", "followers", "share"]]
     csv_download("Download audience (CSV)", shown, "audience.csv", "content_audience_csv")

@@ -14,7 +14,7 @@ from insights.ingest.access import access_lines
 from insights.settings import Settings
 from insights.store import queries
 from insights.store.database import Store
-from insights.ui import context
+from insights.ui import columns, context
 from insights.ui.refresh import refresh_panel
 from insights.ui.text import md
 from insights.ui.widgets import csv_download
@@ -46,8 +46,8 @@ def render() -> None:
         key="freshness_table",
         column_config={
             "table_name": "Table",
-            "row_count": st.column_config.NumberColumn("Rows", format="localized"),
-            "last_updated": "Latest data / update",
+            "row_count": columns.count("Rows"),
+            "last_updated": columns.moment("Latest data / update"),
         },
     )
     csv_download("Download table summary (CSV)", freshness, "tables.csv", "freshness_csv")
@@ -64,10 +64,10 @@ def render() -> None:
         column_config={
             "run_id": "Run",
             "source": "Source",
-            "started_at": "Started (UTC)",
-            "finished_at": "Finished (UTC)",
+            "started_at": columns.moment("Started"),
+            "finished_at": columns.moment("Finished"),
             "status": "Status",
-            "rows_written": st.column_config.NumberColumn("Rows written", format="localized"),
+            "rows_written": columns.count("Rows written"),
             "error": st.column_config.TextColumn("Error", width="large"),
         },
     )
@@ -168,11 +168,11 @@ def _imports(store: Store) -> None:
             "import_id": "Import",
             "file_name": "File",
             "kind": "Kind",
-            "rows_read": st.column_config.NumberColumn("Rows read", format="localized"),
-            "rows_written": st.column_config.NumberColumn("Rows written", format="localized"),
-            "first_day": "First day",
-            "last_day": "Last day",
-            "imported_at": "Imported (UTC)",
+            "rows_read": columns.count("Rows read"),
+            "rows_written": columns.count("Rows written"),
+            "first_day": columns.day("First day"),
+            "last_day": columns.day("Last day"),
+            "imported_at": columns.moment("Imported"),
         },
     )
     choice = st.selectbox(
@@ -207,7 +207,12 @@ def _restated(store: Store) -> None:
     st.markdown("\n".join(f"- {md(text)}" for text in changes["sentence"].head(8)))
     shown = changes[["date", "metric", "before", "after"]]
     with st.expander(f"All {len(changes)} changes"):
-        st.dataframe(shown, hide_index=True, key="restated_table")
+        st.dataframe(
+            shown,
+            hide_index=True,
+            key="restated_table",
+            column_config={"date": columns.day("Day")},
+        )
     csv_download("Download changed figures (CSV)", shown, "changed_figures.csv", "restated_csv")
 
 

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import streamlit as st
 
+from insights.figures import formatting
 from insights.figures.filters import (
     COMPARISONS,
     PRESET_KINDS,
@@ -105,14 +106,14 @@ def _init_from_url(
         clamped = _within(since, until, bounds)
         if clamped is None:
             notices.append(
-                f"The link's dates ({since:%d %b %Y} – {until:%d %b %Y}) hold no data: the "
-                f"store has {bounds[0]:%d %b %Y} – {bounds[1]:%d %b %Y}. Showing the last 28 days."
+                f"The link's dates ({formatting.days(since, until)}) hold no data: the "
+                f"store has {formatting.days(bounds[0], bounds[1])}. Showing the last 28 days."
             )
             preset = DEFAULT_PRESET
         elif clamped != (since, until):
             notices.append(
-                f"The link's dates reach beyond the data; showing {clamped[0]:%d %b %Y} – "
-                f"{clamped[1]:%d %b %Y}, the part the store holds."
+                f"The link's dates reach beyond the data; showing {formatting.day(clamped[0])} – "
+                f"{formatting.day(clamped[1])}, the part the store holds."
             )
             since, until = clamped
     if preset != "custom":
@@ -194,9 +195,7 @@ def sidebar_filters() -> Filters:
             format="YYYY-MM-DD",
             min_value=first,
             max_value=last,
-            help=f"The store holds data from {first:%d %b %Y} to {last:%d %b %Y}."
-            if bounds
-            else None,
+            help=f"The store holds data from {formatting.days(*bounds)}." if bounds else None,
         )
         since, until = (
             picked
@@ -206,7 +205,7 @@ def sidebar_filters() -> Filters:
     else:
         since, until = preset_range(preset, anchor)
         side.caption(
-            f"{since:%d %b %Y} – {until:%d %b %Y}"
+            f"{formatting.days(since, until)}"
             + (" (latest data)" if bounds and anchor < date.today() else "")
         )
     st.session_state["f_last_range"] = (since, until)
@@ -305,5 +304,5 @@ def active_filters(chosen: Filters) -> list[str]:
     return parts
 
 
-def _span(since: object, until: object) -> str:
-    return f"{since:%d %b %Y}" if since == until else f"{since:%d %b %Y} – {until:%d %b %Y}"
+def _span(since: date, until: date) -> str:
+    return formatting.days(since, until)

@@ -10,6 +10,7 @@ import streamlit as st
 from insights.figures import money
 from insights.figures.campaigns import CAMPAIGN_COLUMNS
 from insights.figures.money import currencies
+from insights.ui import columns
 
 PERCENT_COLUMNS = ("ctr", "cvr")
 MONEY_COLUMNS = ("spend", "cost_per_result", "cpc", "cpm", "cpa", "conversion_value")
@@ -159,24 +160,23 @@ def campaign_column_config(shown: pd.DataFrame, found: list[str | None]) -> dict
     decimals when the view holds one currency, plain localized numbers beside the Currency
     column when it holds several."""
     one = found[0] if len(found) == 1 else None
-    if one is not None and money.code(one) in _PRESETS:
-        money_format = _PRESETS[money.code(one)]
-    elif one is not None:
-        money_format = f"%.{money.decimals(one)}f"
-    else:
-        money_format = "localized"
+    symbol_shown = one is not None and money.code(one) in _PRESETS
     config: dict[str, Any] = {
-        "Impressions": st.column_config.NumberColumn(format="localized"),
-        "Clicks": st.column_config.NumberColumn(format="localized"),
-        "Conversions": st.column_config.NumberColumn(format="localized"),
-        "Results": st.column_config.NumberColumn(format="localized"),
-        "CTR (%)": st.column_config.NumberColumn(format="%.2f%%"),
-        "CVR (%)": st.column_config.NumberColumn(format="%.2f%%"),
+        "Impressions": columns.count(),
+        "Clicks": columns.count(),
+        "Conversions": columns.count(),
+        "Results": columns.count(),
+        "CTR (%)": columns.percent("CTR"),  # the % is on each value, not in the heading
+        "CVR (%)": columns.percent("CVR"),
         "ROAS": st.column_config.NumberColumn(format="%.2fx"),
         "Campaign": st.column_config.TextColumn(width="medium"),
     }
     money_labels = {_base(c) for c in shown.columns} & {CAMPAIGN_COLUMNS[k] for k in MONEY_COLUMNS}
     for label in shown.columns:
         if _base(label) in money_labels and label not in config:
-            config[label] = st.column_config.NumberColumn(format=money_format)
+            if symbol_shown:  # '$12,128.99' under 'Spend', not under 'Spend (USD)'
+                preset = _PRESETS[money.code(one)]
+                config[label] = st.column_config.NumberColumn(_base(label), format=preset)
+            else:  # every amount to its currency's decimals (two across currencies)
+                config[label] = columns.decimal(places=money.decimals(one) if one else 2)
     return config

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights.figures import anomalies, campaigns, metrics, money, narratives, overview
+from insights.figures import anomalies, campaigns, formatting, metrics, money, narratives, overview
 from insights.figures.filters import GRAINS, Filters
 from insights.figures.trend_panel import trend_panel
 from insights.render import overview_charts as charts
@@ -119,14 +119,15 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None 
             else mine[mine["currency"] == currency]
         )
     rows = mine.to_dict("records")
-    per_line = 4  # exact figures (to the cent) and whole labels fit four across
+    per_line = 4  # whole labels and values (compact where the exact one is long) fit four across
     for start in range(0, len(rows), per_line):
         columns = st.columns(per_line)
         for column, row in zip(columns, rows[start : start + per_line], strict=False):
             metric = metrics.ALL_METRICS[row["metric"]]
+            shown, exact = fmt.card_value(row["value"], row["unit"], currency)
             column.metric(
                 row["label"],
-                fmt.value(row["value"], row["unit"], currency),
+                shown,
                 fmt.change(row["change"]),
                 delta_color="off"
                 if fmt.is_flat(row["change"])
@@ -134,7 +135,7 @@ def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None 
                 if metric.higher_is_better
                 else "inverse",
                 delta_arrow="off" if fmt.is_flat(row["change"]) else "auto",
-                help=row["help"] or None,
+                help=fmt.card_help(row["help"] or metric.help, exact),
                 border=True,
             )
     if (mine["value"].fillna(0) == 0).all():
@@ -220,7 +221,8 @@ def _trend(filters: Filters) -> None:
         st.caption("Unusual days (red rings): " + md(" · ".join(notes)))
     if panel.provisional and anomalies.settles_late(paid_key):
         st.caption(
-            f"{metrics.ALL_METRICS[paid_key].label} from {panel.provisional[0]:%d %b} on is "
+            f"{metrics.ALL_METRICS[paid_key].label} from "
+            f"{formatting.day(panel.provisional[0])} on is "
             "provisional (shaded): conversions are attributed up to 28 days late, so it can "
             "still change. Spend, impressions and clicks are final when delivered."
         )

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
+from insights.figures import formatting
 from insights.ingest.jobs import JobSnapshot
-from insights.ui import context
+from insights.ui import columns, context
 from insights.ui.text import md
 
 
@@ -89,4 +90,4 @@ def _outcome(snap: JobSnapshot) -> None:
         if age < 5400
         else f"{age / 3600:.0f} h ago"
     )
-    st.caption(f"Last refreshed {last:%d %b %Y %H:%M:%S} UTC ({ago})")
+    st.caption(f"Last refreshed {formatting.moment(last, columns.viewer_zone())} ({ago})")
