@@ -6,6 +6,7 @@ Expected figures come from pandas over the same files (or over the rows the test
 from __future__ import annotations
 
 import csv
+import io
 import os
 import random
 import re
@@ -427,3 +428,71 @@ def test_an_import_is_not_counted_as_a_refresh(demo_store_copy, tmp_path):
     assert runs["source"].iloc[-1].startswith("import ")  # the import is logged among the runs
     assert runs["finished_at"].iloc[-1] > before
     assert last == before  # but the sidebar's "Last refreshed" stays the refresh's time
+
+
+# -- what a file lacks -----------------------------------------------------------------------
+
+# an Instagram export as the public data set writes it: Impressions, no Reach, no account, no
+# post type (instagram_posts.csv); built here so the tests need no data set
+LACKING_HEADER = ["Date", "Impressions", "Saves", "Comments", "Shares", "Likes", "Caption"]
+NO_REACH = "No Reach column: engagement rate cannot be computed for these posts."
+
+
+def _posts_without_reach(path: Path, count: int = 12) -> Path:
+    rng = random.Random(7)
+    start = date(2025, 3, 1)
+    rows = [
+        [(start + timedelta(days=i)).isoformat(), rng.randrange(500, 9000), rng.randrange(0, 90),
+         rng.randrange(0, 20), rng.randrange(0, 30), rng.randrange(50, 400), f"Post {i} #data"]
+        for i in range(count)
+    ]  # fmt: skip
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([LACKING_HEADER, *rows])
+    return path
+
+
+def test_a_post_export_without_reach_says_so_and_keeps_reach_missing(store, tmp_path):
+    path = _posts_without_reach(tmp_path / "posts.csv")
+    result = importer.import_file(store, path, account="data.shop")
+    assert NO_REACH in result.notes
+    # kept with the import, for the Data page to say it later
+    listed = importer.list_imports(store)
+    assert NO_REACH in listed["notes"].iloc[0].splitlines()
+    frame = pd.read_csv(path, dtype=str)
+    got = store.query(
+        "SELECT strftime(posted_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS day, reach, views "
+        "FROM ig_media ORDER BY day"
+    )
+    assert len(got) == len(frame)
+    assert got["reach"].isna().all()  # missing, not 0
+    assert got["views"].tolist() == frame["Impressions"].astype(int).tolist()
+    # a file that has Reach lacks nothing of it
+    with_reach = frame.assign(Reach="120")
+    with_reach.to_csv(tmp_path / "full.csv", index=False)
+    assert NO_REACH not in importer.import_file(store, tmp_path / "full.csv", account="x").notes
+
+
+def test_a_post_export_without_an_account_needs_one_where_asked(store, tmp_path):
+    path = _posts_without_reach(tmp_path / "posts.csv")
+    with pytest.raises(importer.ImportNeedsInputError, match="posts.csv: .*Instagram account"):
+        importer.import_file(store, path, ask_account=True)
+    assert importer.list_imports(store).empty
+    # the command line files them under 'imported' and says so
+    result = importer.import_file(store, path)
+    assert any("'imported'" in note for note in result.notes)
+    assert store.query("SELECT DISTINCT account_id FROM ig_media")["account_id"].tolist() == [
+        "imported"
+    ]
+
+
+def test_the_cli_says_what_a_file_lacks_and_how_to_give_a_day(tmp_path, capsys):
+    db = tmp_path / "cli.duckdb"
+    posts = _posts_without_reach(tmp_path / "posts.csv")
+    period = pd.read_csv(io.StringIO(good_csv_text()), dtype=str).drop(columns=["Day"])
+    period["Reporting ends"] = "2025-05-31"
+    period.to_csv(tmp_path / "period.csv", index=False)
+    assert main(["import-csv", str(posts), str(tmp_path / "period.csv"), "--db", str(db)]) == 1
+    out, err = capsys.readouterr()
+    assert "Imported posts.csv as instagram-posts" in out and NO_REACH in out
+    assert "period.csv, line 2: the row has no single day" in err and "with --date" in err
+
