@@ -13,6 +13,7 @@ import re
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -350,6 +351,7 @@ def test_the_data_page_imports_uploaded_files_and_removes_them(monkeypatch, tmp_
         assert_ads_match(store, rows)
     at.selectbox(key="csv_remove_choice").set_value(int(listed["import_id"].iloc[0])).run()
     at.button(key="csv_remove").click().run()
+    at.button(key="csv_remove_confirm").click().run()
     assert not at.exception
     with Store(db) as store:
         assert store.query("SELECT count(*) AS n FROM ad_insights_daily")["n"].iloc[0] == 0
@@ -496,3 +498,114 @@ def test_the_cli_says_what_a_file_lacks_and_how_to_give_a_day(tmp_path, capsys):
     assert "Imported posts.csv as instagram-posts" in out and NO_REACH in out
     assert "period.csv, line 2: the row has no single day" in err and "with --date" in err
 
+
+def _page_on(db: Path, monkeypatch) -> Any:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("INSIGHTS_DB", str(db))
+    monkeypatch.setenv("INSIGHTS_SOURCE", "demo")
+    monkeypatch.setenv("INSIGHTS_AUTOLOAD", "0")
+    at = AppTest.from_function(_data_page, default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def _upload(at: Any, *files: tuple[str, bytes]) -> None:
+    at.file_uploader(key="csv_files").set_value([(n, b, "text/csv") for n, b in files])
+    next(b for b in at.button if b.label == "Import").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _table(at: Any, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_after_an_upload_every_section_reads_the_new_store(monkeypatch, tmp_path):
+    db = tmp_path / "page.duckdb"
+    Store(db).close()
+    rows = ads_rows()
+    good = write_ads(tmp_path / "good.csv", rows)
+    keys = pd.read_csv(good, dtype=str)[["Campaign name", "Day", "Age", "Gender"]].dropna()
+    at = _page_on(db, monkeypatch)
+    _upload(at, ("spring.csv", good.read_bytes()))
+    tables = _table(at, "table_name").set_index("table_name")["row_count"]
+    assert tables["ad_insights_daily"] == len(keys.drop_duplicates())
+    runs = _table(at, "run_id")
+    assert runs["source"].iloc[0] == "import spring.csv"
+    assert any("Imported spring.csv" in shown(s.value) for s in at.success)
+
+
+def test_removing_an_import_asks_first_and_says_what_it_removed(monkeypatch, tmp_path):
+    db = tmp_path / "page.duckdb"
+    Store(db).close()
+    rows = ads_rows()
+    good = write_ads(tmp_path / "good.csv", rows)
+    at = _page_on(db, monkeypatch)
+    _upload(at, ("spring.csv", good.read_bytes()))
+    listed = _table(at, "file_name")
+    written = int(listed["rows_written"].iloc[0])
+    at.selectbox(key="csv_remove_choice").set_value(int(listed["import_id"].iloc[0])).run()
+    at.button(key="csv_remove").click().run()
+    question = [shown(w.value) for w in at.warning]
+    assert f"Remove spring.csv ({written:,} rows)? This cannot be undone." in question
+    with Store(db) as store:
+        assert_ads_match(store, rows)  # nothing removed yet
+    at.button(key="csv_remove_cancel").click().run()
+    assert not any("cannot be undone" in shown(w.value) for w in at.warning)
+    with Store(db) as store:
+        assert_ads_match(store, rows)
+    at.selectbox(key="csv_remove_choice").set_value(int(listed["import_id"].iloc[0])).run()
+    at.button(key="csv_remove").click().run()
+    at.button(key="csv_remove_confirm").click().run()
+    assert not at.exception
+    # the message stays after the page's rerun, and the tables are read again
+    assert any(f"spring.csv, {written:,} rows" in shown(s.value) for s in at.success)
+    tables = _table(at, "table_name").set_index("table_name")["row_count"]
+    assert tables["ad_insights_daily"] == 0
+    with Store(db) as store:
+        assert store.query("SELECT count(*) AS n FROM ad_insights_daily")["n"].iloc[0] == 0
+
+
+def test_the_form_says_which_of_its_fields_gives_a_missing_day(monkeypatch, tmp_path):
+    db = tmp_path / "page.duckdb"
+    Store(db).close()
+    period = pd.read_csv(io.StringIO(good_csv_text()), dtype=str).drop(columns=["Day"])
+    period["Reporting ends"] = "2025-05-31"
+    at = _page_on(db, monkeypatch)
+    _upload(at, ("period.csv", period.to_csv(index=False).encode()))
+    errors = [shown(e.value) for e in at.error]
+    assert any("period.csv, line 2: the row has no single day" in e for e in errors), errors
+    assert any("'Day for ads exports without a day column'" in e for e in errors), errors
+    assert not any("--date" in e for e in errors), errors
+
+
+def test_the_form_asks_whose_posts_and_says_what_the_file_lacks(monkeypatch, tmp_path):
+    db = tmp_path / "page.duckdb"
+    with Store(db) as store:  # an account the store knows already, from an earlier export
+        (tmp_path / "named.csv").write_text(
+            "Post ID,Account username,Publish time,Reach,Likes\n"
+            "1790000001,shop.north,2025-02-01 10:00,100,5\n",
+            encoding="utf-8",
+        )
+        importer.import_file(store, tmp_path / "named.csv")
+    posts = _posts_without_reach(tmp_path / "posts.csv").read_bytes()
+    at = _page_on(db, monkeypatch)
+    assert at.selectbox(key="csv_account").options == ["shop.north"]
+    _upload(at, ("posts.csv", posts))
+    errors = [shown(e.value) for e in at.error]
+    assert any("posts.csv: the file does not say which Instagram account" in e for e in errors)
+    assert any("'Instagram account'" in e for e in errors), errors
+    assert len(_table(at, "file_name")) == 1  # nothing imported
+    at.selectbox(key="csv_account").set_value("shop.north")
+    _upload(at, ("posts.csv", posts))
+    assert any(f"posts.csv: {NO_REACH}" == shown(w.value) for w in at.warning)
+    notes = _table(at, "file_name").set_index("file_name")["notes"]
+    assert NO_REACH in notes["posts.csv"]
+    with Store(db) as store:
+        got = store.query("SELECT account_id, count(*) AS n, count(reach) AS r FROM ig_media "
+                          "WHERE media_id <> '1790000001' GROUP BY ALL")  # fmt: skip
+    assert got.to_dict("records") == [{"account_id": "shop.north", "n": 12, "r": 0}]
+    # the note is kept with the import: a new session still reads it
+    later = _page_on(db, monkeypatch)
+    assert NO_REACH in _table(later, "file_name").set_index("file_name")["notes"]["posts.csv"]
