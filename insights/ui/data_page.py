@@ -120,6 +120,7 @@ def _last_notes(store: Store, runs: pd.DataFrame) -> None:
 
 
 OUTCOME = "csv_outcome"  # the messages of the last import or removal, shown after the rerun
+ROUND = "csv_import_round"  # how many imports this session made: names the next uploader
 REMOVING = "csv_remove_pending"  # the import a click on "Remove import" asks to confirm
 # how a person using the form gives what a file lacks (ImportNeedsInputError.needs)
 FORM_GIVES = {
@@ -147,8 +148,13 @@ def _imports(store: Store) -> None:
     )
     accounts = importer.known_accounts(store)
     with st.form("csv_import", clear_on_submit=True, border=False):
+        # a new uploader after each import: the browser's file input is new, so picking the
+        # same file again (after giving the account the message asked for) uploads it again
         files = st.file_uploader(
-            "CSV files", type=["csv", "txt", "tsv"], accept_multiple_files=True, key="csv_files"
+            "CSV files",
+            type=["csv", "txt", "tsv"],
+            accept_multiple_files=True,
+            key=f"csv_files_{st.session_state.get(ROUND, 0)}",
         )
         on_day = st.date_input(
             "Day for ads exports without a day column (optional)", value=None, key="csv_day"
@@ -172,6 +178,7 @@ def _imports(store: Store) -> None:
             for message in _import_one(store, uploaded, on_day, chosen)
         ]
         st.session_state.pop(REMOVING, None)
+        st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
         st.rerun()
     _outcome()
     imports = importer.list_imports(store)
@@ -226,7 +233,9 @@ def _import_one(
             f"{result.rows_written:,} written.{again}",
         )
     ]
-    messages += [("warning", f"{md(result.file_name)}: {md(note)}") for note in result.notes]
+    if result.notes:
+        lacks = " ".join(md(note) for note in result.notes)
+        messages.append(("warning", f"{md(result.file_name)}: {lacks}"))
     return messages
 
 
@@ -265,11 +274,9 @@ def _remove(store: Store, imports: pd.DataFrame) -> None:
             ("success", f"Import {pending} removed: {md(row['file_name'])}, {removed:,} rows.")
         ]
         st.session_state.pop(REMOVING, None)
-        st.session_state.pop("csv_remove_choice", None)
         st.rerun()
     if cancel.button("Cancel", key="csv_remove_cancel"):
         st.session_state.pop(REMOVING, None)
-        st.session_state.pop("csv_remove_choice", None)
         st.rerun()
 
 
