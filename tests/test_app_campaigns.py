@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import currency_of
@@ -112,10 +113,9 @@ def _heatmap(at: AppTest) -> dict:
     return chart
 
 
-def test_the_audience_heatmap_shows_n_and_never_names_a_thin_cell_best(app_env, raw, demo_range):
-    """CPA by age and gender over two dollar campaigns of the last 28 days, computed with
-    pandas from the demo files: every cell says the purchases it rests on, cells under the
-    minimum are blank, and the best cell named is the cheapest of the cells shown."""
+def audience_cells(raw, demo_range) -> tuple[list[str], pd.DataFrame]:
+    """The two dollar sales campaigns that spent most in the last 28 days, and their spend and
+    purchases per age group and gender, computed with pandas from the demo files."""
     ads = _window(raw, demo_range, 28)
     sales = raw["ad_campaigns"].loc[raw["ad_campaigns"]["objective"] == "OUTCOME_SALES"]
     dollars = set(sales["campaign_id"]) & {
@@ -129,10 +129,31 @@ def test_the_audience_heatmap_shows_n_and_never_names_a_thin_cell_best(app_env, 
         spend=("spend", lambda s: sum(map(Decimal, s))),
         purchases=("purchases", lambda s: s.astype(int).sum()),
     )
+    return picked, cells
+
+
+def best_of(cells: pd.DataFrame, minimum: int) -> tuple[str, str, Decimal, int]:
+    """The cheapest CPA among the cells with at least `minimum` purchases: gender, age, CPA
+    in cents and its purchases."""
+    kept = cells[(cells["purchases"] >= minimum) & (cells["purchases"] > 0)]
+    cpa = kept["spend"] / kept["purchases"]
+    age, gender = cpa.astype(float).idxmin()
+    return (
+        gender,
+        age,
+        cpa.min().quantize(Decimal("0.01"), ROUND_HALF_UP),
+        int(kept.loc[(age, gender)].purchases),
+    )
+
+
+def test_the_audience_heatmap_shows_n_and_never_names_a_thin_cell_best(app_env, raw, demo_range):
+    """CPA by age and gender over two dollar campaigns of the last 28 days, computed with
+    pandas from the demo files: every cell says the purchases it rests on, cells under the
+    minimum are blank, and the best cell named is the cheapest of the cells shown."""
+    picked, cells = audience_cells(raw, demo_range)
     at = _open(pick=",".join(picked))
     assert not at.exception
     assert at.number_input(key="cmp_min_cell").value == 10
-    shown = cells[cells["purchases"] >= 10]
     thin = cells[(cells["purchases"] < 10) & (cells["purchases"] > 0)]
     assert not thin.empty  # the demo has cells too thin to judge in this view
     figure = _heatmap(at)["data"][0]
@@ -144,22 +165,17 @@ def test_the_audience_heatmap_shows_n_and_never_names_a_thin_cell_best(app_env, 
         if row["purchases"] >= 10:
             cpa = row["spend"] / row["purchases"]
             assert abs(Decimal(str(z)) - cpa) < Decimal("0.000001")
-            assert f"${cpa.quantize(Decimal('0.01')):,}" in text
+            assert f"${cpa.quantize(Decimal('0.01'), ROUND_HALF_UP):,}" in text
         else:
             assert z is None and text == f"n={row['purchases']:,}"
     # the best is the cheapest cell shown, even where a thin cell is cheaper still
-    cpa = shown["spend"] / shown["purchases"]
-    age, gender = cpa.astype(float).idxmin()
-    best = (
-        f"${cpa.min().quantize(Decimal('0.01')):,} over {shown.loc[(age, gender), 'purchases']:,}"
-    )
+    gender, age, cpa, purchases = best_of(cells, 10)
     sentence = next(shown_text(m.value) for m in at.markdown if m.value.startswith("Best cell"))
-    assert f"**{gender.capitalize()}, {age}**" in sentence and best in sentence, sentence
-    cheaper = thin["spend"] / thin["purchases"]
-    assert (cheaper < cpa.min()).any()  # without the minimum, a thin cell would be named
+    assert f"**{gender.capitalize()}, {age}**" in sentence, sentence
+    assert f"${cpa:,} over {purchases:,} purchases" in sentence, sentence
+    assert best_of(cells, 1)[2] < cpa  # without the minimum, a thin cell would be named
     # a minimum of 1 names that thin cell: the sentence follows the control
     at.number_input(key="cmp_min_cell").set_value(1).run()
-    every = cells[cells["purchases"] > 0]
-    age, gender = (every["spend"] / every["purchases"]).astype(float).idxmin()
+    gender, age, cpa, purchases = best_of(cells, 1)
     sentence = next(shown_text(m.value) for m in at.markdown if m.value.startswith("Best cell"))
-    assert f"**{gender.capitalize()}, {age}**" in sentence
+    assert f"**{gender.capitalize()}, {age}**" in sentence and f"${cpa:,}" in sentence
