@@ -608,3 +608,14 @@ def test_the_form_asks_whose_posts_and_says_what_the_file_lacks(monkeypatch, tmp
     # the note is kept with the import: a new session still reads it
     later = _page_on(db, monkeypatch)
     assert NO_REACH in _table(later, "file_name").set_index("file_name")["notes"]["posts.csv"]
+
+
+def test_an_ads_export_without_age_and_gender_says_where_its_rows_go(store, tmp_path):
+    frame = pd.read_csv(io.StringIO(good_csv_text()), dtype=str).drop(columns=["Age", "Gender"])
+    frame.to_csv(tmp_path / "flat.csv", index=False)
+    result = importer.import_file(store, tmp_path / "flat.csv")
+    assert any(note.startswith("No Age or Gender column") for note in result.notes)
+    cells = store.query("SELECT DISTINCT age, gender FROM ad_insights_daily")
+    assert cells.to_dict("records") == [{"age": "unknown", "gender": "unknown"}]
+    # a full export lacks nothing
+    assert importer.import_file(store, write_ads(tmp_path / "full.csv", ads_rows())).notes == ()

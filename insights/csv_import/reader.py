@@ -192,7 +192,6 @@ LACKING: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
         (("post_type",), "No post type column: the format of these posts is not known."),
     ),
     "ads-manager": (
-        (("reach",), "No Reach column: reach and frequency cannot be shown for these rows."),
         (
             ("age", "gender"),
             "No Age or Gender column: these rows count as unknown in the age x gender breakdown.",
