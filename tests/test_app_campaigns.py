@@ -179,3 +179,21 @@ def test_the_audience_heatmap_shows_n_and_never_names_a_thin_cell_best(app_env, 
     gender, age, cpa, purchases = best_of(cells, 1)
     sentence = next(shown_text(m.value) for m in at.markdown if m.value.startswith("Best cell"))
     assert f"**{gender.capitalize()}, {age}**" in sentence and f"${cpa:,}" in sentence
+
+
+def test_the_audience_sentence_over_two_currencies_and_for_a_sum(app_env, raw, demo_range):
+    """The default pick spends in euros and dollars: no CPA per cell, and the sentence says so
+    (not that purchases are too few); a sum (conversions) is named the most, not the best."""
+    at = _open()
+    assert not at.exception
+    picked = at.multiselect(key="cmp_pick").value
+    assert len({currency_of(raw)[c] for c in picked}) == 2
+    sentences = [shown_text(m.value) for m in at.markdown]
+    assert "No cell has a CPA here." in sentences, sentences
+    at.selectbox(key="cmp_heat_metric").set_value("conversions").run()
+    ads = _window(raw, demo_range, 28)
+    mine = ads[ads["campaign_id"].isin(picked)].assign(n=lambda f: f["purchases"].astype(int))
+    by_cell = mine.groupby(["age", "gender"])["n"].sum()
+    age, gender = by_cell.idxmax()
+    said = next(shown_text(m.value) for m in at.markdown if m.value.startswith("Most"))
+    assert said == f"Most Conversions: **{gender.capitalize()}, {age}**, {by_cell.max():,}."

@@ -208,19 +208,19 @@ def _best_sentence(
     label = _metric_label(metric_key)
     best = campaigns.best_cell(cells, metric_key)
     if best is None:
-        if basis is None:
+        if basis is None or cells["value"].isna().all():  # e.g. money over several currencies
             return f"No cell has a {label} here."
         return (
             f"No cell rests on {min_events:,} {basis[1]} or more: too few to name a best "
             f"{label}. Widen the range, pick more campaigns or lower the minimum."
         )
     value = fmt.value(best["shown"], metrics.ALL_METRICS[metric_key].unit, currency)
-    over = f" over {int(best['n']):,} {basis[1]}" if basis else ""
+    where = f"**{md(str(best['gender']).capitalize())}, {md(best['age'])}**"
+    if basis is None:  # a sum is large or small, not good or bad
+        return f"Most {label}: {where}, {value}."
+    over = f" over {int(best['n']):,} {basis[1]}"
     highest = "lowest" if not metrics.ALL_METRICS[metric_key].higher_is_better else "highest"
-    return (
-        f"Best cell: **{md(best['gender']).capitalize()}, {md(best['age'])}**, the {highest} "
-        f"{label}: {value}{over}."
-    )
+    return f"Best cell: {where}, the {highest} {label}: {value}{over}."
 
 
 def _metric_label(key: str) -> str:
