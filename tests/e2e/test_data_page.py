@@ -55,8 +55,11 @@ def _open_data(page, app: RunningApp) -> None:
 
 def _upload(page, path: Path) -> None:
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-    page.get_by_text(path.name, exact=True).first.wait_for(timeout=SETTLE_MS)  # uploaded
+    listed = page.locator("[data-testid='stFileUploader']").get_by_text(path.name, exact=True)
+    listed.first.wait_for(timeout=SETTLE_MS)  # uploaded
     page.get_by_role("button", name="Import").click()
+    # the import is over when the page has rerun with a new, empty uploader
+    listed.first.wait_for(state="detached", timeout=SETTLE_MS)
     _settled(page)
 
 
