@@ -387,6 +387,10 @@ def _import_csv(args: argparse.Namespace) -> int:
                 result = importer.import_file(
                     store, path, args.kind, on_day=args.on_day, account=args.account
                 )
+            except importer.ImportNeedsInputError as exc:
+                print(f"Not imported: {exc.explain(CLI_GIVES[exc.needs])}", file=sys.stderr)
+                failed += 1
+                continue
             except importer.ImportFileError as exc:
                 print(f"Not imported: {exc}", file=sys.stderr)
                 failed += 1
@@ -400,7 +404,13 @@ def _import_csv(args: argparse.Namespace) -> int:
                 f"{result.rows_read:,} rows read{totals}, {result.rows_written:,} rows written"
                 f"{again}."
             )
+            for note in result.notes:
+                print(f"  {note}")
     return 1 if failed else 0
+
+
+# how a person at the command line gives what a file lacks (ImportNeedsInputError.needs)
+CLI_GIVES = {"day": "with --date", "account": "with --account"}
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -27,6 +27,34 @@ class ImportFileError(InsightsError):
     """A CSV file cannot be imported; nothing was written."""
 
 
+class ImportNeedsInputError(ImportFileError):
+    """A file lacks something the person importing it can give: the day of an ads export
+    without a day column (`needs` "day"), the Instagram account of a post export that does not
+    name it ("account"). The message says what is missing; how to give it depends on where the
+    file was imported (a command-line option, a field of the upload form), so each caller
+    words that part with `explain`."""
+
+    def __init__(self, file_name: str, needs: str, line: int | None = None) -> None:
+        self.file_name = file_name
+        self.needs = needs
+        self.line = line
+        super().__init__(self.explain(""))
+
+    def explain(self, how: str) -> str:
+        """The message, `how` telling the way to give what is missing ("with --date")."""
+        where = f"{self.file_name}, line {self.line}" if self.line else self.file_name
+        how = f" {how}" if how else ""
+        if self.needs == "day":
+            return (
+                f"{where}: the row has no single day (export with the breakdown By time > "
+                f"Day, or give the day the figures belong to{how}). Nothing was imported."
+            )
+        return (
+            f"{where}: the file does not say which Instagram account its posts belong to "
+            f"(no Account column): give the account{how}. Nothing was imported."
+        )
+
+
 class QueryError(InsightsError):
     """A query file is malformed or was called with the wrong parameters."""
 

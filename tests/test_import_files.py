@@ -109,8 +109,11 @@ def test_a_row_without_a_day_needs_the_day_given(store, tmp_path):
     frame["Reporting ends"] = "2025-05-31"
     path = tmp_path / "period.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(importer.ImportFileError, match="line 2.*--date"):
+    with pytest.raises(importer.ImportNeedsInputError, match="line 2.*no single day") as caught:
         importer.import_file(store, path)
+    # how to give the day is each caller's to say (the command line: --date; the form: its field)
+    assert "--date" not in str(caught.value) and caught.value.needs == "day"
+    assert "give the day the figures belong to with --date)" in caught.value.explain("with --date")
     result = importer.import_file(store, path, on_day=date(2025, 5, 31))
     assert result.rows_read == len(lines) - 1
     assert store.query("SELECT DISTINCT date FROM ad_insights_daily")["date"].tolist() == [

@@ -153,7 +153,7 @@ def test_an_upload_with_a_huge_number_is_a_message_not_a_crash(monkeypatch, tmp_
     monkeypatch.setenv("INSIGHTS_AUTOLOAD", "0")
     huge = replace_cell(good_csv_text(), 7, "Amount spent (EUR)", "99999999999999999999999")
     at = AppTest.from_function(_data_page, default_timeout=60).run()
-    at.file_uploader(key="csv_files").set_value([("huge.csv", huge.encode(), "text/csv")])
+    at.file_uploader[0].set_value([("huge.csv", huge.encode(), "text/csv")])
     next(b for b in at.button if b.label == "Import").click()
     at.run()
     assert not at.exception, at.exception

@@ -24,11 +24,18 @@ import pyarrow as pa
 
 from insights.csv_import.formats import KINDS
 from insights.csv_import.reader import ReadState, read_batches
-from insights.errors import ImportFileError
+from insights.errors import ImportFileError, ImportNeedsInputError
 from insights.ingest.rows import AD_INSIGHTS_SCHEMA, IG_MEDIA_SCHEMA
 from insights.store.database import Store
 
-__all__ = ["ImportFileError", "ImportResult", "import_file", "list_imports", "remove_import"]
+__all__ = [
+    "ImportFileError",
+    "ImportNeedsInputError",
+    "ImportResult",
+    "import_file",
+    "list_imports",
+    "remove_import",
+]
 
 
 @dataclass
@@ -43,6 +50,7 @@ class ImportResult:
     replaced: bool  # the same file had been imported before; its rows were replaced
     skipped_totals: int = 0
     currency: str | None = None
+    notes: tuple[str, ...] = ()  # what the file lacks and what follows, kept with the import
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -71,8 +79,10 @@ def import_file(
     on_day: date | None = None,
     account: str | None = None,
     file_name: str | None = None,
+    ask_account: bool = False,
 ) -> ImportResult:
-    """Read, check and write one file in one transaction (all or nothing)."""
+    """Read, check and write one file in one transaction (all or nothing). With `ask_account`
+    a post export that names no account needs `account` (the upload form asks for it)."""
     path = Path(path)
     if kind != "auto" and kind not in KINDS:
         raise ImportFileError(f"Unknown kind {kind!r}; use one of {', '.join(KINDS)} or auto.")
@@ -82,7 +92,14 @@ def import_file(
     digest = file_sha256(path)
     # the whole file is checked before anything is written: a bad line at the end of a large
     # file then costs one read, not a transaction's worth of rows held in memory to roll back
-    for _ in read_batches(path, kind, on_day=on_day, account=account, file_name=shown_name):
+    for _ in read_batches(
+        path,
+        kind,
+        on_day=on_day,
+        account=account,
+        file_name=shown_name,
+        ask_account=ask_account,
+    ):
         pass
     state = ReadState(kind, None)
     with store.transaction() as cur:
@@ -129,8 +146,9 @@ def import_file(
             store.refresh_rollups(cur, first_day, last_day)
         cur.execute(
             "UPDATE imports SET kind = $kind, rows_read = $read, rows_written = $w, "
-            "first_day = $f, last_day = $l WHERE import_id = $id",
+            "first_day = $f, last_day = $l, notes = $notes WHERE import_id = $id",
             {
+                "notes": "\n".join(state.notes) or None,
                 "kind": state.kind,
                 "read": state.rows_read,
                 "w": written,
@@ -151,6 +169,7 @@ def import_file(
         replaced=old is not None,
         skipped_totals=state.skipped_totals,
         currency=state.currency,
+        notes=state.notes,
     )
 
 
@@ -274,9 +293,19 @@ def remove_import(store: Store, import_id: int) -> int:
     return int(row[1])
 
 
+def known_accounts(store: Store) -> dict[str, str]:
+    """The Instagram accounts in the store, id -> how a person knows it ("username (id)")."""
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "SELECT account_id, coalesce(username, account_id) FROM ig_accounts "
+            "ORDER BY lower(coalesce(username, account_id)), account_id"
+        ).fetchall()
+    return {str(i): str(name) if name == i else f"{name} ({i})" for i, name in rows}
+
+
 def list_imports(store: Store) -> Any:
     with store.cursor() as cur:
         return cur.execute(
             "SELECT import_id, file_name, kind, rows_read, rows_written, first_day, last_day, "
-            "imported_at FROM imports ORDER BY import_id DESC"
+            "imported_at, coalesce(notes, '') AS notes FROM imports ORDER BY import_id DESC"
         ).df()

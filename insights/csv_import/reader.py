@@ -34,7 +34,7 @@ from insights.csv_import.formats import (
     normalise_header,
     result_type_of,
 )
-from insights.errors import ImportFileError
+from insights.errors import ImportFileError, ImportNeedsInputError
 
 BATCH_ROWS = 20_000
 IMPORTED_ACCOUNT = "imported"
@@ -181,6 +181,33 @@ class ReadState:
     currency: str | None
     rows_read: int = 0
     skipped_totals: int = 0
+    notes: tuple[str, ...] = ()  # what the file lacks and what follows (`lacking`)
+
+
+# Columns a file may lack and still be imported, and what follows for the figures: said by the
+# import, kept with it (imports.notes) and shown on the Data page.
+LACKING: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "instagram-posts": (
+        (("reach",), "No Reach column: engagement rate cannot be computed for these posts."),
+        (("post_type",), "No post type column: the format of these posts is not known."),
+    ),
+    "ads-manager": (
+        (
+            ("age", "gender"),
+            "No Age or Gender column: these rows count as unknown in the age x gender breakdown.",
+        ),
+    ),
+}
+
+
+def lacking(kind: str, columns: dict[str, int], account: str | None) -> tuple[str, ...]:
+    """The sentences that say what a file of `kind` with `columns` lacks and what follows."""
+    notes = [text for group, text in LACKING[kind] if not all(f in columns for f in group)]
+    if kind == "instagram-posts" and "account_id" not in columns and account is None:
+        notes.append(
+            f"No Account column: the posts are filed under the account '{IMPORTED_ACCOUNT}'."
+        )
+    return tuple(notes)
 
 
 def read_batches(
@@ -191,10 +218,13 @@ def read_batches(
     account: str | None = None,
     out: ReadState | None = None,
     file_name: str | None = None,
+    ask_account: bool = False,
 ) -> Iterator[list[dict[str, Any]]]:
     """The file's rows as data-model rows, in batches, checking every value on the way.
     Raises ImportFileError naming the file (`file_name`, for an upload saved under another
-    name), line and column at the first bad value."""
+    name), line and column at the first bad value. With `ask_account`, a post export that
+    names no account and is given none is refused (ImportNeedsInputError) rather than filed
+    under 'imported'."""
     name = file_name or path.name
     with open(path, "rb") as raw:
         text = _text_stream(raw)
@@ -220,8 +250,16 @@ def read_batches(
                     raise ImportFileError(
                         f"{name}: the required column '{label}' is missing (line 1)."
                     )
+            if (
+                ask_account
+                and chosen == "instagram-posts"
+                and "account_id" not in columns
+                and not account
+            ):
+                raise ImportNeedsInputError(name, "account")
             state = out if out is not None else ReadState(chosen, currency)
             state.kind, state.currency = chosen, currency
+            state.notes = lacking(chosen, columns, account)
             sample: list[list[str]] = []
             buffered: list[tuple[int, list[str]]] = []
             for row in reader:
@@ -433,11 +471,7 @@ def _converter(
                 elif on_day is not None:
                     day = on_day
                 else:
-                    raise ImportFileError(
-                        f"{name}, line {line}: the row has no single day (export with the "
-                        "breakdown By time > Day, or give the day the figures belong to with "
-                        "--date). Nothing was imported."
-                    )
+                    raise ImportNeedsInputError(name, "day", line)
             account_id = str(get("account_id") or account or IMPORTED_ACCOUNT)
             campaign_name = str(get("campaign_name") or f"Campaign {get('campaign_id')}")
             campaign_id = get("campaign_id") or _derived_id(account_id, campaign_name)

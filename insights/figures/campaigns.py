@@ -124,6 +124,47 @@ def breakdown(
     return out
 
 
+# The count each heatmap metric rests on (its `n`): a rate over a handful of events is noise,
+# so a cell with fewer than the page's minimum is left blank and never named the best. Sums
+# (spend, conversions) rest on nothing but themselves and are never blanked.
+RESTS_ON: dict[str, tuple[str, str]] = {  # metric -> (column of counts, what they are)
+    "cpa": ("sales_conversions", "purchases"),
+    "roas": ("sales_conversions", "purchases"),
+    "cvr": ("conversions", "conversions"),
+    "ctr": ("clicks", "clicks"),
+    "cpc": ("clicks", "clicks"),
+    "cpm": ("impressions", "impressions"),
+}
+
+
+def breakdown_cells(frame: pd.DataFrame, metric_key: str, min_count: int) -> pd.DataFrame:
+    """One row per age group and gender of a `breakdown` frame: `value` (the metric), `n`
+    (the count it rests on, RESTS_ON; empty for a sum) and `shown` (the value, or empty where
+    n is below `min_count`: too few to judge)."""
+    basis = RESTS_ON.get(metric_key)
+    out = frame[["age", "gender"]].copy()
+    out["value"] = pd.to_numeric(frame[metric_key], errors="coerce").astype("float64")
+    if basis is None:
+        out["n"] = np.nan
+        out["shown"] = out["value"]
+        return out
+    n = pd.to_numeric(frame[basis[0]], errors="coerce").fillna(0).astype("int64")
+    out["n"] = n
+    out["shown"] = out["value"].where(n >= min_count)
+    return out
+
+
+def best_cell(cells: pd.DataFrame, metric_key: str) -> pd.Series | None:
+    """The best cell among those shown (never a blanked one): the highest value, or the
+    lowest for a cost; None when no cell is shown."""
+    shown = cells[cells["shown"].notna()]
+    if shown.empty:
+        return None
+    better = metrics.ALL_METRICS[metric_key].higher_is_better
+    order = shown.sort_values(["shown", "age", "gender"], ascending=[not better, True, True])
+    return order.iloc[0]
+
+
 RATE_TESTS: dict[str, tuple[str, str]] = {  # rate -> (successes, trials)
     "ctr": ("clicks", "impressions"),
     "cvr": ("conversions", "clicks"),

@@ -25,7 +25,7 @@ def view_scope(cur: duckdb.DuckDBPyConnection, filters: Filters, table: pd.DataF
     accounts = queries.run(cur, "account_options")
     if filters.account_ids:
         accounts = accounts[accounts["account_id"].isin(filters.account_ids)]
-    ad_accounts = queries.run(cur, "report_ad_accounts", campaign_ids=list(table["campaign_id"]))
+    ad_accounts = queries.run(cur, "report_ad_accounts", listed=list(table["campaign_id"]))
     return Scope(
         list(accounts["label"]),
         [

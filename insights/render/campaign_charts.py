@@ -170,12 +170,15 @@ def rate_intervals(differences: pd.DataFrame, rate: str) -> go.Figure:
 
 
 def breakdown_heatmap(
-    frame: pd.DataFrame, metric_key: str, currency: str | None = None
+    cells: pd.DataFrame, metric_key: str, currency: str | None = None, basis: str | None = None
 ) -> go.Figure:
-    """Age group (rows) x gender (columns), coloured by a metric, values written in cells
-    (money in `currency`)."""
+    """Age group (rows) x gender (columns) of `breakdown_cells`, coloured by the metric where a
+    cell is shown, its value and n (the `basis` count it rests on) written in each cell; a
+    blanked cell (too few to judge) keeps only its n (money in `currency`)."""
     metric = ALL_METRICS[metric_key]
-    grid = frame.pivot(index="age", columns="gender", values=metric_key).sort_index()
+    shown = cells.pivot(index="age", columns="gender", values="shown").sort_index()
+    value = cells.pivot(index="age", columns="gender", values="value").reindex_like(shown)
+    n = cells.pivot(index="age", columns="gender", values="n").reindex_like(shown)
     text_format = {"percent": "{:.2%}", "ratio": "{:.2f}x", "count": "{:,.0f}"}
 
     def written(v: float) -> str:
@@ -185,23 +188,45 @@ def breakdown_heatmap(
             return money.amount(v, currency)
         return text_format[metric.unit].format(v)
 
-    text = grid.map(written)
+    def cell(row: str, column: str) -> str:
+        count = n.loc[row, column]
+        if basis is None or pd.isna(count):
+            return written(shown.loc[row, column])
+        if pd.isna(shown.loc[row, column]):
+            return f"n={count:,.0f}"
+        return f"{written(value.loc[row, column])}<br>n={count:,.0f}"
+
+    def hover(row: str, column: str) -> str:
+        count = n.loc[row, column]
+        said = f"Age {row}, {str(column).capitalize()}<br>{metric.label}: "
+        said += written(value.loc[row, column])
+        if basis is not None and not pd.isna(count):
+            said += f"<br>over {count:,.0f} {basis}"
+            if pd.isna(shown.loc[row, column]) and not pd.isna(value.loc[row, column]):
+                said += " (too few to judge: left blank)"
+        return said
+
+    text = [[cell(r, c) for c in shown.columns] for r in shown.index]
     reverse = not metric.higher_is_better
     figure = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(),
-            x=[str(g).capitalize() for g in grid.columns],
-            y=list(grid.index),
-            text=text.to_numpy(),
+            z=shown.to_numpy(dtype="float64"),
+            x=[str(g).capitalize() for g in shown.columns],
+            y=list(shown.index),
+            text=text,
             texttemplate="%{text}",
+            customdata=[[hover(r, c) for c in shown.columns] for r in shown.index],
             colorscale="Blues_r" if reverse else "Blues",
             colorbar={
                 "title": axis_title(metric, currency),
                 "tickformat": axis_format(metric.unit, currency),
             },
-            hovertemplate="Age %{y}, %{x}<br>" + metric.label + ": %{text}<extra></extra>",
+            hovertemplate="%{customdata}<extra></extra>",
+            xgap=1,
+            ygap=1,
         )
     )
     figure.update_xaxes(title="Gender")
     figure.update_yaxes(title="Age group", autorange="reversed", type="category")
-    return _layout(figure, f"{metric.label} by age group and gender", height=420)
+    title = f"{metric.label} by age group and gender" + (f" (n = {basis})" if basis else "")
+    return _layout(figure, title, height=420)

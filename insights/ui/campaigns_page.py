@@ -11,7 +11,9 @@ from insights.figures.filters import Filters
 from insights.render import campaign_charts
 from insights.ui import columns, context, fmt_table
 from insights.ui import filters as global_filters
+from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
+from insights.ui.text import md
 from insights.ui.view_state import ViewControl
 from insights.ui.widgets import csv_download
 
@@ -23,6 +25,10 @@ TREND_METRIC = ViewControl("cmp_metric", "trend", TREND_METRICS, TREND_METRICS[0
 TREND_SCALE = ViewControl("cmp_mode", "scale", SCALES, SCALES[0], what="scale")
 HEATMAP_METRIC = ViewControl(
     "cmp_heat_metric", "heat", HEATMAP_METRICS, HEATMAP_METRICS[0], what="metric"
+)
+# the fewest events (purchases, clicks ...) a heatmap cell must rest on to be coloured
+MIN_EVENTS = ViewControl(
+    "cmp_min_cell", "heat_min", range(1, 1001), 10, int, "fewest events per cell"
 )
 
 
@@ -202,31 +208,83 @@ def _gaps(table: pd.DataFrame, picked: tuple[str, ...]) -> None:
     csv_download("Download gaps (CSV)", shown, "campaign_rate_gaps.csv", "cmp_gaps_csv")
 
 
+def _best_sentence(
+    cells: pd.DataFrame,
+    metric_key: str,
+    currency: str | None,
+    basis: tuple[str, str] | None,
+    min_events: int,
+) -> str:
+    """Which cell is best, among the cells shown only (a blanked cell is never named)."""
+    label = _metric_label(metric_key)
+    best = campaigns.best_cell(cells, metric_key)
+    if best is None:
+        if basis is None or cells["value"].isna().all():  # e.g. money over several currencies
+            return f"No cell has a {label} here."
+        return (
+            f"No cell rests on {min_events:,} {basis[1]} or more: too few to name a best "
+            f"{label}. Widen the range, pick more campaigns or lower the minimum."
+        )
+    value = fmt.value(best["shown"], metrics.ALL_METRICS[metric_key].unit, currency)
+    where = f"**{md(str(best['gender']).capitalize())}, {md(best['age'])}**"
+    if basis is None:  # a sum is large or small, not good or bad
+        return f"Most {label}: {where}, {value}."
+    over = f" over {int(best['n']):,} {basis[1]}"
+    highest = "lowest" if not metrics.ALL_METRICS[metric_key].higher_is_better else "highest"
+    return f"Best cell: {where}, the {highest} {label}: {value}{over}."
+
+
 def _metric_label(key: str) -> str:
     return metrics.ALL_METRICS[key].label
 
 
 def _breakdown(filters: Filters, picked: tuple[str, ...]) -> None:
     st.subheader("Audience: age group x gender")
-    metric_key = HEATMAP_METRIC.selectbox(st, "Heatmap metric", _metric_label)
+    left, right = st.columns([3, 1])
+    with left:
+        metric_key = HEATMAP_METRIC.selectbox(st, "Heatmap metric", _metric_label)
+    basis = campaigns.RESTS_ON.get(metric_key)
+    MIN_EVENTS.seed()
+    min_events = int(
+        MIN_EVENTS.keep(
+            right.number_input(
+                f"Fewest {basis[1]} per cell" if basis else "Fewest events per cell",
+                min_value=1,
+                max_value=1000,
+                key=MIN_EVENTS.key,
+                help="A cell whose metric rests on fewer events is left blank and never "
+                "named the best: too few to judge.",
+                disabled=basis is None,
+            )
+        )
+    )
     frame = context.frame(campaigns.breakdown, filters, picked)
     if frame.empty:
         st.info("No delivery by age and gender for these campaigns in this period.")
         return
     found = frame.attrs.get("currencies", [])
     one = found[0] if len(found) == 1 else None
+    cells = campaigns.breakdown_cells(frame, metric_key, min_events)
     st.plotly_chart(
-        campaign_charts.breakdown_heatmap(frame, metric_key, one),
+        campaign_charts.breakdown_heatmap(cells, metric_key, one, basis[1] if basis else None),
         key="cmp_heatmap",
         config={"displaylogo": False},
     )
+    st.markdown(_best_sentence(cells, metric_key, one, basis, min_events))
     several = (
         " They spend in several currencies, so money figures (spend, CPA, CPM, ROAS) are left "
         "empty here: pick campaigns of one currency to see them."
         if len(found) > 1
         else ""
     )
-    st.caption(f"Over the {len(picked)} picked campaigns together.{several}")
+    thin = ""
+    if basis is not None:
+        blanked = int((cells["value"].notna() & cells["shown"].isna()).sum())
+        thin = (
+            f" n is the number of {basis[1]} a cell's {_metric_label(metric_key)} rests on; "
+            f"{blanked} cells with fewer than {min_events:,} are left blank: too few to judge."
+        )
+    st.caption(f"Over the {len(picked)} picked campaigns together.{thin}{several}")
     shown = frame[["age", "gender", *metrics.PAID_SUMS, metric_key]]
     csv_download(
         "Download breakdown (CSV)",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -117,8 +119,26 @@ def _last_notes(store: Store, runs: pd.DataFrame) -> None:
     csv_download("Download the notes (CSV)", notes, "ingest_notes.csv", "notes_csv")
 
 
+OUTCOME = "csv_outcome"  # the messages of the last import or removal, shown after the rerun
+ROUND = "csv_import_round"  # how many imports this session made: names the next uploader
+REMOVING = "csv_remove_pending"  # the import a click on "Remove import" asks to confirm
+# how a person using the form gives what a file lacks (ImportNeedsInputError.needs)
+FORM_GIVES = {
+    "day": "in the field 'Day for ads exports without a day column' above",
+    "account": "in the field 'Instagram account' above",
+}
+NEW_ACCOUNT_HELP = (
+    "For Instagram post exports that do not say whose posts they are: an account already in "
+    "the store, or type a new name. Files that name their account keep it."
+)
+
+
 def _imports(store: Store) -> None:
-    """Upload Ads Manager or Instagram CSV exports; list and remove earlier imports."""
+    """Upload Ads Manager or Instagram CSV exports; list and remove earlier imports.
+
+    An import or a removal keeps its messages in the session and reruns the page, so every
+    section (Tables, Last refreshes, the imports) is read again from the new store and the
+    messages stay on screen after that rerun."""
     st.subheader("Import CSV files")
     st.caption(
         "Exports of Meta Ads Manager (campaigns, best with the breakdown by day, age and "
@@ -126,37 +146,41 @@ def _imports(store: Store) -> None:
         "step, or not at all; importing a file again replaces its rows. Where the API has the "
         "same rows, the API's figures are kept."
     )
+    accounts = importer.known_accounts(store)
     with st.form("csv_import", clear_on_submit=True, border=False):
+        # a new uploader after each import: the browser's file input is new, so picking the
+        # same file again (after giving the account the message asked for) uploads it again
         files = st.file_uploader(
-            "CSV files", type=["csv", "txt", "tsv"], accept_multiple_files=True, key="csv_files"
+            "CSV files",
+            type=["csv", "txt", "tsv"],
+            accept_multiple_files=True,
+            key=f"csv_files_{st.session_state.get(ROUND, 0)}",
         )
         on_day = st.date_input(
             "Day for ads exports without a day column (optional)", value=None, key="csv_day"
         )
+        account = st.selectbox(
+            "Instagram account, for post exports that do not name one",
+            list(accounts),
+            index=None,
+            format_func=lambda a: accounts.get(a, a),
+            accept_new_options=True,
+            placeholder="Choose an account or type a new name",
+            help=NEW_ACCOUNT_HELP,
+            key="csv_account",
+        )
         submitted = st.form_submit_button("Import", icon=":material/upload_file:")
     if submitted and files:
-        for uploaded in files:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "upload.csv"
-                with open(path, "wb") as handle:
-                    while chunk := uploaded.read(1 << 20):
-                        handle.write(chunk)
-                try:
-                    result = importer.import_file(
-                        store, path, on_day=on_day, file_name=uploaded.name
-                    )
-                except importer.ImportFileError as exc:
-                    st.error(md(exc), icon=":material/error:")
-                    continue
-                context.new_run()  # the store changed: figures from here on are of the new data
-            again = (
-                " It had been imported before: its rows were replaced." if result.replaced else ""
-            )
-            st.success(
-                f"Imported {md(result.file_name)} ({result.kind}): {result.rows_read:,} rows read, "
-                f"{result.rows_written:,} written.{again}",
-                icon=":material/check_circle:",
-            )
+        chosen = str(account).strip() if account else None
+        st.session_state[OUTCOME] = [
+            message
+            for uploaded in files
+            for message in _import_one(store, uploaded, on_day, chosen)
+        ]
+        st.session_state.pop(REMOVING, None)
+        st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+        st.rerun()
+    _outcome()
     imports = importer.list_imports(store)
     if imports.empty:
         return
@@ -173,8 +197,61 @@ def _imports(store: Store) -> None:
             "first_day": columns.day("First day"),
             "last_day": columns.day("Last day"),
             "imported_at": columns.moment("Imported"),
+            "notes": st.column_config.TextColumn("What the file lacks", width="large"),
         },
     )
+    _remove(store, imports)
+
+
+def _import_one(
+    store: Store, uploaded: Any, on_day: date | None, account: str | None
+) -> list[tuple[str, str]]:
+    """One uploaded file into the store: its messages, as (level, Markdown text)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.csv"
+        with open(path, "wb") as handle:
+            while chunk := uploaded.read(1 << 20):
+                handle.write(chunk)
+        try:
+            result = importer.import_file(
+                store,
+                path,
+                on_day=on_day,
+                account=account,
+                file_name=uploaded.name,
+                ask_account=True,
+            )
+        except importer.ImportNeedsInputError as exc:
+            return [("error", md(exc.explain(FORM_GIVES[exc.needs])))]
+        except importer.ImportFileError as exc:
+            return [("error", md(exc))]
+    again = " It had been imported before: its rows were replaced." if result.replaced else ""
+    messages = [
+        (
+            "success",
+            f"Imported {md(result.file_name)} ({result.kind}): {result.rows_read:,} rows read, "
+            f"{result.rows_written:,} written.{again}",
+        )
+    ]
+    if result.notes:
+        lacks = " ".join(md(note) for note in result.notes)
+        messages.append(("warning", f"{md(result.file_name)}: {lacks}"))
+    return messages
+
+
+def _outcome() -> None:
+    """The messages of the last import or removal (kept until the next one)."""
+    for level, text in st.session_state.get(OUTCOME, []):
+        if level == "error":
+            st.error(text, icon=":material/error:")
+        elif level == "warning":
+            st.warning(text, icon=":material/warning:")
+        else:
+            st.success(text, icon=":material/check_circle:")
+
+
+def _remove(store: Store, imports: pd.DataFrame) -> None:
+    """Remove an import, after a confirmation that names the file and its rows."""
     choice = st.selectbox(
         "Remove an import (its rows leave the store)",
         [None, *imports["import_id"].tolist()],
@@ -182,9 +259,24 @@ def _imports(store: Store) -> None:
         key="csv_remove_choice",
     )
     if choice is not None and st.button("Remove import", key="csv_remove", type="secondary"):
-        removed = importer.remove_import(store, int(choice))
-        context.new_run()
-        st.success(f"Import {choice} removed ({removed:,} rows).")
+        st.session_state[REMOVING] = int(choice)
+    pending = st.session_state.get(REMOVING)
+    if pending is None or choice is None or int(choice) != pending:
+        st.session_state.pop(REMOVING, None)  # another choice: the question no longer stands
+        return
+    row = imports[imports["import_id"] == pending].iloc[0]
+    what = f"{md(row['file_name'])} ({int(row['rows_written']):,} rows)"
+    st.warning(f"Remove {what}? This cannot be undone.", icon=":material/warning:")
+    confirm, cancel, _ = st.columns([1, 1, 4])
+    if confirm.button("Confirm", key="csv_remove_confirm", type="primary"):
+        removed = importer.remove_import(store, pending)
+        st.session_state[OUTCOME] = [
+            ("success", f"Import {pending} removed: {md(row['file_name'])}, {removed:,} rows.")
+        ]
+        st.session_state.pop(REMOVING, None)
+        st.rerun()
+    if cancel.button("Cancel", key="csv_remove_cancel"):
+        st.session_state.pop(REMOVING, None)
         st.rerun()
 
 

@@ -4,5 +4,5 @@
 SELECT DISTINCT coalesce(a.name, c.ad_account_id) AS name, a.currency
 FROM ad_campaigns AS c
 LEFT JOIN ad_accounts AS a USING (ad_account_id)
-WHERE list_contains($campaign_ids, c.campaign_id)
+WHERE list_contains($listed, c.campaign_id)
 ORDER BY name
