@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -113,8 +114,40 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     in_currency = {names[cid]: currency[cid] for cid in expected.index}
     assert dict(zip(table["Campaign"], table["Currency"], strict=True)) == in_currency
     assert len(at.get("plotly_chart")) == 1
-    # the default paid trend metric is money: not charted across two currencies, and said so
-    assert any("never added across them" in w.value for w in at.warning)
+    # the default paid trend metric is money and the view spans two currencies: the paid chart
+    # draws one currency at a time, by default the one with the most spend, to the cent a day
+    by_currency = window.assign(cur=window["campaign_id"].map(currency)).groupby("cur")["spend"]
+    most = by_currency.apply(lambda s: sum(Decimal(v) for v in s)).idxmax()
+    assert _trend_spend(at) == _daily_spend(window, currency, most, since, until)
+    assert any(f"shows the campaigns in {most}" in c.value for c in at.caption)
+    other = "EUR" if most == "USD" else "USD"
+    at = _app(currency=other)
+    assert not at.exception
+    assert _trend_spend(at) == _daily_spend(window, currency, other, since, until)
+
+
+def _trend_spend(at: AppTest) -> list[float]:
+    """The daily Spend line of the trend chart, as the page sends it to the browser."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    line = next(t for t in spec["data"] if t.get("name") == "Spend")
+    return [round(float(v), 2) for v in _values(line["y"])]
+
+
+def _values(y: object) -> list[float]:
+    if isinstance(y, dict):  # plotly's typed array: base64 of the numbers
+        import base64
+
+        import numpy as np
+
+        return list(np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]))
+    return list(y)  # type: ignore[call-overload]
+
+
+def _daily_spend(window, currency, code: str, since: date, until: date) -> list[float]:
+    mine = window[window["campaign_id"].map(currency) == code]
+    daily = mine.groupby("date")["spend"].apply(lambda s: float(sum(Decimal(v) for v in s)))
+    days = pd.date_range(since, until).strftime("%Y-%m-%d")
+    return [round(v, 2) for v in daily.reindex(days, fill_value=0.0)]
 
 
 def test_custom_range_and_campaign_filter_from_the_url(app_env, raw):

@@ -221,14 +221,19 @@ def trend_with_rolling(
 
 
 def trend_view(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str, window: int = 0
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    grain: str,
+    window: int = 0,
+    currency: str | None = ALL_CURRENCIES,
 ) -> pd.DataFrame:
     """What the trend chart shows: `trend` per period, and with a `window` (day grain only)
-    the rolling average of every metric too, as `<metric>_avg` columns, from one query."""
+    the rolling average of every metric too, as `<metric>_avg` columns, from one query
+    (`currency`: the paid figures of that currency only, as in `trend`)."""
     if grain != "day":
-        return trend(cur, filters, grain)
+        return trend(cur, filters, grain, currency)
     lead = timedelta(days=max(window - 1, 0))
-    history = trend(cur, filters.with_range(filters.since - lead, filters.until), "day")
+    history = trend(cur, filters.with_range(filters.since - lead, filters.until), "day", currency)
     return daily_view(history, filters.since, window)
 
 

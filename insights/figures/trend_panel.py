@@ -89,16 +89,19 @@ def trend_panel(
     organic_key: str,
     grain: str = "day",
     average: bool = True,
+    currency: str | None = overview.ALL_CURRENCIES,
 ) -> TrendPanel:
     """The trend of `paid_key` and `organic_key` under `filters` at `grain`, with the 7-day
     average (day grain only, when `average`), the unusual days (day grain) and the
-    provisional days, from the page computations `frames` gives (the app's cache, or Frames)."""
+    provisional days, from the page computations `frames` gives (the app's cache, or Frames).
+    `currency`: the paid figures of the campaigns in that currency only (a view spanning
+    currencies draws its money one currency at a time)."""
     window = AVERAGE_DAYS if average and grain == "day" else 0
     if grain == "day":  # one daily history for the chart and its unusual days
-        history = frames(overview.trend, anomalies.with_history(filters), "day")
+        history = frames(overview.trend, anomalies.with_history(filters), "day", currency)
         series = overview.daily_view(history, filters.since, window)
     else:
-        series = frames(overview.trend_view, filters, grain, window)
+        series = frames(overview.trend_view, filters, grain, window, currency)
     currencies = list(series.attrs.get("currencies", []))
     averaged = None
     if window and not series.empty:
@@ -107,8 +110,11 @@ def trend_panel(
         series = series.drop(columns=rolled)
     unusual: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None)
     if grain == "day" and not series.empty:
+        # the paid unusual days are judged on every currency's series; a view of one currency
+        # of several shows the organic ones only
+        every = currency == overview.ALL_CURRENCIES
         unusual = (
-            anomalies.unusual_days(frames, filters, paid_key),
+            anomalies.unusual_days(frames, filters, paid_key) if every else None,
             anomalies.unusual_days(frames, filters, organic_key),
         )
     settling = frames(anomalies.provisional, filters)

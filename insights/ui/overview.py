@@ -198,8 +198,17 @@ def _trend(filters: Filters) -> None:
     if panel.series.empty:
         st.info("No data in this period under the current filters.")
         return
-    if panel.money_not_charted:
-        st.warning(panel.money_not_charted)
+    if panel.money_not_charted:  # money is never added across currencies: one at a time
+        spanned = len(panel.currencies)
+        shown = _trend_currency(filters, panel.currencies)
+        panel = trend_panel(
+            context.frame, filters, paid_key, organic_key, grain, smooth, currency=shown
+        )
+        st.caption(
+            f"The ad accounts of this view spend in {spanned} currencies: "
+            f"the paid chart shows the campaigns in {money.label(shown)}, the organic chart "
+            "every account."
+        )
     st.plotly_chart(
         charts.trend_figure(
             panel.series,
@@ -242,6 +251,21 @@ def _trend(filters: Filters) -> None:
         panel.download(),
         f"trend_{paid_key}_{organic_key}_{grain}.csv",
         "trend_csv",
+    )
+
+
+def _trend_currency(filters: Filters, found: list[str | None]) -> str | None:
+    """The currency whose money the paid chart draws when the view spans several: a choice
+    kept in the URL, by default the currency with the most spend."""
+    table = context.frame(campaigns.campaign_table, filters)
+    spend = table.groupby("currency", dropna=False)["spend"].sum()
+    options = tuple(sorted(found, key=lambda c: -float(spend.get(c, 0.0))))
+    control = ViewControl("trend_currency", "currency", options, options[0], what="currency")
+    control.seed()
+    return control.keep(  # type: ignore[no-any-return]
+        st.segmented_control(
+            "Currency of the paid chart", list(options), key=control.key, format_func=money.label
+        )
     )
 
 
