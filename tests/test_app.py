@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from insights.demo.server import DEMO_TOKEN, DemoApi
 from tests.conftest import campaigns_in, currency_of
+from tests.grid import grid_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -95,7 +96,7 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     delta = [m.delta for m in at.metric if m.label == "Spend"][1]
     assert delta == f"{float((spend - before) / before):+.1%}"
     # the campaign table holds every campaign that delivered in the window, spend to the cent
-    table = at.dataframe[0].value
+    [(table, _)] = grid_tables(at)
     assert len(table) == window["campaign_id"].nunique()
     expected = window.groupby("campaign_id")["spend"].apply(
         lambda s: float(sum(Decimal(v) for v in s))
@@ -125,7 +126,7 @@ def test_custom_range_and_campaign_filter_from_the_url(app_env, raw):
     assert not at.exception
     assert _metric(at, "Spend") == f"${_spend(raw, since, until, [campaign]):,.2f}"
     assert all(not m.delta for m in at.metric)  # no comparison: no change shown
-    assert len(at.dataframe[0].value) == 1
+    assert len(grid_tables(at)[0][0]) == 1
     assert at.query_params["campaigns"] in (campaign, [campaign])  # the URL keeps the filter
 
 

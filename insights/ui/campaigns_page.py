@@ -9,7 +9,7 @@ import streamlit as st
 from insights.figures import campaigns, metrics
 from insights.figures.filters import Filters
 from insights.render import campaign_charts
-from insights.ui import context, fmt_table
+from insights.ui import campaign_grid, context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui.refresh import refresh_panel, start_if_empty
 from insights.ui.view_state import ViewControl
@@ -60,11 +60,10 @@ def render() -> None:
 def _table(table: pd.DataFrame, filters: Filters) -> None:
     st.subheader(f"All campaigns ({len(table)})")
     found = fmt_table.table_currencies(table)
+    total_table = campaigns.totals(table)
+    campaign_grid.campaign_grid(table, total_table, key="campaigns_all", budgets=True)
     shown = fmt_table.campaign_display(table, budgets=True, found=found)
-    total = fmt_table.campaign_display(campaigns.totals(table), budgets=True, found=found)
-    config = fmt_table.fixed_width_config(fmt_table.campaign_column_config(shown, found), shown)
-    st.dataframe(shown, hide_index=True, key="campaigns_all", column_config=config)
-    st.dataframe(total, hide_index=True, key="campaigns_total", column_config=config)
+    total = fmt_table.campaign_display(total_table, budgets=True, found=found)
     several = (
         f" The campaigns spend in {len(found)} currencies: money is totalled per currency, "
         "never added across them."
@@ -72,10 +71,11 @@ def _table(table: pd.DataFrame, filters: Filters) -> None:
         else ""
     )
     st.caption(
-        "Click a column header to sort. The total row's ratios are ratios of the sums "
-        "(total CTR = all clicks / all impressions). Results are what each campaign's "
-        "objective seeks (purchases, leads, link clicks, reach ...); CPA and ROAS are taken "
-        "over the campaigns that sell." + several
+        "Click a column header to sort (a metric: highest first); the total stays at the "
+        "bottom. Scroll the table sideways for more columns: the name stays. The total "
+        "row's ratios are ratios of the sums (total CTR = all clicks / all impressions). "
+        "Results are what each campaign's objective seeks (purchases, leads, link clicks, "
+        "reach ...); CPA and ROAS are taken over the campaigns that sell." + several
     )
     csv_download(
         "Download campaign table (CSV)",

@@ -8,7 +8,7 @@ import streamlit as st
 from insights.figures import anomalies, campaigns, metrics, money, narratives, overview
 from insights.figures.filters import GRAINS, Filters
 from insights.render import overview_charts as charts
-from insights.ui import context, fmt_table
+from insights.ui import campaign_grid, context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
@@ -267,16 +267,13 @@ def _campaigns(filters: Filters) -> None:
         st.info("No campaign delivered in this period under the current filters.")
         return
     found = fmt_table.table_currencies(table)
+    total_table = campaigns.totals(table)
+    campaign_grid.campaign_grid(table, total_table, key="campaign_table")
     shown = fmt_table.campaign_display(table, found=found)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        key="campaign_table",
-        column_config=fmt_table.campaign_column_config(shown, found),
-    )
+    total = fmt_table.campaign_display(total_table, found=found)
     csv_download(
         "Download campaign table (CSV)",
-        shown,
+        pd.concat([shown, total], ignore_index=True),
         f"campaigns_{filters.since}_{filters.until}.csv",
         "campaigns_csv",
     )
