@@ -119,7 +119,10 @@ def _bars(chosen: pd.DataFrame, colours: dict[str, str]) -> None:
         key="cmp_bars",
         config={"displaylogo": False},
     )
-    shown = chosen[["campaign_id", "campaign_name", *campaign_charts.BAR_METRICS]]
+    shown = chosen[["campaign_name", *campaign_charts.BAR_METRICS]]
+    shown = fmt_table.metric_columns(shown, chosen["currency"]).rename(
+        columns={"campaign_name": "Campaign"}
+    )
     csv_download("Download bar chart data (CSV)", shown, "campaigns_compared.csv", "cmp_bars_csv")
 
 
@@ -151,6 +154,19 @@ def _trends(
     )
     columns = ["campaign_id", "date", "day", metric_key] + (["index"] if indexed else [])
     out = shown[columns].assign(campaign_name=shown["campaign_id"].map(names))
+    out = out[["campaign_name", "date", "day", metric_key] + (["index"] if indexed else [])]
+    out["date"] = pd.to_datetime(out["date"]).dt.date
+    out["day"] = out["day"].astype("Int64")
+    if indexed:
+        out["index"] = out["index"].round(1)
+    out = fmt_table.metric_columns(out, shown["campaign_id"].map(currency_of)).rename(
+        columns={
+            "campaign_name": "Campaign",
+            "date": "Date",
+            "day": "Day of delivery",
+            "index": "Index (first day = 100)",
+        }
+    )
     csv_download(
         "Download trend data (CSV)", out, f"campaign_trend_{metric_key}.csv", "cmp_trend_csv"
     )
@@ -216,10 +232,12 @@ def _breakdown(filters: Filters, picked: tuple[str, ...]) -> None:
         else ""
     )
     st.caption(f"Over the {len(picked)} picked campaigns together.{several}")
-    shown = frame[["age", "gender", *metrics.PAID_SUMS, metric_key]]
+    sums = [s for s in metrics.PAID_SUMS if s in metrics.ALL_METRICS]  # not the helper sums
+    shown = frame[["age", "gender", *sums, metric_key]]
+    shown = shown.loc[:, ~shown.columns.duplicated()]
     csv_download(
         "Download breakdown (CSV)",
-        shown.loc[:, ~shown.columns.duplicated()],
+        fmt_table.metric_columns(shown, one).rename(columns={"age": "Age", "gender": "Gender"}),
         "campaign_breakdown.csv",
         "cmp_heat_csv",
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+
 import pandas as pd
 
-from insights.figures import money
+from insights.figures import metrics, money
 from insights.figures.campaigns import CAMPAIGN_COLUMNS, CAMPAIGN_UNITS
 from insights.figures.money import currencies
 
@@ -12,6 +15,62 @@ PERCENT_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "percent")
 MONEY_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "money")
 COUNT_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "count")
 RATIO_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "ratio")
+
+
+def shown_number(value: object, unit: str, currency: object = None) -> Decimal | int | None:
+    """A figure as the screen writes it, as a number for a CSV cell: money to its currency's
+    decimals (43.30, 4330 yen), a percent as a number of percent to two decimals (1.15), a
+    ratio to two decimals (3.40), a count whole (103); None when empty."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return None
+    if unit == "money":
+        return Decimal(f"{number:.{money.decimals(currency)}f}")
+    if unit == "percent":
+        return Decimal(f"{number * 100:.2f}")
+    if unit == "ratio":
+        return Decimal(f"{number:.2f}")
+    return int(round(number))
+
+
+def unit_label(unit: str, currency: object = None) -> str:
+    """What a figure is in, for a CSV column: 'EUR' (money), '%', 'x' (a ratio), '' (a count)."""
+    return {"money": money.label(currency), "percent": "%", "ratio": "x"}.get(unit, "")
+
+
+def metric_columns(frame: pd.DataFrame, currency: object = None) -> pd.DataFrame:
+    """A chart's data as shown: each metric column (a key of metrics.ALL_METRICS) rounded as
+    the screen writes it and headed with its label and unit ('CTR (%)', 'Spend (EUR)').
+    `currency`: the money's currency, or a Series of each row's (then a Currency column is
+    added when the rows hold several, and money headings name none)."""
+    out = frame.copy()
+    names = {}
+    if isinstance(currency, pd.Series):
+        each = list(currency)
+        found = list(dict.fromkeys(money.code(c) or None for c in each))
+        currency = found[0] if len(found) == 1 else None
+        if len(found) > 1:
+            out["Currency"] = [money.label(c) for c in each]
+    else:
+        each = [currency] * len(frame)
+    for column in frame.columns:
+        base = str(column).removesuffix("_7day_average")
+        metric = metrics.ALL_METRICS.get(base)
+        if metric is None:
+            continue
+        out[column] = pd.Series(
+            [shown_number(v, metric.unit, c) for v, c in zip(frame[column], each, strict=True)],
+            index=frame.index,
+            dtype=object,
+        )
+        unit = (
+            "" if metric.unit == "money" and currency is None else unit_label(metric.unit, currency)
+        )
+        label = metric.label + (", 7-day average" if base != column else "")
+        names[column] = f"{label} ({unit})" if unit and unit != "x" else label
+    return out.rename(columns=names)
 
 
 def budget_label(daily: object, lifetime: object, currency: object = None) -> str:
@@ -98,6 +157,16 @@ def campaign_display(
     follows its status."""
     found = table_currencies(table) if found is None else found
     shown = campaign_values(table, budgets)
+    for key in (*MONEY_COLUMNS, *PERCENT_COLUMNS, *RATIO_COLUMNS):  # '43.30', not '43.3'
+        unit = CAMPAIGN_UNITS[key]
+        scale = 0.01 if unit == "percent" else 1.0  # shown already as a number of percent
+        shown[key] = pd.Series(
+            [
+                shown_number(None if pd.isna(v) else v * scale, unit, c)
+                for v, c in zip(shown[key], table["currency"], strict=True)
+            ],
+            dtype=object,
+        )
     return shown.rename(columns={k: heading(k, found, budgets) for k in shown.columns})
 
 

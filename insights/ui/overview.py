@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import streamlit as st
 
@@ -84,27 +86,36 @@ def _sentences(filters: Filters) -> None:
 
 
 def _kpi_export(kpis: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The cards as rows: each KPI with its comparison value and change, as shown."""
+    """The cards as rows, as shown: each KPI with its value and its comparison value rounded
+    as the card writes them (money to the cent, percents as percent, counts whole) and the
+    change in percent to one decimal, beside the unit they are in."""
     compared = filters.comparison_range()
-    out = pd.DataFrame(
-        {
-            "group": kpis["group"],
-            "kpi": kpis["label"],
-            "unit": kpis["unit"],
-            "currency": [
-                money.code(c) if u == "money" else None
-                for c, u in zip(kpis["currency"], kpis["unit"], strict=True)
-            ],
-            "since": filters.since,
-            "until": filters.until,
-            "value": kpis["value"],
-            "comparison_since": compared[0] if compared else None,
-            "comparison_until": compared[1] if compared else None,
-            "comparison_value": kpis["previous"],
-            "change": kpis["change"],
-        }
-    )
-    return out
+    rows = []
+    for row in kpis.to_dict("records"):
+        currency = row["currency"] if row["group"] == "paid" else None
+        unit = row["unit"]
+        change = row["change"]
+        flat = fmt.is_flat(change)
+        rows.append(
+            {
+                "Group": "Paid" if row["group"] == "paid" else "Organic",
+                "Currency": (money.code(currency) or "") if row["group"] == "paid" else "",
+                "KPI": row["label"],
+                "Unit": fmt_table.unit_label(unit, currency),
+                "Since": filters.since.isoformat(),
+                "Until": filters.until.isoformat(),
+                "Value": fmt_table.shown_number(row["value"], unit, currency),
+                "Comparison since": compared[0].isoformat() if compared else "",
+                "Comparison until": compared[1].isoformat() if compared else "",
+                "Comparison value": fmt_table.shown_number(row["previous"], unit, currency),
+                "Change (%)": None
+                if change is None or pd.isna(change)
+                else Decimal("0.0")
+                if flat
+                else Decimal(f"{change * 100:.1f}"),
+            }
+        )
+    return pd.DataFrame(rows, dtype=object)
 
 
 def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None = None) -> None:
@@ -153,7 +164,7 @@ def _followers(filters: Filters) -> None:
         st.line_chart(history, x="date", y="followers", height=220)
         csv_download(
             "Download followers (CSV)",
-            history,
+            fmt_table.metric_columns(history).rename(columns={"date": "Date"}),
             f"followers_{filters.since}_{filters.until}.csv",
             "followers_csv",
         )
@@ -252,9 +263,10 @@ def _trend(filters: Filters) -> None:
     if averaged is not None:
         shown[f"{paid_key}_7day_average"] = averaged[paid_key].to_numpy()
         shown[f"{organic_key}_7day_average"] = averaged[organic_key].to_numpy()
+    shown[grain] = pd.to_datetime(shown[grain]).dt.date
     csv_download(
         "Download chart data (CSV)",
-        shown,
+        fmt_table.metric_columns(shown, currency).rename(columns={grain: grain.capitalize()}),
         f"trend_{paid_key}_{organic_key}_{grain}.csv",
         "trend_csv",
     )
