@@ -146,4 +146,5 @@ def campaign_grid(
         show_search=False,
         show_download_button=False,
         use_json_serialization=True,
+        server_sync_strategy="server_wins",  # new filters, new rows: never the last view's
     )
