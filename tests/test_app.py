@@ -239,19 +239,20 @@ def test_the_kpi_download_carries_the_cards_and_their_comparison(app_env, raw, d
     button = [b for b in at.get("download_button") if b.label == "Download KPIs (CSV)"][0]
     sent = pd.read_csv(io.BytesIO(downloads(button)), dtype=str, keep_default_na=False)
     assert len(sent) == len(at.metric)  # one row per card
-    assert list(sent.loc[sent["kpi"] == "Spend", "currency"]) == ["EUR", "USD"]
-    spend = sent[sent["kpi"] == "Spend"].iloc[0]  # the euro account's
+    assert list(sent.loc[sent["KPI"] == "Spend", "Currency"]) == ["EUR", "USD"]
+    spend = sent[sent["KPI"] == "Spend"].iloc[0]  # the euro account's
     eur = list(campaigns_in(raw, "EUR"))
-    since, until = date.fromisoformat(spend["since"]), date.fromisoformat(spend["until"])
+    since, until = date.fromisoformat(spend["Since"]), date.fromisoformat(spend["Until"])
     before = (
-        date.fromisoformat(spend["comparison_since"]),
-        date.fromisoformat(spend["comparison_until"]),
+        date.fromisoformat(spend["Comparison since"]),
+        date.fromisoformat(spend["Comparison until"]),
     )
     assert (until - since) == (before[1] - before[0]) and before[1] == since - timedelta(days=1)
     now, then = _spend(raw, since, until, eur), _spend(raw, *before, eur)
-    assert Decimal(spend["value"]).quantize(Decimal("0.01")) == now
-    assert Decimal(spend["comparison_value"]).quantize(Decimal("0.01")) == then
-    assert float(spend["change"]) == pytest.approx(float((now - then) / then))
+    # as the card shows them: to the cent, the change in percent to one decimal
+    assert spend["Value"] == str(now) and spend["Comparison value"] == str(then)
+    assert spend["Unit"] == "EUR"
+    assert spend["Change (%)"] == f"{(now - then) / then * 100:.1f}"
     assert _metric(at, "Spend") == f"€{now:,.2f}"  # the card shows the same figure
 
 
