@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from insights.demo.server import DEMO_TOKEN, DemoApi
 from tests.conftest import campaigns_in, currency_of
+from tests.grid import grid_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -103,7 +104,7 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     delta = [m.delta for m in at.metric if m.label == "Spend"][1]
     assert delta == f"{float((spend - before) / before):+.1%}"
     # the campaign table holds every campaign that delivered in the window, spend to the cent
-    table = at.dataframe[0].value
+    [(table, _)] = grid_tables(at)
     assert len(table) == window["campaign_id"].nunique()
     expected = window.groupby("campaign_id")["spend"].apply(
         lambda s: float(sum(Decimal(v) for v in s))
@@ -165,7 +166,7 @@ def test_custom_range_and_campaign_filter_from_the_url(app_env, raw):
     assert not at.exception
     assert _metric(at, "Spend") == f"${_spend(raw, since, until, [campaign]):,.2f}"
     assert all(not m.delta for m in at.metric)  # no comparison: no change shown
-    assert len(at.dataframe[0].value) == 1
+    assert len(grid_tables(at)[0][0]) == 1
     assert at.query_params["campaigns"] in (campaign, [campaign])  # the URL keeps the filter
 
 
@@ -278,19 +279,20 @@ def test_the_kpi_download_carries_the_cards_and_their_comparison(app_env, raw, d
     button = [b for b in at.get("download_button") if b.label == "Download KPIs (CSV)"][0]
     sent = pd.read_csv(io.BytesIO(downloads(button)), dtype=str, keep_default_na=False)
     assert len(sent) == len(at.metric)  # one row per card
-    assert list(sent.loc[sent["kpi"] == "Spend", "currency"]) == ["EUR", "USD"]
-    spend = sent[sent["kpi"] == "Spend"].iloc[0]  # the euro account's
+    assert list(sent.loc[sent["KPI"] == "Spend", "Currency"]) == ["EUR", "USD"]
+    spend = sent[sent["KPI"] == "Spend"].iloc[0]  # the euro account's
     eur = list(campaigns_in(raw, "EUR"))
-    since, until = date.fromisoformat(spend["since"]), date.fromisoformat(spend["until"])
+    since, until = date.fromisoformat(spend["Since"]), date.fromisoformat(spend["Until"])
     before = (
-        date.fromisoformat(spend["comparison_since"]),
-        date.fromisoformat(spend["comparison_until"]),
+        date.fromisoformat(spend["Comparison since"]),
+        date.fromisoformat(spend["Comparison until"]),
     )
     assert (until - since) == (before[1] - before[0]) and before[1] == since - timedelta(days=1)
     now, then = _spend(raw, since, until, eur), _spend(raw, *before, eur)
-    assert Decimal(spend["value"]).quantize(Decimal("0.01")) == now
-    assert Decimal(spend["comparison_value"]).quantize(Decimal("0.01")) == then
-    assert float(spend["change"]) == pytest.approx(float((now - then) / then))
+    # as the card shows them: to the cent, the change in percent to one decimal
+    assert spend["Value"] == str(now) and spend["Comparison value"] == str(then)
+    assert spend["Unit"] == "EUR"
+    assert spend["Change (%)"] == f"{(now - then) / then * 100:.1f}"
     assert _metric(at, "Spend") == f"€{now:,.2f}"  # the card shows the same figure
 
 

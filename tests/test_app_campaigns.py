@@ -12,6 +12,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import currency_of
+from tests.grid import grid_tables
 from tests.shown import shown as shown_text
 
 
@@ -38,7 +39,7 @@ def test_default_view_has_table_totals_and_every_chart(app_env, raw, demo_range)
     at = _open()
     assert not at.exception
     ads = _window(raw, demo_range, 28)
-    table, total = at.dataframe[0].value, at.dataframe[1].value
+    [(table, total)] = grid_tables(at)
     assert len(table) == ads["campaign_id"].nunique()
     # a total row per currency (euros, then dollars): the two are never added up
     assert list(total["Campaign"]) == ["Total EUR", "Total USD"]
@@ -53,7 +54,7 @@ def test_default_view_has_table_totals_and_every_chart(app_env, raw, demo_range)
     top3 = list(by_spend.sort_values(ascending=False).index[:3])
     assert at.multiselect(key="cmp_pick").value == top3
     assert len(at.get("plotly_chart")) == 5
-    gaps = at.dataframe[2].value
+    gaps = at.dataframe[0].value
     assert len(gaps) == 6 and set(gaps["Verdict"]) <= {
         "real gap", "could be chance", "too little data", "not a proportion", "no data",
     }  # fmt: skip
@@ -69,7 +70,7 @@ def test_picks_come_from_the_url_and_stay_in_it(app_env, raw, demo_range):
     at.segmented_control(key="cmp_mode").set_value("Indexed to first day").run()
     assert not at.exception
     assert at.query_params["pick"] in (",".join(ids), [",".join(ids)])
-    assert len(at.dataframe[2].value) == 2  # one pair, CTR and CVR
+    assert len(at.dataframe[0].value) == 2  # one pair, CTR and CVR
 
 
 def test_objective_filter_narrows_the_table(app_env, raw, demo_range):
@@ -80,14 +81,14 @@ def test_objective_filter_narrows_the_table(app_env, raw, demo_range):
     ads = _window(raw, demo_range, 90)
     wanted = set(campaigns.loc[campaigns["objective"] == objective, "name"])
     delivered = set(campaigns.set_index("campaign_id").loc[ads["campaign_id"].unique(), "name"])
-    assert set(at.dataframe[0].value["Campaign"]) == wanted & delivered
+    assert set(grid_tables(at)[0][0]["Campaign"]) == wanted & delivered
 
 
 def test_a_single_campaign_asks_for_a_second(app_env, raw):
     only = raw["ad_campaigns"]["campaign_id"].iloc[0]
     at = _open(range="last_90", campaigns=only)
     assert not at.exception
-    assert len(at.dataframe[0].value) == 1
+    assert len(grid_tables(at)[0][0]) == 1
     assert any("at least two" in i.value for i in at.info)
 
 

@@ -96,7 +96,9 @@ def test_every_grid_writes_its_numbers_and_dates_one_way(app_env, raw, page, cur
     at = _open(page, **query)
     assert not at.exception
     problems = {}
-    assert len(at.dataframe) >= 1
+    # the campaign grid is its own component (tests/e2e/test_campaign_grid.py reads it); every
+    # other page has Streamlit grids
+    assert len(at.dataframe) >= (0 if page == "overview" else 1)
     for number, grid in enumerate(at.dataframe):
         config = json.loads(grid.proto.columns or "{}")
         frame = grid.value

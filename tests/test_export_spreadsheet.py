@@ -31,7 +31,16 @@ HOSTILE = [
     'say "hi", =1+1',
     '=HYPERLINK("http://evil.example","x")',
 ]
-ORDINARY = ["@handle", "@brand.shop", "-5%", "Normal – café", "a, b"]
+ORDINARY = [
+    "@handle",
+    "@brand.shop",
+    "-5%",
+    "Normal – café",
+    "a, b",
+    "- summer sale",
+    "@handle's picks",
+    "+33 6 12 34 56",
+]
 
 
 def _soffice() -> str:
@@ -116,3 +125,23 @@ def test_libreoffice_runs_no_formula_of_an_export(tmp_path):
         else:
             assert shown == name  # ordinary text is not prefixed
         assert cells[1][2] == "float" and float(cells[1][0]) == spend  # numbers stay numbers
+
+
+def test_libreoffice_runs_a_quoted_equals_formula_but_reads_quoted_signs_as_text(tmp_path):
+    """Why the export quotes every text field and still prefixes a leading '=': what Calc does
+    with a CSV written without the guard."""
+    csv_file = tmp_path / "raw.csv"
+    csv_file.write_bytes(
+        b'name,n\r\n"=1+1",1\r\n"@handle",2\r\n"+1+1",3\r\n"-1+1",4\r\n"@SUM(1+1)",5\r\n'
+    )
+    rows = _open_in_calc(csv_file, tmp_path)
+    cells = {n: rows[n][0] for n in range(1, 6)}
+    assert cells[1][1] is not None and cells[1][0] == "2"  # quoted, "=1+1" still runs
+    for n, text in ((2, "@handle"), (3, "+1+1"), (4, "-1+1"), (5, "@SUM(1+1)")):
+        assert cells[n] == (text, None, "string")  # quoted, these are text as written
+    # through the export, the formula is text and the handle is untouched
+    exported = tmp_path / "exported.csv"
+    exported.write_bytes(to_csv_bytes(pd.DataFrame({"name": ["=1+1", "@handle"], "n": [1, 2]})))
+    rows = _open_in_calc(exported, tmp_path)
+    assert rows[1][0] == ("'=1+1", None, "string") or rows[1][0] == ("=1+1", None, "string")
+    assert rows[2][0] == ("@handle", None, "string")

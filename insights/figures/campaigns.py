@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Literal
 
 import duckdb
 import numpy as np
@@ -16,6 +17,7 @@ from insights.figures.metrics import PAID_SUMS
 from insights.figures.objectives import RESULT_TYPES
 from insights.store import queries
 
+ColumnUnit = metrics.Unit | Literal["text"]
 MAX_PICKED = 5
 Z_95 = 1.959963984540054  # two-sided 95% quantile of the standard normal
 
@@ -298,23 +300,50 @@ def money_text(number: object, currency: object) -> str:
     return money.amount(number, currency)
 
 
-CAMPAIGN_COLUMNS: dict[str, str] = {  # what the campaign table shows, in this order
-    "campaign_name": "Campaign",
-    "objective": "Objective",
-    "status": "Status",
-    "currency": "Currency",
-    "spend": "Spend",
-    "results": "Results",
-    "result_label": "Result type",
-    "cost_per_result": "Cost per result",
-    "conversions": "Conversions",
-    "cpa": "CPA",
-    "conversion_value": "Conversion value",
-    "roas": "ROAS",
-    "impressions": "Impressions",
-    "clicks": "Clicks",
-    "ctr": "CTR",
-    "cpc": "CPC",
-    "cpm": "CPM",
-    "cvr": "CVR",
+# -- what the campaign table shows -------------------------------------------------------------
+# Every paid metric of metrics.PAID_METRICS, with its label and unit from there (nothing here
+# repeats one), among the columns that describe a campaign and the result its objective seeks.
+# The order is a marketer's: what it cost and what it brought first, so that ROAS is on screen
+# beside the pinned name at 1280 px; how it was delivered after; the descriptive columns
+# (status, budget, objective, currency) last.
+CAMPAIGN_ORDER: tuple[str, ...] = (
+    "campaign_name",
+    "spend",
+    "results",
+    "result_label",
+    "cost_per_result",
+    "roas",
+    "cpa",
+    "conversions",
+    "conversion_value",
+    "sales_spend",
+    "ctr",
+    "cvr",
+    "cpc",
+    "cpm",
+    "impressions",
+    "clicks",
+    "status",
+    "objective",
+    "currency",
+)
+NON_METRIC_COLUMNS: dict[str, tuple[str, ColumnUnit]] = {  # key -> (label, unit)
+    "campaign_name": ("Campaign", "text"),
+    "status": ("Status", "text"),
+    "results": ("Results", "count"),
+    "result_label": ("Result type", "text"),
+    "cost_per_result": ("Cost per result", "money"),
+    "objective": ("Objective", "text"),
+    "currency": ("Currency", "text"),
 }
+
+
+def _column(key: str) -> tuple[str, ColumnUnit]:
+    if key in NON_METRIC_COLUMNS:
+        return NON_METRIC_COLUMNS[key]
+    metric = metrics.ALL_METRICS[key]
+    return metric.label, metric.unit
+
+
+CAMPAIGN_COLUMNS: dict[str, str] = {k: _column(k)[0] for k in CAMPAIGN_ORDER}  # key -> label
+CAMPAIGN_UNITS: dict[str, ColumnUnit] = {k: _column(k)[1] for k in CAMPAIGN_ORDER}

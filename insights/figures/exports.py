@@ -16,21 +16,12 @@ from insights.figures import metrics, money, overview
 from insights.figures.filters import Filters
 from insights.store import queries
 
-PAID_COLUMNS = [
-    "spend",
-    "impressions",
-    "clicks",
-    "ctr",
-    "cpc",
-    "cpm",
-    "conversions",
-    "cvr",
-    "cpa",
-    "conversion_value",
-    "roas",
-]
-MONEY = {"spend", "cpc", "cpm", "cpa", "conversion_value", "cost_per_result"}
-COUNTS = {"impressions", "clicks", "conversions", "reach", "engagement"}
+# the paid metrics, their units and so their rounding, as metrics.PAID_METRICS defines them
+PAID_COLUMNS = [m.key for m in metrics.PAID_METRICS]
+_UNITS = {m.key: m.unit for m in metrics.ALL_METRICS.values()}
+MONEY = {k for k, u in _UNITS.items() if u == "money"} | {"cost_per_result"}
+COUNTS = {k for k, u in _UNITS.items() if u == "count"}
+RATIOS = {k for k, u in _UNITS.items() if u in ("percent", "ratio")}
 RESULT_COLUMNS = ["result_type", "results", "cost_per_result"]
 RATIO_DECIMALS = 6
 
@@ -48,7 +39,7 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].astype("Int64")
         elif column in COUNTS:
             out[column] = out[column].astype("int64")
-        elif column in ("ctr", "cvr", "roas", "engagement_rate"):
+        elif column in RATIOS:
             out[column] = out[column].astype("float64").round(RATIO_DECIMALS)
     return out
 

@@ -47,20 +47,32 @@ th, td { border-bottom: 1px solid #e2e8f0; padding: 0.3rem 0.5rem; text-align: r
 th:first-child, td:first-child { text-align: left; }
 """
 
+TABLE_KEYS = (  # the campaign table's columns the report keeps (labels and units from there)
+    "campaign_name",
+    "currency",
+    "spend",
+    "results",
+    "cost_per_result",
+    "conversions",
+    "cpa",
+    "conversion_value",
+    "roas",
+    "impressions",
+    "clicks",
+    "ctr",
+    "cpc",
+)
 TABLE_COLUMNS: list[tuple[str, str, Unit | Literal["results"] | None]] = [
-    ("campaign_name", "Campaign", None),
-    ("currency", "Currency", None),
-    ("spend", "Spend", "money"),
-    ("results", "Results", "results"),
-    ("cost_per_result", "Cost per result", "money"),
-    ("conversions", "Conversions", "count"),
-    ("cpa", "CPA", "money"),
-    ("conversion_value", "Conversion value", "money"),
-    ("roas", "ROAS", "ratio"),
-    ("impressions", "Impressions", "count"),
-    ("clicks", "Clicks", "count"),
-    ("ctr", "CTR", "percent"),
-    ("cpc", "CPC", "money"),
+    (
+        key,
+        campaigns.CAMPAIGN_COLUMNS[key],
+        "results"
+        if key == "results"
+        else None
+        if (unit := campaigns.CAMPAIGN_UNITS[key]) == "text"
+        else unit,
+    )
+    for key in TABLE_KEYS
 ]
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from insights.figures import campaigns, metrics
 from insights.figures.filters import Filters
 from insights.render import campaign_charts
-from insights.ui import columns, context, fmt_table
+from insights.ui import campaign_grid, columns, context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
@@ -66,11 +66,10 @@ def render() -> None:
 def _table(table: pd.DataFrame, filters: Filters) -> None:
     st.subheader(f"All campaigns ({len(table)})")
     found = fmt_table.table_currencies(table)
+    total_table = campaigns.totals(table)
+    campaign_grid.campaign_grid(table, total_table, key="campaigns_all", budgets=True)
     shown = fmt_table.campaign_display(table, budgets=True, found=found)
-    total = fmt_table.campaign_display(campaigns.totals(table), budgets=True, found=found)
-    config = fmt_table.fixed_width_config(fmt_table.campaign_column_config(shown, found), shown)
-    st.dataframe(shown, hide_index=True, key="campaigns_all", column_config=config)
-    st.dataframe(total, hide_index=True, key="campaigns_total", column_config=config)
+    total = fmt_table.campaign_display(total_table, budgets=True, found=found)
     several = (
         f" The campaigns spend in {len(found)} currencies: money is totalled per currency, "
         "never added across them."
@@ -78,10 +77,11 @@ def _table(table: pd.DataFrame, filters: Filters) -> None:
         else ""
     )
     st.caption(
-        "Click a column header to sort. The total row's ratios are ratios of the sums "
-        "(total CTR = all clicks / all impressions). Results are what each campaign's "
-        "objective seeks (purchases, leads, link clicks, reach ...); CPA and ROAS are taken "
-        "over the campaigns that sell." + several
+        "Click a column header to sort (a metric: highest first); the total stays at the "
+        "bottom. Scroll the table sideways for more columns: the name stays. The total "
+        "row's ratios are ratios of the sums (total CTR = all clicks / all impressions). "
+        "Results are what each campaign's objective seeks (purchases, leads, link clicks, "
+        "reach ...); CPA and ROAS are taken over the campaigns that sell." + several
     )
     csv_download(
         "Download campaign table (CSV)",
@@ -125,7 +125,10 @@ def _bars(chosen: pd.DataFrame, colours: dict[str, str]) -> None:
         key="cmp_bars",
         config={"displaylogo": False},
     )
-    shown = chosen[["campaign_id", "campaign_name", *campaign_charts.BAR_METRICS]]
+    shown = chosen[["campaign_name", *campaign_charts.BAR_METRICS]]
+    shown = fmt_table.metric_columns(shown, chosen["currency"]).rename(
+        columns={"campaign_name": "Campaign"}
+    )
     csv_download("Download bar chart data (CSV)", shown, "campaigns_compared.csv", "cmp_bars_csv")
 
 
@@ -157,6 +160,19 @@ def _trends(
     )
     columns = ["campaign_id", "date", "day", metric_key] + (["index"] if indexed else [])
     out = shown[columns].assign(campaign_name=shown["campaign_id"].map(names))
+    out = out[["campaign_name", "date", "day", metric_key] + (["index"] if indexed else [])]
+    out["date"] = pd.to_datetime(out["date"]).dt.date
+    out["day"] = out["day"].astype("Int64")
+    if indexed:
+        out["index"] = out["index"].round(1)
+    out = fmt_table.metric_columns(out, shown["campaign_id"].map(currency_of)).rename(
+        columns={
+            "campaign_name": "Campaign",
+            "date": "Date",
+            "day": "Day of delivery",
+            "index": "Index (first day = 100)",
+        }
+    )
     csv_download(
         "Download trend data (CSV)", out, f"campaign_trend_{metric_key}.csv", "cmp_trend_csv"
     )
@@ -285,10 +301,12 @@ def _breakdown(filters: Filters, picked: tuple[str, ...]) -> None:
             f"{blanked} cells with fewer than {min_events:,} are left blank: too few to judge."
         )
     st.caption(f"Over the {len(picked)} picked campaigns together.{thin}{several}")
-    shown = frame[["age", "gender", *metrics.PAID_SUMS, metric_key]]
+    sums = [s for s in metrics.PAID_SUMS if s in metrics.ALL_METRICS]  # not the helper sums
+    shown = frame[["age", "gender", *sums, metric_key]]
+    shown = shown.loc[:, ~shown.columns.duplicated()]
     csv_download(
         "Download breakdown (CSV)",
-        shown.loc[:, ~shown.columns.duplicated()],
+        fmt_table.metric_columns(shown, one).rename(columns={"age": "Age", "gender": "Gender"}),
         "campaign_breakdown.csv",
         "cmp_heat_csv",
     )

@@ -2,18 +2,75 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from decimal import Decimal
 
 import pandas as pd
-import streamlit as st
 
-from insights.figures import money
-from insights.figures.campaigns import CAMPAIGN_COLUMNS
+from insights.figures import metrics, money
+from insights.figures.campaigns import CAMPAIGN_COLUMNS, CAMPAIGN_UNITS
 from insights.figures.money import currencies
-from insights.ui import columns
 
-PERCENT_COLUMNS = ("ctr", "cvr")
-MONEY_COLUMNS = ("spend", "cost_per_result", "cpc", "cpm", "cpa", "conversion_value")
+PERCENT_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "percent")
+MONEY_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "money")
+COUNT_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "count")
+RATIO_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "ratio")
+
+
+def shown_number(value: object, unit: str, currency: object = None) -> Decimal | int | None:
+    """A figure as the screen writes it, as a number for a CSV cell: money to its currency's
+    decimals (43.30, 4330 yen), a percent as a number of percent to two decimals (1.15), a
+    ratio to two decimals (3.40), a count whole (103); None when empty."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return None
+    if unit == "money":
+        return Decimal(f"{number:.{money.decimals(currency)}f}")
+    if unit == "percent":
+        return Decimal(f"{number * 100:.2f}")
+    if unit == "ratio":
+        return Decimal(f"{number:.2f}")
+    return int(round(number))
+
+
+def unit_label(unit: str, currency: object = None) -> str:
+    """What a figure is in, for a CSV column: 'EUR' (money), '%', 'x' (a ratio), '' (a count)."""
+    return {"money": money.label(currency), "percent": "%", "ratio": "x"}.get(unit, "")
+
+
+def metric_columns(frame: pd.DataFrame, currency: object = None) -> pd.DataFrame:
+    """A chart's data as shown: each metric column (a key of metrics.ALL_METRICS) rounded as
+    the screen writes it and headed with its label and unit ('CTR (%)', 'Spend (EUR)').
+    `currency`: the money's currency, or a Series of each row's (then a Currency column is
+    added when the rows hold several, and money headings name none)."""
+    out = frame.copy()
+    names = {}
+    if isinstance(currency, pd.Series):
+        each = list(currency)
+        found = list(dict.fromkeys(money.code(c) or None for c in each))
+        currency = found[0] if len(found) == 1 else None
+        if len(found) > 1:
+            out["Currency"] = [money.label(c) for c in each]
+    else:
+        each = [currency] * len(frame)
+    for column in frame.columns:
+        base = str(column).removesuffix("_7day_average")
+        metric = metrics.ALL_METRICS.get(base)
+        if metric is None:
+            continue
+        out[column] = pd.Series(
+            [shown_number(v, metric.unit, c) for v, c in zip(frame[column], each, strict=True)],
+            index=frame.index,
+            dtype=object,
+        )
+        unit = (
+            "" if metric.unit == "money" and currency is None else unit_label(metric.unit, currency)
+        )
+        label = metric.label + (", 7-day average" if base != column else "")
+        names[column] = f"{label} ({unit})" if unit and unit != "x" else label
+    return out.rename(columns=names)
 
 
 def budget_label(daily: object, lifetime: object, currency: object = None) -> str:
@@ -35,20 +92,31 @@ def money_heading(label: str, found: list[str | None]) -> str:
     return f"{label} ({money.label(found[0])})" if len(found) == 1 else label
 
 
-def campaign_display(
-    table: pd.DataFrame, budgets: bool = False, found: list[str | None] | None = None
-) -> pd.DataFrame:
-    """The campaign table as shown: labelled columns, percents as numbers of percent, money
-    to its currency's decimals in a column headed with the currency (or beside a Currency
-    column when the view holds several; `found`: the view's currencies, so a totals table
-    gets the same headings). The CSV download is this very frame. With `budgets`, each
-    campaign's budget follows its status."""
-    found = table_currencies(table) if found is None else found
-    columns = dict(CAMPAIGN_COLUMNS)
+def campaign_columns(budgets: bool = False) -> dict[str, str]:
+    """The campaign table's columns (key -> label), each budget after the status with
+    `budgets`."""
+    items = list(CAMPAIGN_COLUMNS.items())
     if budgets:
-        at = list(columns).index("status") + 1
-        items = list(columns.items())
-        columns = dict([*items[:at], ("budget", "Budget"), *items[at:]])
+        at = list(CAMPAIGN_COLUMNS).index("status") + 1
+        items = [*items[:at], ("budget", "Budget"), *items[at:]]
+    return dict(items)
+
+
+def heading(key: str, found: list[str | None], budgets: bool = False) -> str:
+    """A column's heading as shown: 'CTR (%)', 'Spend (EUR)' (one currency) or 'Spend'."""
+    label = campaign_columns(budgets)[key]
+    if key in PERCENT_COLUMNS:
+        return f"{label} (%)"
+    if key in MONEY_COLUMNS:
+        return money_heading(label, found)
+    return label
+
+
+def campaign_values(table: pd.DataFrame, budgets: bool = False) -> pd.DataFrame:
+    """The campaign table as shown, under its keys: percents as numbers of percent, money to
+    its currency's decimals, ROAS to two decimals, counts as whole numbers, readable names."""
+    columns = campaign_columns(budgets)
+    if budgets:
         table = table.assign(
             budget=[
                 budget_label(d, lt, c)
@@ -59,28 +127,65 @@ def campaign_display(
         )
     shown = table[list(columns)].copy()
     for column in PERCENT_COLUMNS:
-        shown[column] = (shown[column] * 100).round(2)
+        shown[column] = (shown[column].astype("float64") * 100).round(2)
     for column in MONEY_COLUMNS:
         shown[column] = [
             v if pd.isna(v) else money.rounded(v, c)
             for v, c in zip(shown[column], table["currency"], strict=True)
         ]
-    shown["roas"] = shown["roas"].round(2)
+        shown[column] = shown[column].astype("float64")
+    for column in RATIO_COLUMNS:
+        shown[column] = shown[column].astype("float64").round(2)
+    for column in COUNT_COLUMNS:  # 103, never 103.0
+        shown[column] = shown[column].astype("float64").round().astype("Int64")
     shown["currency"] = [money.label(c) for c in table["currency"]]
     shown["result_label"] = shown["result_label"].fillna("")
     shown["objective"] = shown["objective"].map(objective_label).fillna("")
     shown["status"] = shown["status"].map(
         lambda s: s.replace("_", " ").capitalize() if isinstance(s, str) else ""
     )
-    labels = {
-        k: v + " (%)"
-        if k in PERCENT_COLUMNS
-        else money_heading(v, found)
-        if k in MONEY_COLUMNS
-        else v
-        for k, v in columns.items()
-    }
-    return shown.rename(columns=labels)
+    return shown.reset_index(drop=True)
+
+
+def campaign_display(
+    table: pd.DataFrame, budgets: bool = False, found: list[str | None] | None = None
+) -> pd.DataFrame:
+    """The campaign table as shown, under its headings: the CSV download is this very frame
+    (see `campaign_values`); money columns are headed with the currency when the view holds
+    one (`found`: the view's currencies, so a totals table gets the same headings), and stand
+    beside a Currency column when it holds several. With `budgets`, each campaign's budget
+    follows its status."""
+    found = table_currencies(table) if found is None else found
+    shown = campaign_values(table, budgets)
+    for key in (*MONEY_COLUMNS, *PERCENT_COLUMNS, *RATIO_COLUMNS):  # '43.30', not '43.3'
+        unit = CAMPAIGN_UNITS[key]
+        scale = 0.01 if unit == "percent" else 1.0  # shown already as a number of percent
+        shown[key] = pd.Series(
+            [
+                shown_number(None if pd.isna(v) else v * scale, unit, c)
+                for v, c in zip(shown[key], table["currency"], strict=True)
+            ],
+            dtype=object,
+        )
+    return shown.rename(columns={k: heading(k, found, budgets) for k in shown.columns})
+
+
+def cell_text(key: str, value: object, currency: object) -> str:
+    """A value of `campaign_values` written as the grid shows it: '€1,234.56', '1.15%',
+    '3.40x', '12,345'; '–' when empty."""
+    if key not in CAMPAIGN_UNITS or CAMPAIGN_UNITS[key] == "text":
+        return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "–"
+    number = float(value)  # type: ignore[arg-type]
+    unit = CAMPAIGN_UNITS[key]
+    if unit == "money":
+        return money.amount(number, currency)
+    if unit == "percent":
+        return f"{number:,.2f}%"
+    if unit == "ratio":
+        return f"{number:,.2f}x"
+    return f"{number:,.0f}"
 
 
 def objective_label(objective: object) -> object:
@@ -108,75 +213,3 @@ def _type_label(known: dict[str, str], value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         return "Unknown"
     return known.get(value, value.replace("_", " ").capitalize())
-
-
-WIDTHS = {  # fixed widths, so the totals row lines up under the campaign table
-    "Campaign": 230,
-    "Objective": 95,
-    "Status": 70,
-    "Budget": 130,
-    "Currency": 75,
-    "Spend": 110,
-    "Results": 85,
-    "Result type": 120,
-    "Cost per result": 120,
-    "Conversions": 95,
-    "CPA": 90,
-    "Conversion value": 140,
-    "ROAS": 65,
-    "Impressions": 100,
-    "Clicks": 75,
-    "CTR (%)": 75,
-    "CPC": 80,
-    "CPM": 85,
-    "CVR (%)": 75,
-}
-
-
-def _base(heading: str) -> str:
-    """'Spend (EUR)' -> 'Spend' (a money heading without its currency)."""
-    return heading.split(" (")[0] if not heading.endswith("(%)") else heading
-
-
-def fixed_width_config(config: dict[str, Any], shown: pd.DataFrame) -> dict[str, Any]:
-    """The campaign columns' config with fixed pixel widths."""
-    fixed: dict[str, Any] = {}
-    for label in shown.columns:
-        width = WIDTHS.get(_base(label))
-        if width is None:
-            continue
-        base = config.get(label, st.column_config.Column())
-        if isinstance(base, str):
-            base = st.column_config.Column(base)
-        fixed[label] = {**base, "width": width}
-    return fixed
-
-
-_PRESETS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
-
-
-def campaign_column_config(shown: pd.DataFrame, found: list[str | None]) -> dict[str, Any]:
-    """How each column of `campaign_display` is drawn: money with its currency's symbol and
-    decimals when the view holds one currency, plain localized numbers beside the Currency
-    column when it holds several."""
-    one = found[0] if len(found) == 1 else None
-    symbol_shown = one is not None and money.code(one) in _PRESETS
-    config: dict[str, Any] = {
-        "Impressions": columns.count(),
-        "Clicks": columns.count(),
-        "Conversions": columns.count(),
-        "Results": columns.count(),
-        "CTR (%)": columns.percent("CTR"),  # the % is on each value, not in the heading
-        "CVR (%)": columns.percent("CVR"),
-        "ROAS": st.column_config.NumberColumn(format="%.2fx"),
-        "Campaign": st.column_config.TextColumn(width="medium"),
-    }
-    money_labels = {_base(c) for c in shown.columns} & {CAMPAIGN_COLUMNS[k] for k in MONEY_COLUMNS}
-    for label in shown.columns:
-        if _base(label) in money_labels and label not in config:
-            if symbol_shown:  # '$12,128.99' under 'Spend', not under 'Spend (USD)'
-                preset = _PRESETS[money.code(one)]
-                config[label] = st.column_config.NumberColumn(_base(label), format=preset)
-            else:  # every amount to its currency's decimals (two across currencies)
-                config[label] = columns.decimal(places=money.decimals(one) if one else 2)
-    return config

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import streamlit as st
 
@@ -9,7 +11,7 @@ from insights.figures import anomalies, campaigns, formatting, metrics, money, n
 from insights.figures.filters import GRAINS, Filters
 from insights.figures.trend_panel import trend_panel
 from insights.render import overview_charts as charts
-from insights.ui import context, fmt_table
+from insights.ui import campaign_grid, context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
@@ -86,27 +88,36 @@ def _sentences(filters: Filters) -> None:
 
 
 def _kpi_export(kpis: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The cards as rows: each KPI with its comparison value and change, as shown."""
+    """The cards as rows, as shown: each KPI with its value and its comparison value rounded
+    as the card writes them (money to the cent, percents as percent, counts whole) and the
+    change in percent to one decimal, beside the unit they are in."""
     compared = filters.comparison_range()
-    out = pd.DataFrame(
-        {
-            "group": kpis["group"],
-            "kpi": kpis["label"],
-            "unit": kpis["unit"],
-            "currency": [
-                money.code(c) if u == "money" else None
-                for c, u in zip(kpis["currency"], kpis["unit"], strict=True)
-            ],
-            "since": filters.since,
-            "until": filters.until,
-            "value": kpis["value"],
-            "comparison_since": compared[0] if compared else None,
-            "comparison_until": compared[1] if compared else None,
-            "comparison_value": kpis["previous"],
-            "change": kpis["change"],
-        }
-    )
-    return out
+    rows = []
+    for row in kpis.to_dict("records"):
+        currency = row["currency"] if row["group"] == "paid" else None
+        unit = row["unit"]
+        change = row["change"]
+        flat = fmt.is_flat(change)
+        rows.append(
+            {
+                "Group": "Paid" if row["group"] == "paid" else "Organic",
+                "Currency": (money.code(currency) or "") if row["group"] == "paid" else "",
+                "KPI": row["label"],
+                "Unit": fmt_table.unit_label(unit, currency),
+                "Since": filters.since.isoformat(),
+                "Until": filters.until.isoformat(),
+                "Value": fmt_table.shown_number(row["value"], unit, currency),
+                "Comparison since": compared[0].isoformat() if compared else "",
+                "Comparison until": compared[1].isoformat() if compared else "",
+                "Comparison value": fmt_table.shown_number(row["previous"], unit, currency),
+                "Change (%)": None
+                if change is None or pd.isna(change)
+                else Decimal("0.0")
+                if flat
+                else Decimal(f"{change * 100:.1f}"),
+            }
+        )
+    return pd.DataFrame(rows, dtype=object)
 
 
 def _kpi_cards(kpis: pd.DataFrame, group: str, title: str, currency: str | None = None) -> None:
@@ -156,7 +167,7 @@ def _followers(filters: Filters) -> None:
         st.line_chart(history, x="date", y="followers", height=220)
         csv_download(
             "Download followers (CSV)",
-            history,
+            fmt_table.metric_columns(history).rename(columns={"date": "Date"}),
             f"followers_{filters.since}_{filters.until}.csv",
             "followers_csv",
         )
@@ -246,9 +257,11 @@ def _trend(filters: Filters) -> None:
             f"Dotted, with an open point: a {grain} only partly inside the range; its sums "
             f"hold fewer days than a whole {grain}'s (the hover says how many)."
         )
+    shown = panel.download()
+    shown[grain] = pd.to_datetime(shown[grain]).dt.date
     csv_download(
         "Download chart data (CSV)",
-        panel.download(),
+        fmt_table.metric_columns(shown, panel.currency).rename(columns={grain: grain.capitalize()}),
         f"trend_{paid_key}_{organic_key}_{grain}.csv",
         "trend_csv",
     )
@@ -276,16 +289,13 @@ def _campaigns(filters: Filters) -> None:
         st.info("No campaign delivered in this period under the current filters.")
         return
     found = fmt_table.table_currencies(table)
+    total_table = campaigns.totals(table)
+    campaign_grid.campaign_grid(table, total_table, key="campaign_table")
     shown = fmt_table.campaign_display(table, found=found)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        key="campaign_table",
-        column_config=fmt_table.campaign_column_config(shown, found),
-    )
+    total = fmt_table.campaign_display(total_table, found=found)
     csv_download(
         "Download campaign table (CSV)",
-        shown,
+        pd.concat([shown, total], ignore_index=True),
         f"campaigns_{filters.since}_{filters.until}.csv",
         "campaigns_csv",
     )

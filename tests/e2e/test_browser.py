@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from insights.demo.server import DemoApi
 from tests.e2e.conftest import RunningApp, screenshot_dir, start_app
+from tests.e2e.grid import campaign_rows
 
 SETTLE_MS = 60_000
 DRAWN_CHARTS = (  # plotly charts whose SVG is drawn
@@ -87,11 +88,6 @@ def _kpis_exact(page, label: str) -> list[str]:
 
 
 SYMBOLS = {"USD": "$", "EUR": "€"}
-
-
-def _written(cell: str, currency: str) -> str:
-    """A grid cell (the accessible table holds the raw number) written like a KPI card."""
-    return f"{SYMBOLS[currency]}{Decimal(cell.replace(',', '')):,.2f}"
 
 
 GRID_CELLS = (
@@ -170,15 +166,15 @@ def test_filters_change_figures_and_url_and_a_link_reproduces_the_view(
     page.wait_for_function("() => location.search.includes('range=last_7')", timeout=SETTLE_MS)
     seven_days = _kpi(page, "Spend")
     assert seven_days != before
-    first_campaign = _grid_rows(page)[0][0]
+    first_campaign = campaign_rows(page)[0]["campaign_name"]
     _pick(page, "Campaigns", first_campaign)
     page.wait_for_function("() => location.search.includes('campaigns=')", timeout=SETTLE_MS)
     one_campaign = _kpi(page, "Spend")
     assert one_campaign != seven_days
-    rows = _grid_rows(page, until=lambda rows: len(rows) == 1)
-    assert [r[0] for r in rows] == [first_campaign]
-    # the table's spend is the card's spend, in the campaign's currency (Currency, Spend)
-    assert [_written(rows[0][4], rows[0][3])] == _kpis_exact(page, "Spend")
+    rows = campaign_rows(page, until=lambda rows: len(rows) == 1)
+    assert [r["campaign_name"] for r in rows] == [first_campaign]
+    # the table's spend is the card's exact spend, written the same way in its currency
+    assert [rows[0]["spend"]] == _kpis_exact(page, "Spend")
     _no_exception(page)
 
     other = browser.new_page(viewport={"width": 1440, "height": 1800})
@@ -186,7 +182,8 @@ def test_filters_change_figures_and_url_and_a_link_reproduces_the_view(
     other.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
     _settled(other)
     assert _kpi(other, "Spend") == one_campaign
-    assert [r[0] for r in _grid_rows(other, until=lambda rows: len(rows) == 1)] == [first_campaign]
+    shown = campaign_rows(other, until=lambda rows: len(rows) == 1)
+    assert [r["campaign_name"] for r in shown] == [first_campaign]
     other.close()
 
 
@@ -201,7 +198,7 @@ def test_filters_stay_across_page_hops_and_are_stated_on_every_page(page, fresh_
     page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
     _settled(page)
     _pick(page, "Date range", "Last 90 days")
-    first_campaign = _grid_rows(page)[0][0]
+    first_campaign = campaign_rows(page)[0]["campaign_name"]
     _pick(page, "Campaigns", first_campaign)
     page.wait_for_function("() => location.search.includes('campaigns=')", timeout=SETTLE_MS)
     spend = _kpi(page, "Spend")
@@ -239,20 +236,22 @@ def test_a_link_reproduces_the_page_view_controls(page, fresh_app: RunningApp):
 
 def test_campaign_csv_download_matches_the_table(page, fresh_app: RunningApp):
     page.goto(f"{fresh_app.url}/?range=last_90&compare=previous")
-    page.wait_for_selector("[data-testid='stDataFrame']", timeout=SETTLE_MS)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
     _settled(page)
-    shown = _grid_rows(page)
+    shown = campaign_rows(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download campaign table (CSV)").click()
     with open(download.value.path(), encoding="utf-8") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
-    assert [r["Campaign"] for r in rows] == [r[0] for r in shown]
-    assert [Decimal(r["Spend"]) for r in rows] == [Decimal(r[4]) for r in shown]
-    assert [r["Currency"] for r in rows] == [r[3] for r in shown]
+    campaigns = [r for r in rows if not r["Campaign"].startswith("Total")]
+    assert [r["Campaign"] for r in campaigns] == [r["campaign_name"] for r in shown]
+    assert [r["Currency"] for r in campaigns] == [r["currency"] for r in shown]
+    written = [f"{SYMBOLS[r['Currency']]}{Decimal(r['Spend']):,.2f}" for r in campaigns]
+    assert written == [r["spend"] for r in shown]
     # each currency's total is its own Spend card (euros first); nothing adds the two
     cards = []
     for currency in ("EUR", "USD"):
-        total = sum(Decimal(r["Spend"]) for r in rows if r["Currency"] == currency)
+        total = sum(Decimal(r["Spend"]) for r in campaigns if r["Currency"] == currency)
         cards.append(f"{SYMBOLS[currency]}{total:,.2f}")
     assert cards == _kpis_exact(page, "Spend")
 

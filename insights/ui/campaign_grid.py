@@ -1,0 +1,150 @@
+"""The campaign table as one grid (AG Grid, served from the installed package: no network):
+the campaign name pinned on the left while the metrics scroll sideways, the totals (one row per
+currency) pinned at the bottom of the same grid, under their columns whatever the sort, and
+metric columns that sort highest first on the first click (what a marketer looks for: the
+biggest spender, the best ROAS; a second click sorts lowest first).
+
+Streamlit's own st.dataframe pins a column but sorts every row it holds, totals included, and
+always ascending first; a sort control beside it would leave the headers' sort in place.
+
+The cells are written here (the same rounding and units as the CSV download, see
+fmt_table.campaign_values); the grid sorts on the numbers behind them."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from st_aggrid import AgGrid, JsCode
+
+from insights.figures import metrics
+from insights.figures.campaigns import CAMPAIGN_UNITS
+from insights.ui import fmt_table
+
+TEXT_SUFFIX = "__text"
+WIDTHS = {  # pixels: the name, then what it cost and brought, fit beside it at 1280 px
+    "campaign_name": 210,
+    "status": 80,
+    "budget": 130,
+    "spend": 105,
+    "results": 80,
+    "result_label": 115,
+    "cost_per_result": 110,
+    "roas": 72,
+    "cpa": 90,
+    "conversions": 100,
+    "conversion_value": 120,
+    "sales_spend": 120,
+    "ctr": 78,
+    "cvr": 78,
+    "cpc": 80,
+    "cpm": 85,
+    "impressions": 105,
+    "clicks": 80,
+    "objective": 105,
+    "currency": 80,
+}
+ROW_PX = 29  # the theme's row and header heights, and the sideways scroll bar
+HEADER_PX = 34
+SCROLLBAR_PX = 18
+MAX_HEIGHT_PX = 560
+# the cell shows the text written in Python beside the number it sorts on
+_WRITTEN = JsCode(
+    "function(p) { const t = p.data ? p.data[p.colDef.field + '__text'] : null;"
+    " return t == null ? '' : t; }"
+)
+
+
+def _records(values: pd.DataFrame, currencies: pd.Series) -> list[dict[str, Any]]:
+    """Rows for the grid: each column's number (or text), and beside it the text shown."""
+    out = []
+    for (_, row), currency in zip(values.iterrows(), currencies, strict=True):
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            empty = (
+                value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+            )
+            unit = CAMPAIGN_UNITS.get(str(key), "text")
+            if unit == "text":
+                record[str(key)] = "" if empty else str(value)
+            else:
+                record[str(key)] = None if empty else float(value)
+            record[f"{key}{TEXT_SUFFIX}"] = fmt_table.cell_text(str(key), value, currency)
+        out.append(record)
+    return out
+
+
+def _column(key: str, found: list[str | None], budgets: bool) -> dict[str, Any]:
+    unit = CAMPAIGN_UNITS.get(key, "text")
+    column: dict[str, Any] = {
+        "field": key,
+        "headerName": fmt_table.heading(key, found, budgets),
+        "width": WIDTHS.get(key, 100),
+        "valueFormatter": _WRITTEN,
+        "cellDataType": False,
+    }
+    if key in metrics.ALL_METRICS and metrics.ALL_METRICS[key].help:
+        column["headerTooltip"] = metrics.ALL_METRICS[key].help
+    if unit == "text":
+        column["sortingOrder"] = ["asc", "desc", None]
+    else:  # a metric: highest first on the first click
+        column["sortingOrder"] = ["desc", "asc", None]
+        column["type"] = "rightAligned"
+    if key == "campaign_name":
+        column["tooltipField"] = key  # a long name, whole on hover
+        column["pinned"] = "left"
+        column["lockPinned"] = True
+    return column
+
+
+def grid_options(
+    table: pd.DataFrame, totals: pd.DataFrame, budgets: bool = False
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The grid's rows (as a frame) and its options: columns, the pinned totals."""
+    found = fmt_table.table_currencies(table)
+    values = fmt_table.campaign_values(table, budgets)
+    total_values = fmt_table.campaign_values(totals, budgets)
+    rows = pd.DataFrame(_records(values, table["currency"].reset_index(drop=True)))
+    rows["row_id"] = [f"campaign-{n}" for n in range(len(rows))]
+    pinned = _records(total_values, totals["currency"].reset_index(drop=True))
+    for n, record in enumerate(pinned):
+        record["row_id"] = f"total-{n}"
+    options: dict[str, Any] = {
+        "columnDefs": [_column(str(k), found, budgets) for k in values.columns],
+        "defaultColDef": {"sortable": True, "resizable": True, "filter": False},
+        "pinnedBottomRowData": pinned,
+        "alwaysShowHorizontalScroll": True,
+        "suppressColumnVirtualisation": True,
+        "ensureDomOrder": True,
+        "tooltipShowDelay": 300,
+        # every row, totals too, its own id (else the grid keeps one total row of several)
+        "getRowId": JsCode("function(p) { return p.data.row_id; }"),
+        "getRowStyle": JsCode(
+            "function(p) { return p.node.rowPinned ? {fontWeight: '600'} : undefined; }"
+        ),
+    }
+    return rows, options
+
+
+def campaign_grid(
+    table: pd.DataFrame, totals: pd.DataFrame, key: str, budgets: bool = False
+) -> None:
+    """Draw the campaign table with its totals as one grid."""
+    rows, options = grid_options(table, totals, budgets)
+    # as tall as its rows up to a screenful (the totals then stay in view below the scroll)
+    height = min(MAX_HEIGHT_PX, HEADER_PX + ROW_PX * (len(rows) + len(totals)) + SCROLLBAR_PX)
+    AgGrid(
+        rows,
+        gridOptions=options,
+        height=height,
+        key=key,
+        theme="streamlit",
+        allow_unsafe_jscode=True,  # the two functions above, our own code: no data runs
+        update_on=[],  # sorting stays in the browser: no rerun of the page
+        show_toolbar=False,
+        show_search=False,
+        show_download_button=False,
+        use_json_serialization=True,
+        server_sync_strategy="server_wins",  # new filters, new rows: never the last view's
+    )
