@@ -3,13 +3,13 @@ cached query results keyed by the filters and the store's data version."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from insights.errors import InsightsError, StoreBusyError
 from insights.figures.filters import Filters, data_bounds
@@ -79,16 +79,14 @@ def new_run() -> None:
 def data_version() -> tuple[str, int]:
     """The store and its data version: the key of every cached figure (a write raises the
     version; the path keeps two stores of one process apart). Read once per run, so every
-    figure of one run is of the same data; a page that writes calls new_run() after."""
-    try:
-        known = st.session_state.get(_RUN_VERSION)
-    except Exception:  # outside a session (a download written on its own thread)
-        known = None
-    if known is not None:
+    figure of one run is of the same data; a page that writes calls new_run() after. Outside
+    a run (a download written on its own thread) it is read each time."""
+    in_run = get_script_run_ctx(suppress_warning=True) is not None
+    if in_run and (known := st.session_state.get(_RUN_VERSION)) is not None:
         return known  # type: ignore[no-any-return]
     store, _ = store_and_job()
     version = (str(store.path), store.data_version())
-    with contextlib.suppress(Exception):  # outside a session: read again next time
+    if in_run:
         st.session_state[_RUN_VERSION] = version
     return version
 

@@ -131,3 +131,15 @@ def screenshot_dir(tmp_path: Path) -> Path:
     """docs/ when INSIGHTS_UPDATE_SCREENSHOTS=1 (to refresh the README's pictures), else a
     temporary folder, so an ordinary test run leaves the work tree unchanged."""
     return ROOT / "docs" if os.environ.get("INSIGHTS_UPDATE_SCREENSHOTS") == "1" else tmp_path
+
+
+@pytest.fixture(scope="module")
+def demo_app(demo_store_file, tmp_path_factory) -> Iterator[RunningApp]:
+    """The app on a copy of the ingested demo store (one per test module)."""
+    folder = tmp_path_factory.mktemp("demo_app")
+    db = folder / "insights.duckdb"
+    shutil.copy(demo_store_file, db)
+    process, app = start_app(db, folder / "streamlit.log", INSIGHTS_SOURCE="demo")
+    yield app
+    process.terminate()
+    process.wait(20)

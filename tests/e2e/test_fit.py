@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -12,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import currency_of
-from tests.e2e.conftest import RunningApp, start_app
+from tests.e2e.conftest import RunningApp
 from tests.e2e.test_browser import SETTLE_MS, SYMBOLS, _no_exception, _settled
 
 SIZES = [(1280, 720), (1440, 900), (390, 844)]
@@ -33,18 +31,6 @@ CARDS = """() => [...document.querySelectorAll('[data-testid=stMetric]')].map(ca
       !== null,
   };
 })"""
-
-
-@pytest.fixture(scope="module")
-def demo_app(demo_store_file, tmp_path_factory) -> Iterator[RunningApp]:
-    """The app on a copy of the ingested demo store."""
-    folder = tmp_path_factory.mktemp("fit")
-    db = folder / "insights.duckdb"
-    shutil.copy(demo_store_file, db)
-    process, app = start_app(db, folder / "streamlit.log", INSIGHTS_SOURCE="demo")
-    yield app
-    process.terminate()
-    process.wait(20)
 
 
 def _open(browser, url: str, width: int, height: int, selector: str):
@@ -156,10 +142,11 @@ def test_the_top_posts_table_fits_with_its_engagement_rate(
     page.close()
 
 
-def test_times_are_written_in_the_viewers_time_zone(browser, demo_app: RunningApp):
+def test_times_are_written_in_the_viewers_time_zone(browser, demo_app: RunningApp, demo_store_file):
     import duckdb
 
-    with duckdb.connect(str(demo_app.db), read_only=True) as store:
+    # the app's copy is held by the app: its source has the same runs
+    with duckdb.connect(str(demo_store_file), read_only=True) as store:
         finished = store.execute(
             "SELECT max(finished_at) FROM ingest_runs WHERE status = 'succeeded'"
         ).fetchone()[0]

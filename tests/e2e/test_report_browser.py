@@ -10,7 +10,7 @@ FILTER_LINE = "[data-testid='stMain'] [data-testid='stCaptionContainer']"
 
 
 def test_the_downloaded_report_states_the_view_and_fits_a_phone(
-    page, browser, fresh_app: RunningApp
+    page, browser, fresh_app: RunningApp, tmp_path
 ):
     page.goto(f"{fresh_app.url}/?range=last_90&compare=previous&genders=female")
     page.wait_for_selector("[data-testid='stMetric']", timeout=SETTLE_MS)
@@ -19,7 +19,9 @@ def test_the_downloaded_report_states_the_view_and_fits_a_phone(
     assert "Genders: Female" in line
     with page.expect_download() as download:
         page.get_by_role("button", name="Download report for stakeholders (HTML)").click()
-    path = download.value.path()
+    path = tmp_path / download.value.suggested_filename  # saved as the browser names it
+    download.value.save_as(path)
+    assert path.suffix == ".html"
     size = path.stat().st_size
     assert size < 150_000, size  # small enough to mail; nothing to fetch
     for width, height in ((390, 844), (1280, 720)):
