@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from insights.figures import metrics, money
+from insights.figures import formatting, metrics, money
 from insights.figures.campaigns import CAMPAIGN_COLUMNS, CAMPAIGN_UNITS
 from insights.figures.money import currencies
 
@@ -173,19 +173,17 @@ def campaign_display(
 def cell_text(key: str, value: object, currency: object) -> str:
     """A value of `campaign_values` written as the grid shows it: '€1,234.56', '1.15%',
     '3.40x', '12,345'; '–' when empty."""
-    if key not in CAMPAIGN_UNITS or CAMPAIGN_UNITS[key] == "text":
+    unit = CAMPAIGN_UNITS.get(key, "text")
+    if unit == "text":
         return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return "–"
     number = float(value)  # type: ignore[arg-type]
-    unit = CAMPAIGN_UNITS[key]
-    if unit == "money":
-        return money.amount(number, currency)
-    if unit == "percent":
-        return f"{number:,.2f}%"
-    if unit == "ratio":
-        return f"{number:,.2f}x"
-    return f"{number:,.0f}"
+    if unit == "percent":  # the table holds percents as numbers of percent (1.15 for 1.15%)
+        number /= 100
+    known = currency is not None and not pd.isna(currency)  # type: ignore[call-overload]
+    code = str(currency) if known else None
+    return formatting.value(number, unit, code)  # written as the cards write it
 
 
 def objective_label(objective: object) -> object:
