@@ -127,11 +127,38 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     assert _trend_spend(at) == _daily_spend(window, currency, other, since, until)
 
 
-def _trend_spend(at: AppTest) -> list[float]:
-    """The daily Spend line of the trend chart, as the page sends it to the browser."""
+def _trend_spend(at: AppTest, name: str = "Spend", places: int = 2) -> list[float]:
+    """The daily line `name` of the trend chart, as the page sends it to the browser."""
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    line = next(t for t in spec["data"] if t.get("name") == "Spend")
-    return [round(float(v), 2) for v in _values(line["y"])]
+    line = next(t for t in spec["data"] if t.get("name") == name)
+    return [round(float(v), places) for v in _values(line["y"])]
+
+
+def test_a_ratio_over_money_is_charted_one_currency_at_a_time(app_env, raw, demo_range):
+    # ROAS over two currencies has no value: the chart draws the main currency's ROAS
+    until = demo_range[1]
+    since = until - timedelta(days=27)
+    at = _app(paid_metric="roas")
+    assert not at.exception
+    currency = currency_of(raw)
+    ads = raw["ad_insights_daily"]
+    window = ads[(ads["date"] >= since.isoformat()) & (ads["date"] <= until.isoformat())]
+    by_currency = window.assign(cur=window["campaign_id"].map(currency)).groupby("cur")["spend"]
+    most = by_currency.apply(lambda s: sum(Decimal(v) for v in s)).idxmax()
+    objective = raw["ad_campaigns"].set_index("campaign_id")["objective"]
+    sales = window[
+        (window["campaign_id"].map(currency) == most)
+        & (window["campaign_id"].map(objective) == "OUTCOME_SALES")
+    ]
+    daily = sales.groupby("date").apply(
+        lambda d: (
+            float(sum(Decimal(v) for v in d["purchase_value"]))
+            / float(sum(Decimal(v) for v in d["spend"]))
+        )
+    )
+    days = pd.date_range(since, until).strftime("%Y-%m-%d")
+    assert _trend_spend(at, "ROAS", 4) == [round(v, 4) for v in daily.reindex(days)]
+    assert any(f"shows the campaigns in {most}" in c.value for c in at.caption)
 
 
 def _values(y: object) -> list[float]:

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from insights.figures import anomalies, formatting, metrics, money, overview
+from insights.figures import anomalies, formatting, metrics, overview
 from insights.figures.filters import Filters
 from insights.figures.formatting import value as fmt_value
 from insights.figures.frames import FrameSource
@@ -38,19 +38,6 @@ class TrendPanel:
     def currency(self) -> str | None:
         """The one currency of the paid figures, or None (unknown, or several)."""
         return self.currencies[0] if len(self.currencies) == 1 else None
-
-    @property
-    def money_not_charted(self) -> str | None:
-        """Why the paid metric is not drawn (money across currencies), or None."""
-        metric = metrics.ALL_METRICS[self.paid_key]
-        if len(self.currencies) <= 1 or metric.unit != "money":
-            return None
-        names = ", ".join(money.label(c) for c in self.currencies)
-        return (
-            f"{metric.label} is not charted: the view spans {len(self.currencies)} currencies "
-            f"({names}) and money is never added across them. Filter to campaigns of one "
-            "currency to chart it."
-        )
 
     def unusual_notes(self, per_metric: int = 3) -> list[str]:
         """The strongest unusual days of each metric, in words ('Tue 03 Nov: Spend $1,234.00,
@@ -121,4 +108,13 @@ def trend_panel(
     provisional = None if settling.empty else (settling["since"].iloc[0], settling["until"].iloc[0])
     return TrendPanel(
         paid_key, organic_key, grain, series, averaged, unusual, provisional, currencies
+    )
+
+
+def needs_one_currency(key: str) -> bool:
+    """Whether a metric is money or a ratio over money (spend, CPC, ROAS, CPA ...): across
+    currencies it has no value, so it is charted one currency at a time."""
+    metric = metrics.ALL_METRICS[key]
+    return metric.unit == "money" or bool(
+        {metric.numerator, metric.denominator} & set(metrics.MONEY_SUMS)
     )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from insights.figures import anomalies, campaigns, formatting, metrics, money, narratives, overview
 from insights.figures.filters import GRAINS, Filters
-from insights.figures.trend_panel import trend_panel
+from insights.figures.trend_panel import needs_one_currency, trend_panel
 from insights.render import overview_charts as charts
 from insights.ui import campaign_grid, context, fmt_table
 from insights.ui import filters as global_filters
@@ -205,21 +205,22 @@ def _trend(filters: Filters) -> None:
     smooth = TREND_AVERAGE.keep(
         smooth_col.toggle("7-day average", key=TREND_AVERAGE.key, disabled=grain != "day")
     )
-    panel = trend_panel(context.frame, filters, paid_key, organic_key, grain, smooth)
+    # money is never added across currencies: a view spanning several charts one at a time,
+    # chosen before the panel is built (the panel is built once)
+    table = context.frame(campaigns.campaign_table, filters)
+    spanned = money.currencies(table)
+    currency: str | None = overview.ALL_CURRENCIES
+    if len(spanned) > 1 and needs_one_currency(paid_key):
+        currency = _trend_currency(table, spanned)
+        st.caption(
+            f"The ad accounts of this view spend in {len(spanned)} currencies: "
+            f"the paid chart shows the campaigns in {money.label(currency)}, the organic chart "
+            "every account."
+        )
+    panel = trend_panel(context.frame, filters, paid_key, organic_key, grain, smooth, currency)
     if panel.series.empty:
         st.info("No data in this period under the current filters.")
         return
-    if panel.money_not_charted:  # money is never added across currencies: one at a time
-        spanned = len(panel.currencies)
-        shown = _trend_currency(filters, panel.currencies)
-        panel = trend_panel(
-            context.frame, filters, paid_key, organic_key, grain, smooth, currency=shown
-        )
-        st.caption(
-            f"The ad accounts of this view spend in {spanned} currencies: "
-            f"the paid chart shows the campaigns in {money.label(shown)}, the organic chart "
-            "every account."
-        )
     st.plotly_chart(
         charts.trend_figure(
             panel.series,
@@ -267,10 +268,9 @@ def _trend(filters: Filters) -> None:
     )
 
 
-def _trend_currency(filters: Filters, found: list[str | None]) -> str | None:
+def _trend_currency(table: pd.DataFrame, found: list[str | None]) -> str | None:
     """The currency whose money the paid chart draws when the view spans several: a choice
-    kept in the URL, by default the currency with the most spend."""
-    table = context.frame(campaigns.campaign_table, filters)
+    kept in the URL, by default the currency with the most spend (`table`: the campaigns)."""
     spend = table.groupby("currency", dropna=False)["spend"].sum()
     options = tuple(sorted(found, key=lambda c: -float(spend.get(c, 0.0))))
     control = ViewControl("trend_currency", "currency", options, options[0], what="currency")
