@@ -56,23 +56,31 @@ _WRITTEN = JsCode(
 )
 
 
+def _cells(values: pd.DataFrame, currencies: pd.Series) -> dict[str, list[Any]]:
+    """The grid's columns: each column's numbers (or texts), and beside each the texts shown,
+    written a column at a time (a table of thousands of campaigns is built on every rerun)."""
+    codes = [None if _empty(c) else str(c) for c in currencies]
+    out: dict[str, list[Any]] = {}
+    for key in values.columns:
+        key = str(key)
+        unit = CAMPAIGN_UNITS.get(key, "text")
+        column = values[key].tolist()
+        if unit == "text":
+            out[key] = ["" if _empty(v) else str(v) for v in column]
+        else:
+            out[key] = [None if _empty(v) else float(v) for v in column]
+        out[f"{key}{TEXT_SUFFIX}"] = fmt_table.cell_texts(key, column, codes)
+    return out
+
+
+def _empty(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _records(values: pd.DataFrame, currencies: pd.Series) -> list[dict[str, Any]]:
     """Rows for the grid: each column's number (or text), and beside it the text shown."""
-    out = []
-    for (_, row), currency in zip(values.iterrows(), currencies, strict=True):
-        record: dict[str, Any] = {}
-        for key, value in row.items():
-            empty = (
-                value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-            )
-            unit = CAMPAIGN_UNITS.get(str(key), "text")
-            if unit == "text":
-                record[str(key)] = "" if empty else str(value)
-            else:
-                record[str(key)] = None if empty else float(value)
-            record[f"{key}{TEXT_SUFFIX}"] = fmt_table.cell_text(str(key), value, currency)
-        out.append(record)
-    return out
+    cells = _cells(values, currencies)
+    return [dict(zip(cells, row, strict=True)) for row in zip(*cells.values(), strict=True)]
 
 
 def _column(key: str, found: list[str | None], budgets: bool) -> dict[str, Any]:
@@ -105,7 +113,7 @@ def grid_options(
     found = fmt_table.table_currencies(table)
     values = fmt_table.campaign_values(table, budgets)
     total_values = fmt_table.campaign_values(totals, budgets)
-    rows = pd.DataFrame(_records(values, table["currency"].reset_index(drop=True)))
+    rows = pd.DataFrame(_cells(values, table["currency"].reset_index(drop=True)))
     rows["row_id"] = [f"campaign-{n}" for n in range(len(rows))]
     pinned = _records(total_values, totals["currency"].reset_index(drop=True))
     for n, record in enumerate(pinned):

@@ -68,8 +68,6 @@ def _table(table: pd.DataFrame, filters: Filters) -> None:
     found = fmt_table.table_currencies(table)
     total_table = campaigns.totals(table)
     campaign_grid.campaign_grid(table, total_table, key="campaigns_all", budgets=True)
-    shown = fmt_table.campaign_display(table, budgets=True, found=found)
-    total = fmt_table.campaign_display(total_table, budgets=True, found=found)
     several = (
         f" The campaigns spend in {len(found)} currencies: money is totalled per currency, "
         "never added across them."
@@ -85,7 +83,7 @@ def _table(table: pd.DataFrame, filters: Filters) -> None:
     )
     csv_download(
         "Download campaign table (CSV)",
-        pd.concat([shown, total], ignore_index=True),
+        lambda: fmt_table.campaign_download(table, total_table, budgets=True),
         f"campaigns_{filters.since}_{filters.until}.csv",
         "campaigns_all_csv",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -170,6 +171,16 @@ def campaign_display(
     return shown.rename(columns={k: heading(k, found, budgets) for k in shown.columns})
 
 
+def campaign_download(
+    table: pd.DataFrame, totals: pd.DataFrame, budgets: bool = False
+) -> pd.DataFrame:
+    """The campaign table's CSV: its rows and then its totals, as the grid shows them."""
+    found = table_currencies(table)
+    shown = campaign_display(table, budgets, found=found)
+    total = campaign_display(totals, budgets, found=found)
+    return pd.concat([shown, total], ignore_index=True)
+
+
 def cell_text(key: str, value: object, currency: object) -> str:
     """A value of `campaign_values` written as the grid shows it: '€1,234.56', '1.15%',
     '3.40x', '12,345'; '–' when empty."""
@@ -184,6 +195,20 @@ def cell_text(key: str, value: object, currency: object) -> str:
     known = currency is not None and not pd.isna(currency)  # type: ignore[call-overload]
     code = str(currency) if known else None
     return formatting.value(number, unit, code)  # written as the cards write it
+
+
+def cell_texts(key: str, values: list[Any], currencies: list[str | None]) -> list[str]:
+    """`cell_text` of a whole column (`currencies`: each row's ISO code or None)."""
+    unit = CAMPAIGN_UNITS.get(key, "text")
+    if unit == "text":
+        return [cell_text(key, v, None) for v in values]
+    per = 100.0 if unit == "percent" else 1.0  # percents are held as numbers of percent
+    return [
+        "–"
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+        else formatting.value(float(v) / per, unit, c)
+        for v, c in zip(values, currencies, strict=True)
+    ]
 
 
 def objective_label(objective: object) -> object:

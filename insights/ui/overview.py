@@ -9,7 +9,7 @@ import streamlit as st
 
 from insights.figures import anomalies, campaigns, formatting, metrics, money, narratives, overview
 from insights.figures.filters import GRAINS, Filters
-from insights.figures.trend_panel import needs_one_currency, trend_panel
+from insights.figures.trend_panel import TrendPanel, needs_one_currency, trend_panel
 from insights.render import overview_charts as charts
 from insights.ui import campaign_grid, context, fmt_table
 from insights.ui import filters as global_filters
@@ -52,7 +52,7 @@ def render() -> None:
     with kpi_col:
         csv_download(
             "Download KPIs (CSV)",
-            _kpi_export(kpis, filters),
+            lambda: _kpi_export(kpis, filters),
             f"kpis_{filters.since}_{filters.until}.csv",
             "kpis_csv",
         )
@@ -167,7 +167,7 @@ def _followers(filters: Filters) -> None:
         st.line_chart(history, x="date", y="followers", height=220)
         csv_download(
             "Download followers (CSV)",
-            fmt_table.metric_columns(history).rename(columns={"date": "Date"}),
+            lambda: fmt_table.metric_columns(history).rename(columns={"date": "Date"}),
             f"followers_{filters.since}_{filters.until}.csv",
             "followers_csv",
         )
@@ -258,14 +258,19 @@ def _trend(filters: Filters) -> None:
             f"Dotted, with an open point: a {grain} only partly inside the range; its sums "
             f"hold fewer days than a whole {grain}'s (the hover says how many)."
         )
-    shown = panel.download()
-    shown[grain] = pd.to_datetime(shown[grain]).dt.date
     csv_download(
         "Download chart data (CSV)",
-        fmt_table.metric_columns(shown, panel.currency).rename(columns={grain: grain.capitalize()}),
+        lambda: _trend_download(panel, grain),
         f"trend_{paid_key}_{organic_key}_{grain}.csv",
         "trend_csv",
     )
+
+
+def _trend_download(panel: TrendPanel, grain: str) -> pd.DataFrame:
+    shown = panel.download()
+    shown[grain] = pd.to_datetime(shown[grain]).dt.date
+    heading = {grain: grain.capitalize()}
+    return fmt_table.metric_columns(shown, panel.currency).rename(columns=heading)
 
 
 def _trend_currency(table: pd.DataFrame, found: list[str | None]) -> str | None:
@@ -288,14 +293,11 @@ def _campaigns(filters: Filters) -> None:
     if table.empty:
         st.info("No campaign delivered in this period under the current filters.")
         return
-    found = fmt_table.table_currencies(table)
     total_table = campaigns.totals(table)
     campaign_grid.campaign_grid(table, total_table, key="campaign_table")
-    shown = fmt_table.campaign_display(table, found=found)
-    total = fmt_table.campaign_display(total_table, found=found)
     csv_download(
         "Download campaign table (CSV)",
-        pd.concat([shown, total], ignore_index=True),
+        lambda: fmt_table.campaign_download(table, total_table),
         f"campaigns_{filters.since}_{filters.until}.csv",
         "campaigns_csv",
     )
