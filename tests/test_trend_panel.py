@@ -108,3 +108,36 @@ def test_a_rerun_reads_the_data_version_once(app_env, monkeypatch):
     at.run()
     assert not at.exception and len(at.metric) > 0
     assert len(reads) == 1
+
+
+class _Counting(Frames):
+    """Frames that count the computations they run (a cached one is not run again)."""
+
+    def __init__(self, cur) -> None:
+        super().__init__(cur)
+        self.runs: list[str] = []
+
+    def __call__(self, compute, filters, /, *extra):
+        if (compute, filters, *extra) not in self._done:
+            self.runs.append(compute.__name__)
+        return super().__call__(compute, filters, *extra)
+
+
+def test_the_panel_computes_its_daily_history_once_whatever_the_currency(
+    demo_store_file, demo_range
+):
+    until = demo_range[1]
+    filters = Filters(until - timedelta(days=89), until)  # both currencies, viral posts too
+    with Store(demo_store_file, read_only=True) as store, store.cursor() as cur:
+        every = _Counting(cur)
+        all_currencies = trend_panel(every, filters, "impressions", "engagement")
+        usd = _Counting(cur)
+        one_currency = trend_panel(usd, filters, "spend", "engagement", currency="USD")
+    # the chart and its unusual days (paid and organic) read one daily history
+    assert every.runs.count("trend") == 1, every.runs
+    assert usd.runs.count("trend") == 1, usd.runs
+    # and a view of one currency of several marks the same organic days as every currency's
+    organic_every, organic_usd = all_currencies.unusual[1], one_currency.unusual[1]
+    assert organic_every is not None and organic_usd is not None
+    assert not organic_every.empty
+    pd.testing.assert_frame_equal(organic_every, organic_usd)

@@ -98,15 +98,23 @@ def with_history(filters: Filters) -> Filters:
     return filters.with_range(filters.since - timedelta(days=7 * HISTORY_WEEKS), filters.until)
 
 
-def unusual_days(frames: FrameSource, filters: Filters, metric_key: str) -> pd.DataFrame:
+def unusual_days(
+    frames: FrameSource,
+    filters: Filters,
+    metric_key: str,
+    currency: str | None = overview.ALL_CURRENCIES,
+) -> pd.DataFrame:
     """The days of the filter range where a paid or organic daily metric left its usual range:
     date, value, usual, z, and what explains it (paid: the campaign that moved most that day;
     post engagement, reach and rate: the post far from its own account's usual level, see
     post_outliers). The daily series with its history comes from `frames`, so the paid and
-    the organic metric share it."""
+    the organic metric share it; `currency` is the history's, as the trend panel reads it
+    (the organic figures are the same in every currency's history)."""
     metric = metrics.ALL_METRICS[metric_key]
     longer = with_history(filters)
-    series = frames(overview.trend, longer, "day")  # every day, zeros where nothing happened
+    # every day, zeros where nothing happened; asked with the very arguments the trend panel
+    # gives, so the page's cache computes it once for both
+    series = frames(overview.trend, longer, "day", currency)
     empty = pd.DataFrame(columns=["date", "value", "usual", "z", "explanation"])
     if series.empty or metric_key not in series:
         return empty

@@ -102,7 +102,7 @@ def trend_panel(
         every = currency == overview.ALL_CURRENCIES
         unusual = (
             anomalies.unusual_days(frames, filters, paid_key) if every else None,
-            anomalies.unusual_days(frames, filters, organic_key),
+            anomalies.unusual_days(frames, filters, organic_key, currency),
         )
     settling = frames(anomalies.provisional, filters)
     provisional = None if settling.empty else (settling["since"].iloc[0], settling["until"].iloc[0])
