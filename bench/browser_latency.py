@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Page, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,13 +71,18 @@ def _wait_finished(page: Page, watch: RunWatch, before: int, timeout: float = 60
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def _open(page: Page, label: str, option: str) -> Locator:
-    """Opens the box and returns its option, shown and still: the click on it is the change."""
+def _open(page: Page, label: str, option: str) -> tuple[float, float]:
+    """Opens the box and returns where its option is, shown and still: the click there is the
+    change (a mouse press and release, as a person clicks, without Playwright's own checks
+    before a click, which wait for animation frames and are not the page's time)."""
     page.get_by_role("combobox", name=label).click()
     choice = page.get_by_role("option").filter(has_text=option).first
     choice.wait_for(state="visible")
     page.wait_for_timeout(300)  # the list's opening animation is over
-    return choice
+    box = choice.bounding_box()
+    if box is None:
+        raise SystemExit(f"the option {option!r} of {label!r} is not on the page")
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
 def measure(url: str, runs: int) -> dict[str, list[float]]:
@@ -97,10 +102,10 @@ def measure(url: str, runs: int) -> dict[str, list[float]]:
                 )
                 page.wait_for_timeout(500)
                 for label, option in CHANGES:
-                    choice = _open(page, label, option)
+                    x, y = _open(page, label, option)
                     before = watch.finished
                     started = time.perf_counter()
-                    choice.click()
+                    page.mouse.click(x, y)
                     _wait_finished(page, watch, before)
                     found[name].append((time.perf_counter() - started) * 1000)
                 page.close()
