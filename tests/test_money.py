@@ -4,6 +4,7 @@ decimals, never added across currencies; an Ads Manager export keeps its currenc
 from __future__ import annotations
 
 import csv
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -170,3 +171,30 @@ def test_an_ads_manager_export_keeps_its_currency_and_results(tmp_path):
         importer.remove_import(store, result.import_id)
         with store.cursor() as cur:
             assert cur.execute("SELECT count(*) FROM ad_accounts").fetchone() == (0,)
+
+
+def test_amounts_round_half_up_on_the_number_as_written_at_any_size():
+    # the reference: the amount's shortest decimal form, rounded half up by hand on its digits
+    def by_hand(value: float, places: int) -> str:
+        digits = format(Decimal(repr(value)), "f")
+        whole, _, fraction = digits.partition(".")
+        fraction = fraction.ljust(places + 1, "0")
+        kept = int(whole + fraction[:places]) + (fraction[places] >= "5")
+        text = str(kept).rjust(places + 1, "0")
+        head, tail = text[: len(text) - places], text[len(text) - places :]
+        return f"{int(head):,}" + (f".{tail}" if places else "")
+
+    generator = random.Random(7)
+    values = [2.675, 1.005, 0.125, 0.5, 1.5, 2.5, 1e-7, 123456789.125, 0.0, 1e16, 999.995]
+    values += [
+        round(generator.uniform(0, 10 ** generator.randint(0, 9)), generator.randint(0, 6))
+        for _ in range(3000)
+    ]
+    for value in values:
+        for currency, places in (("CHF", 2), ("JPY", 0), ("KWD", 3)):
+            expected = by_hand(value, places)
+            assert money.amount(value, currency).removesuffix(f" {currency}").lstrip("¥") == (
+                expected
+            ), (value, currency)
+            if expected.strip("0.,"):
+                assert money.amount(-value, currency).startswith("-"), (value, currency)

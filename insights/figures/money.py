@@ -88,13 +88,25 @@ def amount(number: object, currency: object) -> str:
             return "–"
     value = float(number)
     places = decimals(currency)
-    exact = Decimal(repr(abs(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    text = f"{exact:,.{places}f}"  # half up, as an amount is rounded on a statement
-    sign = "-" if value < 0 and exact != 0 else ""
+    text = _half_up(abs(value), places)  # half up, as an amount is rounded on a statement
+    sign = "-" if value < 0 and text.strip("0.,") else ""
     iso = code(currency)
     if symbol(iso):
         return f"{sign}{symbol(iso)}{text}"
     return f"{sign}{text} {iso}" if iso else f"{sign}{text}"
+
+
+def _half_up(value: float, places: int) -> str:
+    """`value` (not negative) to `places` decimals, rounded half up on the number as written
+    (2.675 -> '2.68'), with thousands separators. An amount that has no more decimals than
+    that (most do: the tables hold amounts already rounded) is written as it is, without the
+    cost of a Decimal."""
+    written = repr(value)
+    whole, dot, fraction = written.partition(".")
+    if whole.isdigit() and len(fraction.rstrip("0")) <= places:
+        return f"{value:,.{places}f}"  # exact: no digit beyond `places` to round
+    exact = Decimal(written).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{exact:,.{places}f}"
 
 
 def compact(number: float, currency: object) -> str:
