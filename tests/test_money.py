@@ -190,11 +190,11 @@ def test_amounts_round_half_up_on_the_number_as_written_at_any_size():
         round(generator.uniform(0, 10 ** generator.randint(0, 9)), generator.randint(0, 6))
         for _ in range(3000)
     ]
-    for value in values:
+    for number in values:
         for currency, places in (("CHF", 2), ("JPY", 0), ("KWD", 3)):
-            expected = by_hand(value, places)
-            assert money.amount(value, currency).removesuffix(f" {currency}").lstrip("¥") == (
+            expected = by_hand(number, places)
+            assert money.amount(number, currency).removesuffix(f" {currency}").lstrip("¥") == (
                 expected
-            ), (value, currency)
+            ), (number, currency)
             if expected.strip("0.,"):
-                assert money.amount(-value, currency).startswith("-"), (value, currency)
+                assert money.amount(-number, currency).startswith("-"), (number, currency)

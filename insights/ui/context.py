@@ -130,14 +130,20 @@ def options() -> dict[str, Any]:
     return _options(data_version())
 
 
-def last_success() -> Any:
-    """Finish time (UTC) of the last successful ingest, or None."""
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _last_success(version: tuple[str, int]) -> Any:
     store, _ = store_and_job()
     with store.cursor() as cur:
         value = queries.run(cur, "last_success").iloc[0]["finished_at"]
     if pd.isna(value):
         return None
     return pd.Timestamp(value).tz_convert("UTC").to_pydatetime()
+
+
+def last_success() -> Any:
+    """Finish time (UTC) of the last successful ingest, or None (read again only when the
+    data version moves: an ingest that ends writes its run)."""
+    return _last_success(data_version())
 
 
 # no spinner: the report is written on the download's own thread when its button is clicked,
