@@ -55,9 +55,10 @@ def comparison_bars(
         horizontal_spacing=0.06,
     )
     bars = []
+    campaigns = list(table.itertuples())  # once: a row of the wide table is slow to build
     for col, key in enumerate(metrics, start=1):
         metric = ALL_METRICS[key]
-        for row in table.itertuples():
+        for row in campaigns:
             currency = getattr(row, "currency", None)
             currency = None if pd.isna(currency) else currency
             bars.append(
@@ -201,25 +202,29 @@ def breakdown_heatmap(
             return money.amount(v, currency)
         return text_format[metric.unit].format(v)
 
-    def cell(row: str, column: str) -> str:
-        count = n.loc[row, column]
-        if basis is None or pd.isna(count):
-            return written(shown.loc[row, column])
-        if pd.isna(shown.loc[row, column]):
-            return f"n={count:,.0f}"
-        return f"{written(value.loc[row, column])}<br>n={count:,.0f}"
+    # each cell's figures by position (a lookup by label per cell costs more than the chart)
+    shown_at, value_at, n_at = shown.to_numpy(), value.to_numpy(), n.to_numpy()
 
-    def hover(row: str, column: str) -> str:
-        count = n.loc[row, column]
-        said = f"Age {row}, {str(column).capitalize()}<br>{metric.label}: "
-        said += written(value.loc[row, column])
+    def cell(i: int, j: int) -> str:
+        count = n_at[i, j]
+        if basis is None or pd.isna(count):
+            return written(shown_at[i, j])
+        if pd.isna(shown_at[i, j]):
+            return f"n={count:,.0f}"
+        return f"{written(value_at[i, j])}<br>n={count:,.0f}"
+
+    def hover(i: int, j: int) -> str:
+        count = n_at[i, j]
+        said = f"Age {shown.index[i]}, {str(shown.columns[j]).capitalize()}<br>{metric.label}: "
+        said += written(value_at[i, j])
         if basis is not None and not pd.isna(count):
             said += f"<br>over {count:,.0f} {basis}"
-            if pd.isna(shown.loc[row, column]) and not pd.isna(value.loc[row, column]):
+            if pd.isna(shown_at[i, j]) and not pd.isna(value_at[i, j]):
                 said += " (too few to judge: left blank)"
         return said
 
-    text = [[cell(r, c) for c in shown.columns] for r in shown.index]
+    rows, columns = range(len(shown.index)), range(len(shown.columns))
+    text = [[cell(i, j) for j in columns] for i in rows]
     reverse = not metric.higher_is_better
     heatmap = {
         "type": "heatmap",
@@ -228,7 +233,7 @@ def breakdown_heatmap(
         "y": list(shown.index),
         "text": text,
         "texttemplate": "%{text}",
-        "customdata": [[hover(r, c) for c in shown.columns] for r in shown.index],
+        "customdata": [[hover(i, j) for j in columns] for i in rows],
         "colorscale": plotly_spec.colorscale("Blues_r" if reverse else "Blues"),
         "colorbar": {
             "title": {"text": axis_title(metric, currency)},
