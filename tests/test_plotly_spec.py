@@ -71,8 +71,15 @@ def test_a_figure_equals_the_validated_one(days):
     assert _json(fast)["layout"]["template"] == pio.templates["plotly_white"].to_plotly_json()
 
 
-def test_a_grid_equals_make_subplots(days):
-    titles = ("Paid: Spend per day", "Organic: Reach per day")
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ("Paid: Spend per day", "Organic: Reach per day"),
+        ("Paid: CPA (€) per week", "Organic: Posts per week"),  # the same grid, new titles
+        ("", "Organic only"),
+    ],
+)
+def test_a_grid_equals_make_subplots(days, titles):
     slow = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=titles
     )

@@ -47,22 +47,25 @@ def colorscale(name: str) -> list[list[float | str]]:
     return [list(step) for step in _colorscale(name)]
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)
 def _grid_json(
     rows: int,
     cols: int,
     shared_xaxes: bool,
     vertical_spacing: float | None,
     horizontal_spacing: float | None,
-    subplot_titles: tuple[str, ...],
+    titled: tuple[bool, ...],
 ) -> str:
+    # a title's place depends on the grid only: laid out once per grid with stand-in titles
+    # (make_subplots writes no annotation for an empty title), the texts filled in per use
+    stand_ins = [f"title {i}" if has else "" for i, has in enumerate(titled)]
     laid_out = make_subplots(
         rows=rows,
         cols=cols,
         shared_xaxes=shared_xaxes,
         vertical_spacing=vertical_spacing,
         horizontal_spacing=horizontal_spacing,
-        subplot_titles=subplot_titles or None,
+        subplot_titles=stand_ins or None,
     ).layout.to_plotly_json()
     laid_out.pop("template", None)  # the figure's own template is added by `figure`
     return json.dumps(laid_out)
@@ -78,13 +81,17 @@ def subplot_grid(
     subplot_titles: tuple[str, ...] = (),
 ) -> Spec:
     """The layout `make_subplots` writes for a grid (axes with their domains, anchors and
-    matches, the subplot titles as annotations), computed once per arguments and copied per
-    use. Traces go on a cell with `cell_axes`."""
-    return json.loads(  # type: ignore[no-any-return]
-        _grid_json(
-            rows, cols, shared_xaxes, vertical_spacing, horizontal_spacing, tuple(subplot_titles)
-        )
+    matches, the subplot titles as annotations), computed once per grid and copied per use.
+    Traces go on a cell with `cell_axes`."""
+    titled = tuple(bool(t) for t in subplot_titles)
+    layout: Spec = json.loads(
+        _grid_json(rows, cols, shared_xaxes, vertical_spacing, horizontal_spacing, titled)
     )
+    for annotation, title in zip(
+        layout.get("annotations", []), [t for t in subplot_titles if t], strict=True
+    ):
+        annotation["text"] = title
+    return layout
 
 
 def axis_name(letter: str, row: int, col: int, cols: int) -> str:
