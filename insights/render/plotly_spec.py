@@ -7,7 +7,9 @@ checked on every `update_layout(template=...)`, `make_subplots` laying out its g
 template, the grid's axes and titles as `make_subplots` lays them out, the shapes with the
 references `add_vline` and friends give them), so the figure a person sees is the same.
 Specs use plotly's full nesting: `{"title": {"text": ...}}`, `{"marker": {"color": ...}}`,
-never the `marker_color` shorthand or a bare string title, which only validation expands."""
+never the `marker_color` shorthand or a bare string title, and named colour scales through
+`colorscale`: only validation expands those. A figure built here stays unvalidated: change
+its spec rather than the figure."""
 
 from __future__ import annotations
 
