@@ -7,11 +7,12 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
-from plotly.subplots import make_subplots
 
 from insights.figures import money
 from insights.figures.metrics import ALL_METRICS
+from insights.render import plotly_spec
 from insights.render.overview_charts import axis_format, axis_title, hover_format
+from insights.render.plotly_spec import Spec
 
 PALETTE: tuple[str, ...] = tuple(qualitative.D3) + tuple(qualitative.Set2)
 BAR_METRICS: tuple[str, ...] = ("spend", "ctr", "cpa", "roas")
@@ -22,15 +23,14 @@ def campaign_colours(campaign_ids: Sequence[str]) -> dict[str, str]:
     return {cid: PALETTE[i % len(PALETTE)] for i, cid in enumerate(campaign_ids)}
 
 
-def _layout(figure: go.Figure, title: str, height: int = 380) -> go.Figure:
-    figure.update_layout(
-        title=title,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 20},
-        template="plotly_white",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
-    )
-    return figure
+def _layout(title: str, height: int = 380, legend_y: float = -0.22, **axes: Spec) -> Spec:
+    return {
+        "title": {"text": title},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 20},
+        "legend": {"orientation": "h", "yanchor": "top", "y": legend_y, "x": 0},
+        **axes,
+    }
 
 
 def comparison_bars(
@@ -42,42 +42,47 @@ def comparison_bars(
         {None if pd.isna(c) else c for c in table["currency"]} if "currency" in table else {None}
     )
     one = next(iter(found)) if len(found) == 1 else None
-    figure = make_subplots(
+    cols = len(metrics)
+    layout = plotly_spec.subplot_grid(
         rows=1,
-        cols=len(metrics),
-        subplot_titles=[
+        cols=cols,
+        subplot_titles=tuple(
             axis_title(ALL_METRICS[m], one)
             if len(found) == 1 or ALL_METRICS[m].unit != "money"
             else f"{ALL_METRICS[m].label} (each in its currency)"
             for m in metrics
-        ],
+        ),
         horizontal_spacing=0.06,
     )
+    bars = []
+    campaigns = list(table.itertuples())  # once: a row of the wide table is slow to build
     for col, key in enumerate(metrics, start=1):
         metric = ALL_METRICS[key]
-        for row in table.itertuples():
+        for row in campaigns:
             currency = getattr(row, "currency", None)
             currency = None if pd.isna(currency) else currency
-            figure.add_trace(
-                go.Bar(
-                    x=[row.campaign_name],
-                    y=[getattr(row, key)],
-                    name=row.campaign_name,
-                    marker_color=colours.get(row.campaign_id, PALETTE[0]),
-                    showlegend=col == 1,
-                    legendgroup=row.campaign_id,
-                    hovertemplate=(
+            bars.append(
+                {
+                    "type": "bar",
+                    "x": [row.campaign_name],
+                    "y": [getattr(row, key)],
+                    "name": row.campaign_name,
+                    "marker": {"color": colours.get(row.campaign_id, PALETTE[0])},
+                    "showlegend": col == 1,
+                    "legendgroup": row.campaign_id,
+                    "hovertemplate": (
                         f"%{{x}}<br>{metric.label}: "
                         + hover_format(metric.unit, currency)
                         + "<extra></extra>"
                     ),
-                ),
-                row=1,
-                col=col,
+                    **plotly_spec.cell_axes(1, col, cols),
+                }
             )
-        figure.update_yaxes(tickformat=axis_format(metric.unit, one), row=1, col=col)
-    figure.update_xaxes(showticklabels=False)
-    return _layout(figure, "Picked campaigns side by side", height=360)
+        yaxis = layout[plotly_spec.axis_name("y", 1, col, cols)]
+        yaxis["tickformat"] = axis_format(metric.unit, one)
+        layout[plotly_spec.axis_name("x", 1, col, cols)]["showticklabels"] = False
+    layout |= _layout("Picked campaigns side by side", height=360)
+    return plotly_spec.figure(bars, layout)
 
 
 def overlaid_trend(
@@ -95,40 +100,47 @@ def overlaid_trend(
     of = dict(currencies or {})
     found = set(of.values()) or {None}
     one = next(iter(found)) if len(found) == 1 else None
-    figure = go.Figure()
+    lines = []
     x_column, y_column = ("day", "index") if indexed else ("date", metric_key)
     for cid, group in daily.groupby("campaign_id", sort=False):
         name = names.get(str(cid), str(cid))
         value = "%{y:,.0f}" if indexed else hover_format(metric.unit, of.get(str(cid)))
         when = "Day %{x}" if indexed else "%{x|%d %b %Y}"
-        figure.add_trace(
-            go.Scatter(
-                x=group[x_column],
-                y=group[y_column],
-                name=name,
-                mode="lines",
-                line={"color": colours.get(str(cid), PALETTE[0]), "width": 2},
-                hovertemplate=f"{name}<br>{when}: {value}<extra></extra>",
-            )
+        lines.append(
+            {
+                "type": "scatter",
+                "x": group[x_column],
+                "y": group[y_column],
+                "name": name,
+                "mode": "lines",
+                "line": {"color": colours.get(str(cid), PALETTE[0]), "width": 2},
+                "hovertemplate": f"{name}<br>{when}: {value}<extra></extra>",
+            }
         )
+    shapes = []
     if indexed:
-        figure.add_hline(y=100, line={"color": "#9ca3af", "dash": "dot", "width": 1})
-        figure.update_xaxes(title="Days since first delivery in the range")
-        figure.update_yaxes(title=f"{metric.label} (index, first day = 100)", tickformat=",.0f")
+        shapes.append(plotly_spec.hline(100, line={"color": "#9ca3af", "dash": "dot", "width": 1}))
+        xaxis = {"title": {"text": "Days since first delivery in the range"}}
+        yaxis = {
+            "title": {"text": f"{metric.label} (index, first day = 100)"},
+            "tickformat": ",.0f",
+        }
         title = f"{metric.label} per day, indexed to each campaign's first day"
     else:
-        figure.update_xaxes(title="Date")
+        xaxis = {"title": {"text": "Date"}}
         title_y = (
             axis_title(metric, one)
             if len(found) == 1 or metric.unit != "money"
             else f"{metric.label} (each in its campaign's currency)"
         )
-        figure.update_yaxes(title=title_y, tickformat=axis_format(metric.unit, one))
+        yaxis = {"title": {"text": title_y}, "tickformat": axis_format(metric.unit, one)}
         title = f"{metric.label} per day"
-    figure.update_yaxes(rangemode="tozero")
-    _layout(figure, title, height=420)
-    figure.update_layout(legend={"y": -0.3})  # below the two-line date ticks and axis title
-    return figure
+    yaxis["rangemode"] = "tozero"
+    # the legend sits below the two-line date ticks and the axis title
+    layout = _layout(title, height=420, legend_y=-0.3, xaxis=xaxis, yaxis=yaxis)
+    if shapes:
+        layout["shapes"] = shapes
+    return plotly_spec.figure(lines, layout)
 
 
 def rate_intervals(differences: pd.DataFrame, rate: str) -> go.Figure:
@@ -138,35 +150,37 @@ def rate_intervals(differences: pd.DataFrame, rate: str) -> go.Figure:
     labels = shown["name_a"] + "<br>vs " + shown["name_b"]
     real = shown["verdict"] == "real gap"
     points = shown["difference"] * 100
-    figure = go.Figure(
-        go.Scatter(
-            x=points,
-            y=labels,
-            mode="markers",
-            marker={"color": ["#16a34a" if r else "#9ca3af" for r in real], "size": 11},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": shown["ci_high"] * 100 - points,
-                "arrayminus": points - shown["ci_low"] * 100,
-                "thickness": 2,
-            },
-            customdata=shown[["ci_low", "ci_high"]].to_numpy() * 100,
-            hovertemplate=(
-                "%{y}<br>gap: %{x:+.2f} points"
-                "<br>95% interval: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
-            ),
-        )
-    )
-    figure.add_vline(x=0, line={"color": "#6b7280", "width": 1})
+    gaps = {
+        "type": "scatter",
+        "x": points,
+        "y": labels,
+        "mode": "markers",
+        "marker": {"color": ["#16a34a" if r else "#9ca3af" for r in real], "size": 11},
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "array": shown["ci_high"] * 100 - points,
+            "arrayminus": points - shown["ci_low"] * 100,
+            "thickness": 2,
+        },
+        "customdata": shown[["ci_low", "ci_high"]].to_numpy() * 100,
+        "hovertemplate": (
+            "%{y}<br>gap: %{x:+.2f} points"
+            "<br>95% interval: %{customdata[0]:+.2f} to %{customdata[1]:+.2f}<extra></extra>"
+        ),
+    }
     name = rate.upper()
-    figure.update_xaxes(
-        title=f"{name} of A minus {name} of B (percentage points)", ticksuffix=" pt"
+    layout = _layout(
+        f"{name} gaps with 95% intervals (green: real gap)",
+        140 + 60 * len(shown),
+        xaxis={
+            "title": {"text": f"{name} of A minus {name} of B (percentage points)"},
+            "ticksuffix": " pt",
+        },
+        yaxis={"autorange": "reversed"},
     )
-    figure.update_yaxes(autorange="reversed")
-    return _layout(
-        figure, f"{name} gaps with 95% intervals (green: real gap)", 140 + 60 * len(shown)
-    )
+    layout["shapes"] = [plotly_spec.vline(0, line={"color": "#6b7280", "width": 1})]
+    return plotly_spec.figure([gaps], layout)
 
 
 def breakdown_heatmap(
@@ -188,45 +202,52 @@ def breakdown_heatmap(
             return money.amount(v, currency)
         return text_format[metric.unit].format(v)
 
-    def cell(row: str, column: str) -> str:
-        count = n.loc[row, column]
-        if basis is None or pd.isna(count):
-            return written(shown.loc[row, column])
-        if pd.isna(shown.loc[row, column]):
-            return f"n={count:,.0f}"
-        return f"{written(value.loc[row, column])}<br>n={count:,.0f}"
+    # each cell's figures by position (a lookup by label per cell costs more than the chart)
+    shown_at, value_at, n_at = shown.to_numpy(), value.to_numpy(), n.to_numpy()
 
-    def hover(row: str, column: str) -> str:
-        count = n.loc[row, column]
-        said = f"Age {row}, {str(column).capitalize()}<br>{metric.label}: "
-        said += written(value.loc[row, column])
+    def cell(i: int, j: int) -> str:
+        count = n_at[i, j]
+        if basis is None or pd.isna(count):
+            return written(shown_at[i, j])
+        if pd.isna(shown_at[i, j]):
+            return f"n={count:,.0f}"
+        return f"{written(value_at[i, j])}<br>n={count:,.0f}"
+
+    def hover(i: int, j: int) -> str:
+        count = n_at[i, j]
+        said = f"Age {shown.index[i]}, {str(shown.columns[j]).capitalize()}<br>{metric.label}: "
+        said += written(value_at[i, j])
         if basis is not None and not pd.isna(count):
             said += f"<br>over {count:,.0f} {basis}"
-            if pd.isna(shown.loc[row, column]) and not pd.isna(value.loc[row, column]):
+            if pd.isna(shown_at[i, j]) and not pd.isna(value_at[i, j]):
                 said += " (too few to judge: left blank)"
         return said
 
-    text = [[cell(r, c) for c in shown.columns] for r in shown.index]
+    rows, columns = range(len(shown.index)), range(len(shown.columns))
+    text = [[cell(i, j) for j in columns] for i in rows]
     reverse = not metric.higher_is_better
-    figure = go.Figure(
-        go.Heatmap(
-            z=shown.to_numpy(dtype="float64"),
-            x=[str(g).capitalize() for g in shown.columns],
-            y=list(shown.index),
-            text=text,
-            texttemplate="%{text}",
-            customdata=[[hover(r, c) for c in shown.columns] for r in shown.index],
-            colorscale="Blues_r" if reverse else "Blues",
-            colorbar={
-                "title": axis_title(metric, currency),
-                "tickformat": axis_format(metric.unit, currency),
-            },
-            hovertemplate="%{customdata}<extra></extra>",
-            xgap=1,
-            ygap=1,
-        )
-    )
-    figure.update_xaxes(title="Gender")
-    figure.update_yaxes(title="Age group", autorange="reversed", type="category")
+    heatmap = {
+        "type": "heatmap",
+        "z": shown.to_numpy(dtype="float64"),
+        "x": [str(g).capitalize() for g in shown.columns],
+        "y": list(shown.index),
+        "text": text,
+        "texttemplate": "%{text}",
+        "customdata": [[hover(i, j) for j in columns] for i in rows],
+        "colorscale": plotly_spec.colorscale("Blues_r" if reverse else "Blues"),
+        "colorbar": {
+            "title": {"text": axis_title(metric, currency)},
+            "tickformat": axis_format(metric.unit, currency),
+        },
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "xgap": 1,
+        "ygap": 1,
+    }
     title = f"{metric.label} by age group and gender" + (f" (n = {basis})" if basis else "")
-    return _layout(figure, title, height=420)
+    layout = _layout(
+        title,
+        height=420,
+        xaxis={"title": {"text": "Gender"}},
+        yaxis={"title": {"text": "Age group"}, "autorange": "reversed", "type": "category"},
+    )
+    return plotly_spec.figure([heatmap], layout)

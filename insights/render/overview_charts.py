@@ -6,12 +6,13 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from insights.figures import money
 from insights.figures.anomalies import settles_late
 from insights.figures.formatting import value as fmt_value
 from insights.figures.metrics import ALL_METRICS, Metric, Unit
+from insights.render import plotly_spec
+from insights.render.plotly_spec import Spec
 
 HOVER_FORMAT = {
     "money": "%{y:,.2f}",
@@ -94,18 +95,17 @@ def period_bounds(
 
 
 def _trend_traces(
-    figure: go.Figure,
     frame: pd.DataFrame,
     metric: Metric,
     rolling: pd.DataFrame | None,
     row: int,
     currency: str | None = None,
     partial: tuple[list[str], list[bool]] | None = None,
-) -> None:
+) -> tuple[list[Spec], Spec]:
     """A metric's line, in one colour: the series solid, its 7-day average the same colour
     dashed; periods without a post left as gaps for the post figures (points where a post
     day stands alone); partial first and last periods drawn dotted with an open marker and
-    said so in the hover."""
+    said so in the hover. The traces of row `row` of the trend's grid, and its y axis."""
     colour = PRIMARY if row == 1 else GREEN
     values = pd.to_numeric(frame[metric.key], errors="coerce").astype("float64")
     if metric.key in POST_DAY_METRICS and "posts" in frame:
@@ -114,21 +114,22 @@ def _trend_traces(
     cut_at = pd.Series(cut, index=values.index, dtype=bool)
     value = hover_format(metric.unit, currency)
     gaps = metric.key in POST_DAY_METRICS
-    figure.add_trace(
-        go.Scatter(
-            x=frame["period"],
-            y=values.where(~cut_at),
-            name=metric.label,
-            mode="lines+markers" if gaps else "lines",
-            marker={"color": colour, "size": 5},
-            line={"color": colour, "width": 2},
-            connectgaps=False,
-            legendgroup=f"{row}-series",
-            hovertemplate=f"{metric.label}: {value}<extra></extra>",
-        ),
-        row=row,
-        col=1,
-    )
+    axes = plotly_spec.cell_axes(row, 1, 1)
+    traces: list[Spec] = [
+        {
+            "type": "scatter",
+            "x": frame["period"],
+            "y": values.where(~cut_at),
+            "name": metric.label,
+            "mode": "lines+markers" if gaps else "lines",
+            "marker": {"color": colour, "size": 5},
+            "line": {"color": colour, "width": 2},
+            "connectgaps": False,
+            "legendgroup": f"{row}-series",
+            "hovertemplate": f"{metric.label}: {value}<extra></extra>",
+            **axes,
+        }
+    ]
     if cut_at.any():
         # dotted from each partial period to its neighbour; the partial points themselves
         # carry the hover that says what they hold
@@ -142,82 +143,83 @@ def _trend_traces(
                 if 0 <= j < len(frame) and not cut[j]:
                     xs += [frame["period"].iloc[j], frame["period"].iloc[i], None]
                     ys += [values.iloc[j], values.iloc[i], None]
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line={"color": colour, "width": 2, "dash": "dot"},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=f"{row}-series",
-                name=f"{metric.label}, partial",
-            ),
-            row=row,
-            col=1,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "line": {"color": colour, "width": 2, "dash": "dot"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "legendgroup": f"{row}-series",
+                "name": f"{metric.label}, partial",
+                **axes,
+            }
         )
-        figure.add_trace(
-            go.Scatter(
-                x=frame["period"][cut_at.to_numpy()],
-                y=values[cut_at],
-                mode="markers",
-                marker={"color": "white", "size": 8, "line": {"color": colour, "width": 2}},
-                text=[n for n, c in zip(notes, cut, strict=True) if c],
-                showlegend=False,
-                legendgroup=f"{row}-series",
-                name=f"{metric.label}, partial",
-                hovertemplate=f"{metric.label}: {value}%{{text}}<extra></extra>",
-            ),
-            row=row,
-            col=1,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": frame["period"][cut_at.to_numpy()],
+                "y": values[cut_at],
+                "mode": "markers",
+                "marker": {"color": "white", "size": 8, "line": {"color": colour, "width": 2}},
+                "text": [n for n, c in zip(notes, cut, strict=True) if c],
+                "showlegend": False,
+                "legendgroup": f"{row}-series",
+                "name": f"{metric.label}, partial",
+                "hovertemplate": f"{metric.label}: {value}%{{text}}<extra></extra>",
+                **axes,
+            }
         )
     if rolling is not None:
-        figure.add_trace(
-            go.Scatter(
-                x=rolling["period"],
-                y=rolling[metric.key],
-                name=f"{metric.label}, 7-day average",
-                mode="lines",
-                line={"color": lighter(colour, 0.35), "width": 2.5, "dash": "dash"},
-                legendgroup=f"{row}-average",
-                hovertemplate=f"7-day average: {value}<extra></extra>",
-            ),
-            row=row,
-            col=1,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rolling["period"],
+                "y": rolling[metric.key],
+                "name": f"{metric.label}, 7-day average",
+                "mode": "lines",
+                "line": {"color": lighter(colour, 0.35), "width": 2.5, "dash": "dash"},
+                "legendgroup": f"{row}-average",
+                "hovertemplate": f"7-day average: {value}<extra></extra>",
+                **axes,
+            }
         )
-    figure.update_yaxes(
-        title=axis_title(metric, currency),
-        tickformat=axis_format(metric.unit, currency),
-        rangemode="tozero",
-        row=row,
-        col=1,
-    )
+    yaxis = {
+        "title": {"text": axis_title(metric, currency)},
+        "tickformat": axis_format(metric.unit, currency),
+        "rangemode": "tozero",
+    }
+    return traces, yaxis
 
 
 def _unusual_markers(
-    figure: go.Figure, days: pd.DataFrame, metric: Metric, row: int, currency: str | None = None
-) -> None:
+    days: pd.DataFrame, metric: Metric, row: int, currency: str | None = None
+) -> Spec:
     """Red rings on the days a metric left its usual range, with why in the hover."""
     usual = [fmt_value(v, metric.unit, currency) for v in days["usual"]]
     notes = [
         f"Unusual day: usual for this weekday {u} (robust z {z:+.1f})" + (f"<br>{e}" if e else "")
         for u, z, e in zip(usual, days["z"], days["explanation"], strict=True)
     ]
-    figure.add_trace(
-        go.Scatter(
-            x=days["date"],
-            y=days["value"],
-            name="Unusual day",
-            mode="markers",
-            marker={"color": "rgba(0,0,0,0)", "size": 13, "line": {"color": "#dc2626", "width": 2}},
-            text=notes,
-            hovertemplate="%{text}<extra></extra>",
-            showlegend=row == 1,
-            legendgroup="unusual",
-        ),
-        row=row,
-        col=1,
-    )
+    return {
+        "type": "scatter",
+        "x": days["date"],
+        "y": days["value"],
+        "name": "Unusual day",
+        "mode": "markers",
+        "marker": {
+            "color": "rgba(0,0,0,0)",
+            "size": 13,
+            "line": {"color": "#dc2626", "width": 2},
+        },
+        "text": notes,
+        "hovertemplate": "%{text}<extra></extra>",
+        "showlegend": row == 1,
+        "legendgroup": "unusual",
+        **plotly_spec.cell_axes(row, 1, 1),
+    }
 
 
 def trend_figure(
@@ -240,43 +242,51 @@ def trend_figure(
     in the hover. Paid money is in `currency`, the one currency of the view. The legend sits
     under the chart, clear of the toolbar."""
     paid, organic = ALL_METRICS[paid_key], ALL_METRICS[organic_key]
-    figure = make_subplots(
+    layout = plotly_spec.subplot_grid(
         rows=2,
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.12,
-        subplot_titles=[f"Paid: {paid.label} per {grain}", f"Organic: {organic.label} per {grain}"],
+        subplot_titles=(f"Paid: {paid.label} per {grain}", f"Organic: {organic.label} per {grain}"),
     )
     partial = period_bounds(frame["period"], grain, since, until)
-    _trend_traces(figure, frame, paid, rolling, 1, currency, partial)
-    _trend_traces(figure, frame, organic, rolling, 2, None, partial)
+    data: list[Spec] = []
+    for row, metric, money_in in ((1, paid, currency), (2, organic, None)):
+        traces, yaxis = _trend_traces(frame, metric, rolling, row, money_in, partial)
+        data += traces
+        layout[plotly_spec.axis_name("y", row, 1, 1)].update(yaxis)
     for row, (days, metric) in enumerate(zip(unusual, (paid, organic), strict=True), start=1):
         if days is not None and not days.empty:
-            _unusual_markers(figure, days, metric, row, currency if row == 1 else None)
+            data.append(_unusual_markers(days, metric, row, currency if row == 1 else None))
     if provisional is not None and settles_late(paid_key):
         start, end = provisional
-        figure.add_vrect(
-            x0=pd.Timestamp(start) - pd.Timedelta(hours=12),  # type: ignore[arg-type]
-            x1=pd.Timestamp(end) + pd.Timedelta(hours=12),  # type: ignore[arg-type]
-            fillcolor="#94a3b8",
-            opacity=0.15,
-            line_width=0,
-            row=1,
-            col=1,
-            annotation_text="provisional: late conversions may still arrive",
-            annotation_position="bottom left",
-            annotation_font_size=11,
-            annotation_font_color="#475569",
+        x0 = pd.Timestamp(start) - pd.Timedelta(hours=12)  # type: ignore[arg-type]
+        x1 = pd.Timestamp(end) + pd.Timedelta(hours=12)  # type: ignore[arg-type]
+        shade: Spec = {"fillcolor": "#94a3b8", "opacity": 0.15, "line": {"width": 0}}
+        layout["shapes"] = [plotly_spec.vrect(x0, x1, **shade)]
+        layout["annotations"].append(  # at the band's bottom left, as add_vrect puts it
+            {
+                "text": "provisional: late conversions may still arrive",
+                "x": x0,
+                "xref": "x",
+                "xanchor": "left",
+                "y": 0,
+                "yref": "y domain",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#475569"},
+            }
         )
-    figure.update_layout(
-        height=600,
-        margin={"l": 10, "r": 10, "t": 40, "b": 30},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.13, "x": 0, "xanchor": "left"},
-        hovermode="x unified",
-        template="plotly_white",
-    )
-    figure.update_xaxes(hoverformat="%a %d %b %Y" if grain == "day" else "%d %b %Y")
-    if grain == "month":  # one tick a month, named as a month
-        figure.update_xaxes(dtick="M1", tickformat="%b %Y")
-    figure.update_xaxes(title="Date", row=2, col=1)
-    return figure
+    layout |= {
+        "height": 600,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 30},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.13, "x": 0, "xanchor": "left"},
+        "hovermode": "x unified",
+    }
+    for row in (1, 2):
+        xaxis = layout[plotly_spec.axis_name("x", row, 1, 1)]
+        xaxis["hoverformat"] = "%a %d %b %Y" if grain == "day" else "%d %b %Y"
+        if grain == "month":  # one tick a month, named as a month
+            xaxis |= {"dtick": "M1", "tickformat": "%b %Y"}
+    layout[plotly_spec.axis_name("x", 2, 1, 1)]["title"] = {"text": "Date"}
+    return plotly_spec.figure(data, layout)
