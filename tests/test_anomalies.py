@@ -106,3 +106,39 @@ def test_an_organic_spike_is_explained_by_its_post(tmp_path):
     assert found["explanation"].iloc[0] == (
         f"a video post of a1: 2,400 engagements, {2400 / usual:.1f}x its usual {usual:,.0f}"
     )
+
+
+def test_a_ratio_over_sales_is_explained_by_a_campaign_own_move(demo_store_copy, raw, demo_range):
+    """CPA and ROAS are taken over the campaigns that sell: an unusual day of one is explained
+    by a campaign's own spend or value against its same weekdays, read from the raw rows."""
+    from tests.conftest import campaigns_in
+
+    until = demo_range[1]
+    euro = campaigns_in(raw, "EUR")
+    filters = Filters(until - timedelta(days=89), until, campaign_ids=euro)
+    ads = raw["ad_insights_daily"]
+    ads = ads[ads["campaign_id"].isin(euro)]
+    names = raw["ad_campaigns"].set_index("campaign_id")["name"]
+    checked = 0
+    for metric, column in (("cpa", "spend"), ("roas", "purchase_value")):
+        with Store(demo_store_copy) as store, store.cursor() as cur:
+            found = anomalies.unusual_days(Frames(cur), filters, metric)
+        daily = (
+            ads.assign(value=ads[column].astype(float), date=pd.to_datetime(ads["date"]))
+            .groupby(["campaign_id", "date"])["value"]
+            .sum()
+        )
+        explained = found[found["explanation"] != ""]
+        for day, text in zip(explained["date"], explained["explanation"], strict=True):
+            name, figure = text.split(" moved most (")
+            campaign = names[names == name].index[0]
+            assert campaign in euro
+            own = daily.loc[campaign]
+            earlier = [day - timedelta(days=7 * k) for k in range(1, anomalies.HISTORY_WEEKS + 1)]
+            judged_from = pd.Timestamp(anomalies.with_history(filters).since)  # weeks before too
+            earlier = [d for d in earlier if d >= judged_from]
+            usual = np.median([own.get(d, 0.0) for d in earlier])
+            gap = own.get(day, 0.0) - usual
+            assert figure.endswith(f" {gap:+,.0f} vs usual)"), (metric, text, gap)
+            checked += 1
+    assert checked  # the demo's euro campaigns have unusual CPA days

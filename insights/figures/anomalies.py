@@ -189,6 +189,14 @@ def campaign_days(
     return queries.run(cur, "campaign_days", days=list(days), **filters.paid_params())
 
 
+# the sums over the campaigns that sell, and what they are of one campaign that sells
+SALES_SUM_OF = {
+    "sales_spend": "spend",
+    "sales_conversions": "conversions",
+    "sales_value": "conversion_value",
+}
+
+
 def _paid_explanations(
     frames: FrameSource,
     filters: Filters,
@@ -211,9 +219,12 @@ def _paid_explanations(
     names = found["campaign_name"].to_numpy()[first_rows]
     axis = pd.DatetimeIndex(pd.to_datetime(wanted))
     grid = np.zeros((len(axis), len(campaigns)))
-    grid[axis.get_indexer(pd.to_datetime(found["date"])), codes] = found[column].to_numpy(float)
+    # a campaign that does not sell has no sales figures: nothing of a CPA's or ROAS's sums
+    sums = found[column].astype("float64").fillna(0.0).to_numpy()
+    grid[axis.get_indexer(pd.to_datetime(found["date"])), codes] = sums
     by_key = {m.key: m for m in metrics.PAID_METRICS}
-    label = by_key[column].label if column in by_key else column.replace("_", " ")
+    own = SALES_SUM_OF.get(column, column)  # a campaign's sales spend is its spend
+    label = by_key[own].label if own in by_key else own.replace("_", " ")
     out = []
     for day in days:
         earlier = [day - pd.Timedelta(days=7 * k) for k in range(1, HISTORY_WEEKS + 1)]

@@ -1,7 +1,8 @@
 -- name: campaign_days
 -- Sums per campaign (with its name) on the listed days only (an unusual day and the same
 -- weekdays before it), under the paid filters: what explains an unusual day without reading
--- every day between.
+-- every day between. The sales figures (what CPA and ROAS are taken over) are the campaign's
+-- own when it sells, NULL when it does not.
 WITH sums AS (
     SELECT
         campaign_id,
@@ -18,5 +19,11 @@ WITH sums AS (
       AND paid_selected(campaign_id, age, gender, $campaign_ids, $objectives, $ages, $genders)
     GROUP BY campaign_id, date
 )
-SELECT sums.*, coalesce(c.name, sums.campaign_id) AS campaign_name
-FROM sums LEFT JOIN ad_campaigns AS c USING (campaign_id)
+SELECT sums.*,
+       sales_only(sums.spend, v.sells)            AS sales_spend,
+       sales_only(sums.conversions, v.sells)      AS sales_conversions,
+       sales_only(sums.conversion_value, v.sells) AS sales_value,
+       coalesce(c.name, sums.campaign_id)         AS campaign_name
+FROM sums
+LEFT JOIN ad_campaigns AS c USING (campaign_id)
+LEFT JOIN ad_campaign_values AS v USING (campaign_id)
