@@ -114,7 +114,7 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     assert dict(zip(table["Campaign"], table["Spend"], strict=True)) == pytest.approx(by_name)
     in_currency = {names[cid]: currency[cid] for cid in expected.index}
     assert dict(zip(table["Campaign"], table["Currency"], strict=True)) == in_currency
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the followers and the trend
     # the default paid trend metric is money and the view spans two currencies: the paid chart
     # draws one currency at a time, by default the one with the most spend, to the cent a day
     by_currency = window.assign(cur=window["campaign_id"].map(currency)).groupby("cur")["spend"]
@@ -127,9 +127,24 @@ def test_overview_shows_last_28_days_of_the_data(app_env, raw, demo_range):
     assert _trend_spend(at) == _daily_spend(window, currency, other, since, until)
 
 
+def _chart(at: AppTest, title: str) -> dict:
+    """The chart whose title (or a subplot's) begins with `title`, as the page sends it."""
+    found = []
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        layout = spec["layout"]
+        titles = [a.get("text", "") for a in layout.get("annotations", [])]
+        titles.append(layout.get("title", {}).get("text", ""))
+        titles.append(layout.get("yaxis", {}).get("title", {}).get("text", ""))
+        if any(t.startswith(title) for t in titles):
+            found.append(spec)
+    assert len(found) == 1, (title, len(found))
+    return found[0]
+
+
 def _trend_spend(at: AppTest, name: str = "Spend", places: int = 2) -> list[float]:
     """The daily line `name` of the trend chart, as the page sends it to the browser."""
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = _chart(at, "Paid: ")
     line = next(t for t in spec["data"] if t.get("name") == name)
     return [round(float(v), places) for v in _values(line["y"])]
 
@@ -399,6 +414,9 @@ def test_organic_cards_followers_unique_reach_and_stories(app_env, raw, demo_ran
     assert not last7.exception
     assert _metric(last7, "Followers") == f"{followers:,}"
     assert _metric(last7, "Net follower growth") == "–"  # one snapshot: no growth known yet
+    # the followers chart: the one snapshot the refresh kept, from the day it was taken on
+    [line] = _chart(last7, "Followers")["data"]
+    assert set(_values(line["y"])) == {followers}
     # the unique reach of the last 7 days, as Meta answers for that whole window
     daily = raw["ig_account_daily"]
     since = (demo_range[1] - timedelta(days=6)).isoformat()

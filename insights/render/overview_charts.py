@@ -290,3 +290,28 @@ def trend_figure(
             xaxis |= {"dtick": "M1", "tickformat": "%b %Y"}
     layout[plotly_spec.axis_name("x", 2, 1, 1)]["title"] = {"text": "Date"}
     return plotly_spec.figure(data, layout)
+
+
+FOLLOWERS_COLOUR = "#059669"
+
+
+def follower_figure(history: pd.DataFrame) -> go.Figure:
+    """Followers per day (`history`: date, followers), one point per snapshot kept."""
+    line: Spec = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": "Followers",
+        "x": [pd.Timestamp(d).date().isoformat() for d in history["date"]],
+        "y": [int(n) for n in history["followers"]],
+        "line": {"color": FOLLOWERS_COLOUR, "width": 2},
+        "marker": {"size": 5, "color": FOLLOWERS_COLOUR},
+        "hovertemplate": "%{x|%d %b %Y}: %{y:,} followers<extra></extra>",
+    }
+    layout: Spec = {
+        "height": 240,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "showlegend": False,
+        "xaxis": {"type": "date", "tickformat": "%d %b"},
+        "yaxis": {"title": {"text": "Followers"}, "tickformat": ",d"},
+    }
+    return plotly_spec.figure([line], layout)

@@ -164,7 +164,9 @@ def _followers(filters: Filters) -> None:
                 "One snapshot so far: Meta gives only today's follower count, so the history "
                 "grows by one point a day with each refresh."
             )
-        st.line_chart(history, x="date", y="followers", height=220)
+        st.plotly_chart(
+            charts.follower_figure(history), key="followers_chart", config={"displaylogo": False}
+        )
         csv_download(
             "Download followers (CSV)",
             lambda: fmt_table.metric_columns(history).rename(columns={"date": "Date"}),

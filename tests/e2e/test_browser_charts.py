@@ -22,7 +22,8 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
 def test_the_chart_toolbar_does_not_cover_the_legend(page, demo_app, tmp_path, size):
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(f"{demo_app.url}/?range=last_28&paid_metric=conversions")
-    chart = page.locator("[data-testid='stPlotlyChart']").first
+    # the trend (the followers' chart stands above it, in its expander)
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(has_text="Paid: ").first
     chart.wait_for(timeout=SETTLE_MS)
     _settled(page)
     _no_exception(page)
