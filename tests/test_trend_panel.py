@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from insights.figures.filters import Filters
+from insights.figures.filters import Filters, followed
 from insights.figures.frames import Frames
 from insights.figures.trend_panel import trend_panel
 from insights.render import report
@@ -118,7 +118,7 @@ class _Counting(Frames):
         self.runs: list[str] = []
 
     def __call__(self, compute, filters, /, *extra):
-        if (compute, filters, *extra) not in self._done:
+        if (compute, followed(compute, filters), *extra) not in self._done:
             self.runs.append(compute.__name__)
         return super().__call__(compute, filters, *extra)
 

@@ -28,7 +28,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from insights.figures import metrics, overview, post_outliers
-from insights.figures.filters import Filters
+from insights.figures.filters import PAID, Filters, follows
 from insights.figures.frames import FrameSource
 from insights.store import queries
 
@@ -182,6 +182,7 @@ def _post_explanation(post: pd.Series, metric_key: str, others: int) -> str:
     return f"{what}: {figure}{more}"
 
 
+@follows(PAID)
 def campaign_days(
     cur: duckdb.DuckDBPyConnection, filters: Filters, days: tuple[date, ...]
 ) -> pd.DataFrame:
@@ -255,6 +256,7 @@ def settles_late(key: str) -> bool:
     return bool({metric.key, metric.numerator, metric.denominator} & LATE_SUMS)
 
 
+@follows()
 def provisional(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The part of the filter range whose ad figures are still provisional: one row (since,
     until) or none. The window is the last SETTLING_DAYS days up to the latest day of ad data."""

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from insights.figures import metrics, money
-from insights.figures.filters import Filters
+from insights.figures.filters import PAID, Filters, follows
 from insights.figures.metrics import PAID_SUMS
 from insights.figures.objectives import RESULT_TYPES
 from insights.store import queries
@@ -69,6 +69,7 @@ def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+@follows(PAID)
 def daily(
     cur: duckdb.DuckDBPyConnection, filters: Filters, picked: tuple[str, ...]
 ) -> pd.DataFrame:
@@ -112,6 +113,7 @@ def indexed(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     return out
 
 
+@follows(PAID)
 def breakdown(
     cur: duckdb.DuckDBPyConnection, filters: Filters, picked: tuple[str, ...] = ()
 ) -> pd.DataFrame:
@@ -245,6 +247,7 @@ def default_pick(table: pd.DataFrame, count: int = 3) -> tuple[str, ...]:
 # -- the campaign table -------------------------------------------------------------------------
 
 
+@follows(PAID)
 def campaign_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every campaign with delivery under the filters, with all paid KPIs."""
     frame = queries.run(cur, "campaign_comparison", **filters.paid_params())

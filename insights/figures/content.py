@@ -18,7 +18,7 @@ import pandas as pd
 
 from insights.errors import QueryError
 from insights.figures import metrics
-from insights.figures.filters import Filters
+from insights.figures.filters import ACCOUNTS, ORGANIC, Filters, follows
 from insights.store import queries
 
 RANKS: dict[str, str] = {
@@ -41,6 +41,7 @@ def _with_rate(frame: pd.DataFrame) -> pd.DataFrame:
     return metrics.add_ratios(frame, (ENGAGEMENT_RATE,))
 
 
+@follows(ORGANIC)
 def top_posts(
     cur: duckdb.DuckDBPyConnection, filters: Filters, rank: str = "engagement_rate", limit: int = 10
 ) -> pd.DataFrame:
@@ -58,12 +59,14 @@ def top_posts(
     return frame
 
 
+@follows(ORGANIC)
 def formats(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per media type and per product type (`dimension`, `value`): posts, reach, engagement,
     the engagement rate over the group, and quantiles of the posts' own rates."""
     return _with_rate(queries.run(cur, "content_formats", **filters.organic_params()))
 
 
+@follows(ORGANIC)
 def best_time(cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC") -> pd.DataFrame:
     """Every weekday (0 = Monday) x hour cell of the week in time zone `tz`, in order, with the
     posts published then, their reach and engagement, and the engagement rate over them
@@ -83,6 +86,7 @@ def best_time(cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC")
     return _with_rate(pd.DataFrame(columns))
 
 
+@follows(ORGANIC)
 def hashtags(cur: duckdb.DuckDBPyConnection, filters: Filters, min_posts: int = 5) -> pd.DataFrame:
     """Hashtags on at least `min_posts` posts under the filters, best engagement rate first."""
     frame = _with_rate(
@@ -109,6 +113,7 @@ def recommendation_range(filters: Filters) -> tuple[date, date]:
     return filters.until - timedelta(days=HISTORY_DAYS - 1), filters.until
 
 
+@follows(ORGANIC)
 def recommendations(
     cur: duckdb.DuckDBPyConnection, filters: Filters, tz: str = "UTC", top: int = 3
 ) -> pd.DataFrame:
@@ -164,6 +169,7 @@ def safe_picture(url: object) -> str | None:
     return text if text.startswith(SAFE_PICTURE) else None
 
 
+@follows(ACCOUNTS)
 def stories(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every story published in the range (under the account filter), newest first."""
     frame = queries.run(cur, "content_stories", **filters.account_params())
@@ -187,6 +193,7 @@ def story_summary(frame: pd.DataFrame) -> dict[str, float]:
     }
 
 
+@follows(ACCOUNTS)
 def audience(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Followers by age, gender, country and city as last read, with each key's share of its
     breakdown."""
@@ -198,6 +205,7 @@ def audience(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return frame
 
 
+@follows(ORGANIC)
 def reels_watch_time(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: the reels of the period, those with Meta's watch time, their total watch time
     (hours) and the average watch time per view (seconds) as total watch time / views."""

@@ -5,9 +5,10 @@ Streamlit."""
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import duckdb
 import pandas as pd
@@ -110,6 +111,40 @@ class Filters:
     @property
     def narrows_organic(self) -> bool:
         return bool(self.account_ids or self.media_types)
+
+
+# Which filters a computation follows, beside its range: a computation says so with
+# @follows(...), and the page's cache keys it by those alone, so that changing the comparison
+# recomputes only the KPIs, and a gender filter leaves the organic figures as they were.
+PAID = frozenset({"campaign_ids", "objectives", "ages", "genders"})
+ORGANIC = frozenset({"account_ids", "media_types"})
+ACCOUNTS = frozenset({"account_ids"})
+COMPARISON = frozenset({"compare", "period_kind"})
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Filters)}
+_FOLLOWS = "__follows_filters__"
+C = TypeVar("C", bound=Callable[..., Any])
+
+
+def follows(*groups: frozenset[str]) -> Callable[[C], C]:
+    """Marks a computation `compute(cur, filters, ...)` as reading the date range and the
+    filters of `groups` only (PAID, ORGANIC, ACCOUNTS, COMPARISON): it is given, and cached
+    under, the filters with every other one at its default. (A computation without the mark
+    follows every filter.) tests/test_filters_followed.py holds each mark to its code."""
+
+    def mark(compute: C) -> C:
+        setattr(compute, _FOLLOWS, frozenset().union(*groups))
+        return compute
+
+    return mark
+
+
+def followed(compute: Callable[..., Any], filters: Filters) -> Filters:
+    """`filters` as `compute` reads them: the filters it does not follow at their defaults."""
+    kept = getattr(compute, _FOLLOWS, None)
+    if kept is None:
+        return filters
+    reset = {k: v for k, v in _DEFAULTS.items() if k not in kept and k not in ("since", "until")}
+    return replace(filters, **reset)
 
 
 def _previous_period(since: date, until: date, kind: PeriodKind) -> tuple[date, date]:

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
-from insights.figures.filters import Filters
+from insights.figures.filters import Filters, followed
 
 Compute = Callable[..., pd.DataFrame]  # compute(cur, filters, *extra) -> a page's frame
 
@@ -32,6 +32,7 @@ class Frames:
         self._done: dict[tuple[Hashable, ...], pd.DataFrame] = {}
 
     def __call__(self, compute: Compute, filters: Filters, /, *extra: Any) -> pd.DataFrame:
+        filters = followed(compute, filters)  # the filters it follows (see filters.follows)
         key = (compute, filters, *extra)
         if key not in self._done:
             self._done[key] = compute(self.cur, filters, *extra)

@@ -14,7 +14,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from insights.figures import metrics, money
-from insights.figures.filters import GRAINS, Filters
+from insights.figures.filters import ACCOUNTS, GRAINS, ORGANIC, PAID, Filters, follows
 from insights.figures.metrics import MONEY_SUMS, ORGANIC_SUMS, PAID_SUMS
 from insights.store import queries
 
@@ -84,6 +84,7 @@ def _organic_sums(
     return out[0], out[1]
 
 
+@follows(ACCOUNTS)
 def follower_history(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Followers per day over the range (date, followers), from the snapshot each refresh
     keeps: the API has no follower history of its own."""
@@ -137,6 +138,7 @@ def kpi_table(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 ALL_CURRENCIES = "*"  # trend(currency=...): every currency of the view
 
 
+@follows(PAID, ORGANIC)
 def trend(
     cur: duckdb.DuckDBPyConnection,
     filters: Filters,
@@ -220,6 +222,7 @@ def trend_with_rolling(
     return averaged[averaged["period"] >= pd.Timestamp(filters.since)].reset_index(drop=True)
 
 
+@follows(PAID, ORGANIC)
 def trend_view(
     cur: duckdb.DuckDBPyConnection,
     filters: Filters,

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.figures.filters import Filters
+from insights.figures.filters import ORGANIC, Filters, follows
 from insights.store import queries
 
 HISTORY_POSTS = 30
@@ -92,6 +92,7 @@ def score(
     return usual, z
 
 
+@follows(ORGANIC)
 def unusual_posts(
     cur: duckdb.DuckDBPyConnection, filters: Filters, metric: str, weeks: int
 ) -> pd.DataFrame:

@@ -304,7 +304,8 @@ def _next_posts(filters: Filters, tz: str) -> None:
         f"account's as if the account had been seen on {content.PRIOR_POSTS} more posts, so "
         "an option with a few lucky posts does not win; the range is a 90% interval."
     )
-    found = context.frame(content.recommendations, filters, tz)
+    # judged on its own days: a new range with the same last day reuses it
+    found = context.frame(content.recommendations, filters.with_range(since, until), tz)
     if found.empty:
         st.info(f"No post with reach in the {content.HISTORY_DAYS} days up to {until:%d %b %Y}.")
         return

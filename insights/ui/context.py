@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from insights.errors import InsightsError, StoreBusyError
-from insights.figures.filters import Filters, data_bounds
+from insights.figures.filters import Filters, data_bounds, followed
 from insights.ingest.jobs import IngestJob
 from insights.settings import Settings
 from insights.store import queries
@@ -109,7 +109,9 @@ def frame(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -
     filters and arguments until the next ingest or import commits. A copy, so callers may
     change it freely. Arguments must be hashable values (dates, strings, tuples)."""
     key = f"{compute.__module__}.{compute.__qualname__}"
-    return _cached(key, data_version(), filters, tuple(extra), compute).copy()
+    # keyed by the filters it follows only: a new comparison recomputes the KPIs alone
+    chosen = followed(compute, filters)
+    return _cached(key, data_version(), chosen, tuple(extra), compute).copy()
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)

@@ -27,3 +27,4 @@ SELECT sums.*,
 FROM sums
 LEFT JOIN ad_campaigns AS c USING (campaign_id)
 LEFT JOIN ad_campaign_values AS v USING (campaign_id)
+ORDER BY sums.date, sums.campaign_id
