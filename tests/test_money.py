@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from insights.csv_import import importer
-from insights.figures import campaigns, money, narratives, overview
+from insights.figures import campaigns, formatting, money, narratives, overview
 from insights.figures import exports as views
 from insights.figures.filters import Filters
 from insights.figures.formatting import value
@@ -198,3 +198,20 @@ def test_amounts_round_half_up_on_the_number_as_written_at_any_size():
             ), (number, currency)
             if expected.strip("0.,"):
                 assert money.amount(-number, currency).startswith("-"), (number, currency)
+
+
+def test_a_column_of_amounts_is_written_as_each_amount_alone():
+    generator = random.Random(11)
+    known = ["USD", "eur", "JPY", "KWD", "CHF", None, "", "xyz"]
+    numbers: list[object] = [generator.uniform(-1e7, 1e7) for _ in range(2000)]
+    numbers += [round(generator.uniform(-1e4, 1e4), 2) for _ in range(2000)]
+    numbers += [None, float("nan"), 0.0, -0.0, -0.004, 2.675, 7, "12.5", pd.NA]
+    currencies = [generator.choice(known) for _ in numbers]
+    assert money.amounts(numbers, currencies) == [
+        money.amount(n, c) for n, c in zip(numbers, currencies, strict=True)
+    ]
+    for unit in ("money", "percent", "ratio", "count"):
+        plain = [n if isinstance(n, float) else None for n in numbers]
+        assert formatting.values(plain, unit, currencies) == [
+            value(n, unit, c) for n, c in zip(plain, currencies, strict=True)
+        ]

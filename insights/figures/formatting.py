@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,15 @@ def value(number: float, unit: Unit, currency: str | None = None) -> str:
     if unit == "ratio":
         return f"{number:,.2f}x"
     return f"{number:,.0f}"
+
+
+def values(
+    numbers: Sequence[float | None], unit: Unit, currencies: Sequence[str | None]
+) -> list[str]:
+    """`value` of a whole column, each number in its row's currency (the same texts)."""
+    if unit == "money":
+        return money.amounts(numbers, currencies)
+    return [value(n, unit) for n in numbers]  # type: ignore[arg-type]
 
 
 # How many characters of a value a KPI card shows whole: the cards stand four across, and at

@@ -8,6 +8,7 @@ known (an import that did not name it) the amount is written with no symbol at a
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -86,13 +87,32 @@ def amount(number: object, currency: object) -> str:
             return "–"
         if math.isnan(number):
             return "–"
-    value = float(number)
-    places = decimals(currency)
+    iso = code(currency)
+    return _written(float(number), decimals(iso), symbol(iso), iso)
+
+
+def amounts(numbers: Iterable[object], currencies: Iterable[object]) -> list[str]:
+    """`amount` of each number in its own currency (the same texts), each currency's rules
+    looked up once: a column of thousands of amounts is written on every rerun."""
+    rules: dict[object, tuple[int, str, str]] = {}
+    out = []
+    for number, currency in zip(numbers, currencies, strict=True):
+        if not isinstance(number, int | float) or math.isnan(number):
+            out.append(amount(number, currency))  # empty, or not a plain number
+            continue
+        rule = rules.get(currency)
+        if rule is None:
+            iso = code(currency)
+            rule = rules[currency] = (decimals(iso), symbol(iso), iso)
+        out.append(_written(float(number), *rule))
+    return out
+
+
+def _written(value: float, places: int, sign_of: str, iso: str) -> str:
     text = _half_up(abs(value), places)  # half up, as an amount is rounded on a statement
     sign = "-" if value < 0 and text.strip("0.,") else ""
-    iso = code(currency)
-    if symbol(iso):
-        return f"{sign}{symbol(iso)}{text}"
+    if sign_of:
+        return f"{sign}{sign_of}{text}"
     return f"{sign}{text} {iso}" if iso else f"{sign}{text}"
 
 

@@ -13,9 +13,11 @@ fmt_table.campaign_values); the grid sorts on the numbers behind them."""
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 from st_aggrid import AgGrid, JsCode
 
 from insights.figures import metrics
@@ -135,11 +137,27 @@ def grid_options(
     return rows, options
 
 
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _built(
+    figures: Hashable, _table: pd.DataFrame, _totals: pd.DataFrame, budgets: bool
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    return grid_options(_table, _totals, budgets)
+
+
 def campaign_grid(
-    table: pd.DataFrame, totals: pd.DataFrame, key: str, budgets: bool = False
+    table: pd.DataFrame,
+    totals: pd.DataFrame,
+    key: str,
+    budgets: bool = False,
+    figures: Hashable | None = None,
 ) -> None:
-    """Draw the campaign table with its totals as one grid."""
-    rows, options = grid_options(table, totals, budgets)
+    """Draw the campaign table with its totals as one grid. `figures`: the cache key of the
+    campaign table (context.figure_key), so a rerun that leaves it as it was (a new trend
+    metric, a new comparison) does not write its thousands of cells again."""
+    if figures is None:
+        rows, options = grid_options(table, totals, budgets)
+    else:
+        rows, options = _built(figures, table, totals, budgets)
     # as tall as its rows up to a screenful (the totals then stay in view below the scroll)
     height = min(MAX_HEIGHT_PX, HEADER_PX + ROW_PX * (len(rows) + len(totals)) + SCROLLBAR_PX)
     AgGrid(

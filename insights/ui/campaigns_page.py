@@ -67,7 +67,10 @@ def _table(table: pd.DataFrame, filters: Filters) -> None:
     st.subheader(f"All campaigns ({len(table)})")
     found = fmt_table.table_currencies(table)
     total_table = campaigns.totals(table)
-    campaign_grid.campaign_grid(table, total_table, key="campaigns_all", budgets=True)
+    shown = context.figure_key(campaigns.campaign_table, filters)
+    campaign_grid.campaign_grid(
+        table, total_table, key="campaigns_all", budgets=True, figures=shown
+    )
     several = (
         f" The campaigns spend in {len(found)} currencies: money is totalled per currency, "
         "never added across them."

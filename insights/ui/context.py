@@ -4,7 +4,7 @@ cached query results keyed by the filters and the store's data version."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -112,6 +112,13 @@ def frame(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -
     # keyed by the filters it follows only: a new comparison recomputes the KPIs alone
     chosen = followed(compute, filters)
     return _cached(key, data_version(), chosen, tuple(extra), compute).copy()
+
+
+def figure_key(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -> Hashable:
+    """The key `frame(compute, filters, *extra)` is cached under: what something built from
+    that frame alone (the campaign grid's cells) can be cached under too."""
+    key = f"{compute.__module__}.{compute.__qualname__}"
+    return (key, data_version(), followed(compute, filters), tuple(extra))
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)

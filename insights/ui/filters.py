@@ -81,6 +81,17 @@ def choice_labels(opts: dict[str, Any]) -> dict[str, dict[str, str]]:
     }
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _labels(version: tuple[str, int]) -> dict[str, dict[str, str]]:
+    return choice_labels(context.options())
+
+
+def known_labels() -> dict[str, dict[str, str]]:
+    """choice_labels of the store, built once per data version (thousands of campaigns are
+    not relabelled on every rerun); shared by every session, so read-only."""
+    return _labels(context.data_version())
+
+
 def _within(since: date, until: date, bounds: tuple[date, date]) -> tuple[date, date] | None:
     """The part of since..until inside the data's bounds, or None when they do not meet."""
     if until < bounds[0] or since > bounds[1]:
@@ -165,7 +176,7 @@ def sidebar_filters() -> Filters:
     opts = context.options()
     bounds = opts["bounds"]
     anchor = bounds[1] if bounds else date.today()
-    known = choice_labels(opts)
+    known = known_labels()
 
     state = st.session_state
     if "f_preset" not in state:
@@ -284,7 +295,7 @@ def active_filters(chosen: Filters) -> list[str]:
     compared = chosen.comparison_range()
     if compared:
         parts.append(f"vs {_span(*compared)}")
-    known = choice_labels(context.options())
+    known = known_labels()
     for choice, values in zip(
         CHOICES,
         (

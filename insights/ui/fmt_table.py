@@ -203,12 +203,12 @@ def cell_texts(key: str, values: list[Any], currencies: list[str | None]) -> lis
     if unit == "text":
         return [cell_text(key, v, None) for v in values]
     per = 100.0 if unit == "percent" else 1.0  # percents are held as numbers of percent
-    return [
-        "–"
-        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-        else formatting.value(float(v) / per, unit, c)
-        for v, c in zip(values, currencies, strict=True)
+    numbers = [
+        None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else float(v)
+        for v in values
     ]
+    shown = [None if n is None else n / per for n in numbers]
+    return formatting.values(shown, unit, currencies)
 
 
 def objective_label(objective: object) -> object:

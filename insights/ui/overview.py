@@ -296,7 +296,8 @@ def _campaigns(filters: Filters) -> None:
         st.info("No campaign delivered in this period under the current filters.")
         return
     total_table = campaigns.totals(table)
-    campaign_grid.campaign_grid(table, total_table, key="campaign_table")
+    shown = context.figure_key(campaigns.campaign_table, filters)
+    campaign_grid.campaign_grid(table, total_table, key="campaign_table", figures=shown)
     csv_download(
         "Download campaign table (CSV)",
         lambda: fmt_table.campaign_download(table, total_table),
