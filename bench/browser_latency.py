@@ -4,9 +4,11 @@ changes on every page, each timed from the click on the option to the page drawn
 "Settled" is the end of the run the click started, seen where the browser sees it: the
 `script_finished` message of that run arriving on the app's websocket (decoded with
 Streamlit's own protocol classes), then two animation frames, so the browser has drawn what the
-run sent. The app runs on the demo data (an empty store is filled first through the demo API,
-as on a fresh machine); each change is a new view, so no figure comes from the cache of an
-earlier one.
+run sent. The click is a mouse press and release at the option, once its list is open and
+still. The app runs on the demo data (an empty store is filled first through the demo API, as
+on a fresh machine); each change is a new view: every figure it changes is computed anew, and
+what it leaves as it was (the campaigns under a new comparison) comes from the cache, as it
+does for a person.
 
 Run: .venv/bin/python bench/browser_latency.py [--runs 3] [--port 8599]
 Needs Debian's chromium (apt-get install chromium). Prints one table.

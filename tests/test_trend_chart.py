@@ -160,3 +160,13 @@ def test_the_legend_sits_under_the_chart_clear_of_the_toolbar(store, raw, demo_r
     figure = _figure(store, raw, _usd(raw, demo_range, 28), "conversions", "engagement", "day", 7)
     legend = figure.layout.legend
     assert legend.orientation == "h" and legend.yanchor == "top" and legend.y < 0
+
+
+def test_a_short_follower_history_is_drawn_with_whole_ticks_a_day_apart():
+    # one snapshot (a store refreshed once): the axis must not repeat '108,690' or '22 Nov'
+    history = pd.DataFrame({"date": [date(2026, 11, 23)], "followers": [108_690]})
+    layout = overview_charts.follower_figure(history).to_dict()["layout"]
+    low, high = layout["yaxis"]["range"]
+    assert low < 108_690 < high
+    assert layout["yaxis"]["dtick"] >= 1 and layout["yaxis"]["tickformat"] == ",d"
+    assert layout["xaxis"]["dtick"] == 24 * 3600 * 1000  # one tick a day, each a new day

@@ -307,11 +307,19 @@ def follower_figure(history: pd.DataFrame) -> go.Figure:
         "marker": {"size": 5, "color": FOLLOWERS_COLOUR},
         "hovertemplate": "%{x|%d %b %Y}: %{y:,} followers<extra></extra>",
     }
+    counts, days = line["y"], pd.to_datetime(history["date"])
+    xaxis: Spec = {"type": "date", "tickformat": "%d %b"}
+    yaxis: Spec = {"title": {"text": "Followers"}, "tickformat": ",d"}
+    if len(days) and (days.max() - days.min()).days < 7:  # a few snapshots: one tick a day
+        first, last = days.min() - pd.Timedelta(days=1), days.max() + pd.Timedelta(days=1)
+        xaxis |= {"dtick": 86_400_000, "range": [first.isoformat(), last.isoformat()]}
+    if counts and max(counts) - min(counts) < 10:  # a flat count: whole ticks around it
+        yaxis |= {"range": [min(counts) - 5, max(counts) + 5], "dtick": 2}
     layout: Spec = {
         "height": 240,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "showlegend": False,
-        "xaxis": {"type": "date", "tickformat": "%d %b"},
-        "yaxis": {"title": {"text": "Followers"}, "tickformat": ",d"},
+        "xaxis": xaxis,
+        "yaxis": yaxis,
     }
     return plotly_spec.figure([line], layout)
