@@ -122,7 +122,7 @@ def test_first_start_loads_the_demo_and_shows_figures(page, fresh_app: RunningAp
     # the demo's two ad accounts: a Spend card in euros, then one in dollars, never a sum
     spends = _kpis(page, "Spend")
     assert [s[0] for s in spends] == ["€", "$"] and "€0.00" not in spends
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)  # the chart is drawn
+    page.wait_for_function(f"() => {DRAWN_CHARTS}.length >= 1", timeout=SETTLE_MS)  # drawn
     assert "range=last_28" in page.url
     page.screenshot(path=str(screenshot_dir(tmp_path) / "overview.png"), full_page=True)
 
@@ -141,12 +141,13 @@ def test_every_page_renders(page, fresh_app: RunningApp, tmp_path):
     assert runs and "succeeded" in runs[0]
     page.screenshot(path=str(screenshot_dir(tmp_path) / "data.png"), full_page=True)
     for path, charts, shot in (
-        ("", 1, None),
+        ("", 2, None),  # the followers and the trend
         ("campaigns?range=last_90", 5, "campaigns.png"),
         ("content?range=last_90", 4, "content.png"),
     ):
         page.goto(f"{fresh_app.url}/{path}")
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)
+        # (the followers' chart is drawn in its expander, closed: drawn, not visible)
+        page.wait_for_function(f"() => {DRAWN_CHARTS}.length >= 1", timeout=SETTLE_MS)
         _settled(page)
         page.wait_for_function(f"() => {DRAWN_CHARTS}.length >= {charts}", timeout=SETTLE_MS)
         _no_exception(page)
