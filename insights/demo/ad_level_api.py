@@ -9,19 +9,19 @@ Modelled from Meta's Marketing API reference (Ad Account: adsets, ads; Ads Insig
 - level=ad rows come by age x gender, or by publisher_platform x platform_position x
   impression_device: the two cannot be combined (GRAPH_API.md, Ads: insights), Meta refuses the
   combination with "(#100) Current combination of data breakdown columns (...) is invalid";
-- ad-level rows are built on demand from the campaign rows (ad_rows.py) and only kept as
-  references, so a report over the whole history stays small in memory.
+- ad-level rows are split from the campaign rows once, as integer arrays (ad_table.py), and
+  written as JSON only for the page being served.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from insights.demo.ad_objects import Catalogue, catalogue
-from insights.demo.ad_rows import PLACEMENT_KEYS, ad_rows, ad_set_rows, delivered, placement_rows
+from insights.demo.ad_rows import PLACEMENT_KEYS
+from insights.demo.ad_table import AdLevelTable
 from insights.demo.dialect import ApiFailure, list_param
 
 AGE_GENDER = ("age", "gender")
@@ -62,8 +62,6 @@ AD_FIELDS = frozenset(
 CREATIVE_FIELDS = frozenset(
     {"id", "name", "title", "body", "thumbnail_url", "object_story_spec", "url_tags"}
 )
-CACHE_SIZE = 512  # campaign rows (or campaign-days) whose ad rows are kept built
-Ref = tuple[Any, int]
 
 
 def parse_fields(text: str) -> dict[str, dict[str, Any] | None]:
@@ -140,36 +138,12 @@ def check_breakdowns(breakdowns: Sequence[str], level: str) -> tuple[str, ...]:
     )
 
 
-class _Lru:
-    """A small cache keyed by the identity of a served row (rows live as long as the server)."""
-
-    def __init__(self, size: int) -> None:
-        self._items: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: Any, build: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-        with self._lock:
-            made = self._items.get(id(key))
-            if made is not None:
-                self._items.move_to_end(id(key))
-                return made
-        made = build()
-        with self._lock:
-            self._items[id(key)] = made
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return made
-
-
 class AdLevelEndpoints:
     """Ad sets, ads and ad-level rows; the server provides paging and its address."""
 
     _ad_level_lock: threading.Lock
     _catalogue: Catalogue | None
-    _delivered: dict[int, tuple[int, ...]]
-    _by_ad: _Lru
-    _by_placement: _Lru
+    _ad_table: AdLevelTable | None
 
     def _page(self, *args: Any, **kwargs: Any) -> dict[str, Any]:  # the server's paging
         raise NotImplementedError
@@ -179,14 +153,18 @@ class AdLevelEndpoints:
         raise NotImplementedError
 
     def _init_ad_level(
-        self, campaigns: list[dict[str, Any]], currencies: dict[str, str], mixed: Sequence[str]
+        self,
+        campaigns: list[dict[str, Any]],
+        currencies: dict[str, str],
+        mixed: Sequence[str],
+        every_row: Callable[[], list[dict[str, Any]]],
     ) -> None:
+        """`every_row`: every campaign row the server serves (the ad rows are split from)."""
         self._ad_level_lock = threading.Lock()
         self._catalogue = None
         self._catalogue_source = (campaigns, currencies, tuple(mixed))
-        self._delivered = {}
-        self._by_ad = _Lru(CACHE_SIZE)
-        self._by_placement = _Lru(CACHE_SIZE)
+        self._ad_table = None
+        self._every_row = every_row
 
     def catalogue(self) -> Catalogue:
         """The ad sets, ads and creatives, their thumbnail URLs on this server."""
@@ -242,43 +220,22 @@ class AdLevelEndpoints:
 
     # -- ad-level insight rows -------------------------------------------------------------------
 
-    def _ads_of(self, row: dict[str, Any]) -> list[dict[str, Any]]:
-        return self._by_ad.get(row, lambda: ad_rows(ad_set_rows(row), row.get("reach")))
+    def ad_table(self) -> AdLevelTable:
+        """Every ad-level row, built on the first ad-level request (a second or so)."""
+        with self._ad_level_lock:
+            if self._ad_table is None:
+                self._ad_table = AdLevelTable(self._every_row())
+            return self._ad_table
 
-    def ad_level_refs(self, rows: list[dict[str, Any]], breakdowns: tuple[str, ...]) -> list[Ref]:
+    def ad_level_refs(self, rows: list[dict[str, Any]], breakdowns: tuple[str, ...]) -> list[Any]:
         """References to the ad-level rows of these campaign rows (in the order served)."""
+        table = self.ad_table()
         if breakdowns == AGE_GENDER:
-            refs: list[Ref] = []
-            for row in rows:
-                present = self._delivered.get(id(row))
-                if present is None:
-                    present = self._delivered[id(row)] = tuple(delivered(self._ads_of(row)))
-                refs.extend((row, i) for i in present)
-            return refs
-        groups: list[tuple[dict[str, Any], ...]] = []
-        for row in rows:  # rows come by day, then campaign: a campaign-day is a run
-            last = groups[-1] if groups else None
-            if (
-                last
-                and last[0]["campaign_id"] == row["campaign_id"]
-                and last[0]["date_start"] == row["date_start"]
-            ):
-                groups[-1] = (*last, row)
-            else:
-                groups.append((row,))
-        out: list[Ref] = []
-        for group in groups:
-            count = len(self._placements_of(group))
-            out.extend((group, i) for i in range(count))
-        return out
+            return list(table.age_gender_refs(rows))
+        return list(table.placement_refs(rows))
 
-    def _placements_of(self, group: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
-        return self._by_placement.get(
-            group[0], lambda: placement_rows([ad for row in group for ad in self._ads_of(row)])
-        )
-
-    def ad_level_row(self, ref: Ref, breakdowns: tuple[str, ...]) -> dict[str, Any]:
-        source, index = ref
+    def ad_level_row(self, ref: Any, breakdowns: tuple[str, ...]) -> dict[str, Any]:
+        table = self.ad_table()
         if breakdowns == AGE_GENDER:
-            return self._ads_of(source)[index]
-        return self._placements_of(source)[index]
+            return table.age_gender_row(ref)
+        return table.placement_row(ref)

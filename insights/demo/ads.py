@@ -96,6 +96,9 @@ class AdsFaults:
     # without actions and action_values (Marketing API, unified attribution setting); the ad
     # set level has them
     mixed_attribution: tuple[str, ...] = ()
+    # insights at this level (campaign, adset or ad) answer HTTP 500, code 1, every time:
+    # server trouble that outlasts the client's retries
+    failing_level: str | None = None
 
 
 class AdsFailure(Exception):
@@ -208,7 +211,17 @@ class AdsEndpoints(AdLevelEndpoints):
         self.ads_faults = faults or AdsFaults()
         currencies = {a: str(r["currency"]) for a, r in self.ads.accounts.items()}
         campaigns = dataset.ad_campaigns.to_dict("records")
-        self._init_ad_level(campaigns, currencies, self.ads_faults.mixed_attribution)
+        self._init_ad_level(
+            campaigns,
+            currencies,
+            self.ads_faults.mixed_attribution,
+            lambda: [
+                row
+                for days in self.ads.by_campaign.values()
+                for rows in days.values()
+                for row in rows
+            ],
+        )
         self._ads_lock = threading.Lock()
         self._reports = {}
         self._derived_rows: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -352,6 +365,8 @@ class AdsEndpoints(AdLevelEndpoints):
                 "(#100) The demo API serves level=campaign, adset or ad with time_increment=1 only",
             )
         breakdowns = check_breakdowns(list_param(query, "breakdowns"), level)
+        if level == self.ads_faults.failing_level:
+            raise AdsFailure(500, 1, "An unknown error occurred")
         fields = list_param(query, "fields")
         for name in fields:
             if name not in INSIGHT_FIELDS:

@@ -533,6 +533,8 @@ def ads_faults_from(pairs: Iterable[str]) -> AdsFaults:
             values[name] = tuple(t for t in text.split(",") if t)
         elif "bool" in kind:
             values[name] = text.lower() in ("1", "true", "yes")
+        elif kind.startswith("str"):
+            values[name] = text
         else:
             values[name] = int(text)
     return AdsFaults(**values)
