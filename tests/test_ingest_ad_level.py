@@ -183,6 +183,45 @@ def test_a_store_from_before_the_ad_level_gets_its_history(demo_store_copy, demo
     assert result.status == "succeeded"
 
 
+@pytest.mark.parametrize("broken", [True, False], ids=["expired-links", "links-work"])
+def test_thumbnails_missing_from_the_store_are_read_and_failures_noted(demo_store_copy, broken):
+    with Store(demo_store_copy) as store:
+        with store.transaction() as cur:
+            lost = [
+                r[0]
+                for r in cur.execute(
+                    "SELECT creative_id FROM ad_creatives ORDER BY creative_id LIMIT 3"
+                ).fetchall()
+            ]
+            cur.execute(
+                "UPDATE ad_creatives SET thumbnail = NULL WHERE list_contains($ids, creative_id)",
+                {"ids": lost},
+            )
+            kept = cur.execute(
+                "SELECT count(*) FROM ad_creatives WHERE thumbnail IS NOT NULL"
+            ).fetchone()[0]
+        with DemoApi(access_token=TOKEN, ads_faults=AdsFaults(broken_thumbnails=broken)) as api:
+            result = run_ingest(store, _settings(api), retry=FAST)
+        with store.cursor() as cur:
+            pictures = dict(
+                cur.execute(
+                    "SELECT creative_id, thumbnail FROM ad_creatives WHERE thumbnail IS NOT NULL"
+                ).fetchall()
+            )
+    skipped = [n.message for n in result.notes if n.kind == "skipped"]
+    assert result.status == "succeeded"  # a picture is not worth failing a refresh
+    if broken:
+        assert len(pictures) == kept and not set(lost) & set(pictures)
+        assert sorted(m.split()[4] for m in skipped) == lost  # each named
+        assert all("HTTP 404" in m for m in skipped)
+    else:
+        assert len(pictures) == kept + len(lost) and not skipped
+        for creative_id in lost:  # read again from the CDN address
+            assert (
+                pictures[creative_id] == (SAMPLE / "thumbnails" / f"{creative_id}.png").read_bytes()
+            )
+
+
 @pytest.mark.parametrize("level", ["ad", "campaign"])
 def test_a_fault_in_the_ad_level_queries_leaves_the_store_as_it_was(demo_store_copy, level):
     with Store(demo_store_copy) as store:

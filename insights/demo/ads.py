@@ -99,6 +99,7 @@ class AdsFaults:
     # insights at this level (campaign, adset or ad) answer HTTP 500, code 1, every time:
     # server trouble that outlasts the client's retries
     failing_level: str | None = None
+    broken_thumbnails: bool = False  # every thumbnail_url answers HTTP 404 (an expired link)
 
 
 class AdsFailure(Exception):

@@ -379,7 +379,8 @@ class DemoApi(AdsEndpoints):
     def _thumbnail(self, name: str) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
         """A creative's picture, as the CDN behind `thumbnail_url` serves it (image/png)."""
         creative = name.removesuffix("_n.png")
-        if not name.endswith("_n.png") or creative not in self.catalogue().creatives:
+        known = name.endswith("_n.png") and creative in self.catalogue().creatives
+        if not known or self.ads_faults.broken_thumbnails:
             return 404, b"Not found", {"Content-Type": "text/plain"}
         return 200, thumbnail_bytes(creative), {"Content-Type": "image/png"}
 

@@ -12,16 +12,15 @@ insights by age and gender. Insights come through the documented recoveries:
 - account-level insights leave out deleted campaigns, so recently deleted campaigns are read
   by id, and the write replaces only the campaigns the API answered for or still lists.
 
-Every retry and split is recorded as a note of the run (what, which window, why).
+Every retry and split is recorded as a note of the run (what, which window, why). The async
+reports run in reports.py; the ad set and ad level in fetch_ad_level.py.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,12 +30,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.api.client import GraphClient, gc_paused
-from insights.errors import ApiError, IngestError, TooMuchDataError
+from insights.errors import IngestError, TooMuchDataError
 from insights.figures.objectives import RESULT_TYPES, ResultType
 from insights.ingest import ad_level_rows as level_rows
 from insights.ingest import rows as rows_
 from insights.ingest.fetch_ad_level import AdLevelFetching, Query
 from insights.ingest.model import AdInsights, Fetched, Reporter, date_windows
+from insights.ingest.reports import AsyncReports, ReportJob
 from insights.settings import Settings
 
 ACCOUNT_FIELDS = "name,currency,timezone_name,account_status"
@@ -55,25 +55,7 @@ AD_WINDOW_DAYS = 31  # one synchronous insights call per month keeps each answer
 SYNC_MAX_DAYS = 62  # longer ranges (backfills) go through async report runs ...
 ASYNC_WINDOW_DAYS = 93  # ... of at most a quarter each
 PAGE_LIMITS = (500, 100, 25)  # smaller pages when a one-day window is still too much
-NOT_VISIBLE_POLLS = 10  # a new report answering 100/33 is polled again this many times
-JOB_ATTEMPTS = 2  # a failed report is submitted this many times before it is split
 MAX_BAD_NOTES = 20  # rows with impossible values named one by one, then counted
-
-
-@dataclass
-class _Job:
-    """One async insights report: where it is posted, and what became of it so far."""
-
-    path: str  # act_{id}/insights or {campaign_id}/insights
-    params: dict[str, Any]
-    label: str
-    split_ids: tuple[str, ...] = ()  # campaigns to split into if it keeps failing
-    attempts: int = 0
-    resubmits: int = 0
-    run_id: str | None = None
-    submitted_at: float = 0.0
-    not_visible: int = 0
-    query: Query | None = None  # None: the campaign level by age and gender
 
 
 def insights_params(
@@ -102,7 +84,7 @@ def _windows(since: date, until: date, days: int) -> list[tuple[date, date]]:
     return date_windows(since, until, days)
 
 
-class AdsFetcher(AdLevelFetching):
+class AdsFetcher(AdLevelFetching, AsyncReports):
     """Fetches one ad account at a time into `out` (HTTP only, no store writes)."""
 
     def __init__(
@@ -244,7 +226,7 @@ class AdsFetcher(AdLevelFetching):
         backfill, else synchronous windows on a pool."""
         if (until - since).days + 1 > SYNC_MAX_DAYS:
             jobs = [
-                _Job(
+                ReportJob(
                     f"{act}/insights",
                     insights_params(w, query=query),
                     f"{w[0]} to {w[1]}" + (f" ({query.kind})" if query else ""),
@@ -311,7 +293,7 @@ class AdsFetcher(AdLevelFetching):
             "retried",
             f"Insights of {start} were too much data even in small pages: read as an async report.",
         )
-        job = _Job(
+        job = ReportJob(
             path,
             insights_params(window, level=level, query=query),
             str(start),
@@ -349,7 +331,9 @@ class AdsFetcher(AdLevelFetching):
             if (last - first).days + 1 > SYNC_MAX_DAYS:
                 windows = _windows(first, last, ASYNC_WINDOW_DAYS)
                 jobs = [
-                    _Job(path, insights_params(w, query=query), f"{w[0]} to {w[1]}", query=query)
+                    ReportJob(
+                        path, insights_params(w, query=query), f"{w[0]} to {w[1]}", query=query
+                    )
                     for w in windows
                 ]
                 tables = self._reports(account, jobs)
@@ -391,124 +375,6 @@ class AdsFetcher(AdLevelFetching):
                 "conversions were read at the ad set level.",
             )
         return table
-
-    # -- async reports ---------------------------------------------------------------------
-
-    def _reports(self, account: _Account, jobs: list[_Job]) -> list[pa.Table]:
-        """Run async insights reports, a few at a time, and return each one's table (a split
-        job's parts are joined in its place)."""
-        policy = self.client.retry
-        queue: deque[tuple[int, _Job]] = deque(enumerate(jobs))
-        running: list[tuple[int, _Job]] = []
-        parts: dict[int, list[Future[pa.Table]]] = {slot: [] for slot in range(len(jobs))}
-        delay, waited = policy.poll_initial_s, 0.0
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
-            while queue or running:
-                while queue and len(running) < max(1, policy.max_running_reports):
-                    slot, job = queue.popleft()
-                    self._submit(job)
-                    running.append((slot, job))
-                    delay = policy.poll_initial_s
-                still: list[tuple[int, _Job]] = []
-                for slot, job in running:
-                    state = self._poll(account, job)
-                    if state == "done":
-                        pages = self.client.pages(f"{job.run_id}/insights", {"limit": 500})
-                        parts[slot].append(pool.submit(account.convert, pages, job.query))
-                    elif state == "again":
-                        queue.appendleft((slot, job))
-                    elif state == "split":
-                        queue.extend((slot, child) for child in self._split(account, job))
-                    else:
-                        still.append((slot, job))
-                running = still
-                if not running:
-                    continue
-                if waited >= policy.report_max_wait_s:
-                    raise IngestError(
-                        f"Meta's insights reports for act_{account.id} were not ready after "
-                        f"{waited:.0f} s. Try again later."
-                    )
-                ready = sum(len(p) for p in parts.values())
-                self.client.sleep(delay, f"insights reports: {ready} ready, {len(running)} running")
-                waited += delay
-                delay = min(delay * 2, policy.poll_max_s)
-            return [
-                _concat([f.result() for f in parts[slot]], jobs[slot].query)
-                for slot in range(len(jobs))
-            ]
-
-    def _submit(self, job: _Job) -> None:
-        started = self.client.post(job.path, job.params)
-        run_id = started.get("report_run_id")
-        if not run_id:
-            raise IngestError("The API did not return a report_run_id for an insights report.")
-        job.run_id, job.attempts = str(run_id), job.attempts + 1
-        job.submitted_at, job.not_visible = time.monotonic(), 0
-
-    def _poll(self, account: _Account, job: _Job) -> str:
-        """'done', 'running', 'again' (submit anew) or 'split' for one report."""
-        policy = self.client.retry
-        try:
-            status = self.client.get(str(job.run_id))
-        except ApiError as exc:
-            # right after creation a report may not be visible yet: 100/33 (GRAPH_API.md)
-            if exc.code == 100 and exc.subcode == 33 and job.not_visible < NOT_VISIBLE_POLLS:
-                job.not_visible += 1
-                return "running"
-            raise
-        state = str(status.get("async_status", ""))
-        percent = status.get("async_percent_completion") or 0
-        if state == "Job Completed":
-            return "done"
-        if state in ("Job Failed", "Job Skipped"):
-            if job.attempts < JOB_ATTEMPTS:
-                self.out.note(
-                    "ads",
-                    account.id,
-                    "retried",
-                    f"Meta's insights report for {job.label} ended '{state}': submitted again.",
-                )
-                return "again"
-            if job.split_ids:
-                self.out.note(
-                    "ads",
-                    account.id,
-                    "retried",
-                    f"Meta's insights report for {job.label} ended '{state}' twice: split into "
-                    f"{len(job.split_ids)} reports, one per campaign.",
-                )
-                return "split"
-            raise IngestError(
-                f"Meta's insights report for {job.label} ended '{state}' {job.attempts} "
-                "times; nothing was saved. Try again later, or a shorter date range."
-            )
-        stuck = time.monotonic() - job.submitted_at > policy.report_start_timeout_s
-        if state == "Job Not Started" and not percent and stuck:
-            if job.resubmits >= JOB_ATTEMPTS:
-                raise IngestError(
-                    f"Meta's insights report for {job.label} never started "
-                    f"({job.resubmits + 1} submissions); nothing was saved. Try again later."
-                )
-            job.resubmits += 1
-            job.attempts -= 1  # a job that never ran has not failed
-            self.out.note(
-                "ads",
-                account.id,
-                "retried",
-                f"Meta's insights report for {job.label} had not started after "
-                f"{policy.report_start_timeout_s:.0f} s: submitted again.",
-            )
-            return "again"
-        return "running"
-
-    def _split(self, account: _Account, job: _Job) -> list[_Job]:
-        return [
-            _Job(
-                f"{cid}/insights", dict(job.params), f"{job.label}, campaign {cid}", query=job.query
-            )
-            for cid in job.split_ids
-        ]
 
 
 @dataclass
