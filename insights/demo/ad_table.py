@@ -12,7 +12,6 @@ Splits, each exact (the parts add up to the whole):
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -95,7 +94,6 @@ class AdLevelTable:
         self.ads = self._split_ads(base, column)  # rows x ads x metrics
         self.present: np.ndarray = np.asarray(self.ads.any(axis=2))
         self._groups(column)
-        self._lock = threading.Lock()
 
     # -- the arithmetic ----------------------------------------------------------------------
 
