@@ -12,9 +12,11 @@ from tests.conftest import SAMPLE, read_raw
 
 def test_committed_files_are_exactly_what_the_generator_writes(tmp_path):
     written = demo_data.write(demo_data.generate(), tmp_path)
-    assert {p.name for p in written} == {p.name for p in SAMPLE.glob("*.csv*")}
+    bundled = [*SAMPLE.glob("*.csv*"), *SAMPLE.glob(f"{demo_data.THUMBNAILS}/*.png")]
+    assert {p.relative_to(tmp_path) for p in written} == {p.relative_to(SAMPLE) for p in bundled}
     for path in written:
-        assert path.read_bytes() == (SAMPLE / path.name).read_bytes(), path.name
+        name = path.relative_to(tmp_path)
+        assert path.read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
 def test_another_seed_gives_other_data():

@@ -47,6 +47,8 @@ def _script(server: ScriptedServer, rows: list[dict], campaigns: list[dict] | No
     server.script("/v26.0/act_9", (200, {"id": "act_9", "currency": "EUR"}, {}))
     listed = campaigns if campaigns is not None else [{"id": "c1", "name": "Shoes"}]
     server.script("/v26.0/act_9/campaigns", (200, {"data": listed}, {}))
+    server.script("/v26.0/act_9/adsets", (200, {"data": []}, {}))
+    server.script("/v26.0/act_9/ads", (200, {"data": []}, {}))  # no ads: no ad-level queries
     server.script("GET /v26.0/act_9/insights", (200, {"data": rows}, {}))
 
 

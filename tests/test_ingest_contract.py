@@ -100,6 +100,8 @@ def test_too_much_data_falls_back_to_an_async_report(server, tmp_path):
     ]
     server.script("/v21.0/act_9", _ok({"id": "act_9", "currency": "USD", "timezone_name": "UTC"}))
     server.script("/v21.0/act_9/campaigns", _ok({"data": []}))
+    server.script("/v21.0/act_9/adsets", _ok({"data": []}))
+    server.script("/v21.0/act_9/ads", _ok({"data": []}))
     server.script(
         "GET /v21.0/act_9/insights",
         (
@@ -146,6 +148,8 @@ def test_too_much_data_falls_back_to_an_async_report(server, tmp_path):
 def test_failed_report_fails_the_run_and_keeps_the_store(server, tmp_path):
     server.script("/v21.0/act_9", _ok({"id": "act_9", "currency": "USD", "timezone_name": "UTC"}))
     server.script("/v21.0/act_9/campaigns", _ok({"data": []}))
+    server.script("/v21.0/act_9/adsets", _ok({"data": []}))
+    server.script("/v21.0/act_9/ads", _ok({"data": []}))
     server.script(
         "GET /v21.0/act_9/insights",
         (400, error(1, "reduce the amount of data", error_subcode=1487534), {}),

@@ -265,8 +265,9 @@ def test_backfills_use_async_reports_and_short_runs_do_not(tmp_path, demo_range)
         first = (demo_range[1] - timedelta(days=200)).isoformat()
         with store.cursor() as cur:
             assert _stored_totals(cur, first) == _served_totals(api, first)
-    # 201 days in windows of at most 93, for each of the demo's two ad accounts
-    assert backfill_reports == 3 * len(api.ad_account_ids)
+    # 201 days in windows of at most 93, for each of the demo's two ad accounts, and each of
+    # the three insights queries (campaign level; ad level by age and gender, by placement)
+    assert backfill_reports == 3 * 3 * len(api.ad_account_ids)
     assert incremental_reports == 0  # the lookback window is read synchronously
 
 

@@ -105,6 +105,8 @@ def test_demo_data_writes_into_the_current_folder_not_the_package(tmp_path):
     bundled = {
         name: (demo_data.SAMPLE_DIR / name).read_bytes() for name in demo_data.FILES.values()
     }
+    pictures = demo_data.SAMPLE_DIR / demo_data.THUMBNAILS
+    bundled.update({f"{demo_data.THUMBNAILS}/{p.name}": p.read_bytes() for p in pictures.iterdir()})
     package_dir = Path(str(demo_data.SAMPLE_DIR))
     touched = {p.name: p.stat().st_mtime_ns for p in package_dir.iterdir()}
     env = {k: v for k, v in os.environ.items() if not k.startswith("INSIGHTS_")}
@@ -113,6 +115,7 @@ def test_demo_data_writes_into_the_current_folder_not_the_package(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    written = {p.name: p.read_bytes() for p in (tmp_path / "sample_data").iterdir()}
+    out = tmp_path / "sample_data"
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert written == bundled  # the same files, byte for byte, beside the user
     assert {p.name: p.stat().st_mtime_ns for p in package_dir.iterdir()} == touched

@@ -78,6 +78,63 @@ CONTRACT = {  # PRODUCT.md's data model: table -> columns that must exist
         "conversions",
         "conversion_value",
     },
+    # issue 18: the ad set and ad level
+    "ad_sets": {
+        "adset_id",
+        "ad_account_id",
+        "campaign_id",
+        "name",
+        "status",
+        "optimization_goal",
+        "billing_event",
+        "daily_budget",
+        "lifetime_budget",
+        "targeting_summary",
+        "attribution_setting",
+    },
+    "ads": {"ad_id", "ad_account_id", "adset_id", "campaign_id", "name", "status", "creative_id"},
+    "ad_creatives": {
+        "creative_id",
+        "thumbnail_url",
+        "thumbnail",
+        "title",
+        "body",
+        "call_to_action",
+        "destination_url",
+        "url_tags",
+    },
+    "ad_level_daily": {
+        "ad_account_id",
+        "campaign_id",
+        "adset_id",
+        "ad_id",
+        "date",
+        "age",
+        "gender",
+        "spend",
+        "impressions",
+        "reach",
+        "clicks",
+        "link_clicks",
+        "conversions",
+        "conversion_value",
+        "results",
+    },
+    "ad_level_placement_daily": {
+        "ad_id",
+        "date",
+        "publisher_platform",
+        "platform_position",
+        "impression_device",
+        "spend",
+        "impressions",
+        "reach",
+        "clicks",
+        "link_clicks",
+        "conversions",
+        "conversion_value",
+        "results",
+    },
     "ingest_runs": {
         "run_id",
         "source",
@@ -122,6 +179,12 @@ def test_migrations_create_the_data_model(tmp_path):
     )
     assert keys["ad_insights_daily"] == sorted(["campaign_id", "date", "age", "gender"])
     assert keys["ig_account_daily"] == ["account_id", "date"]
+    assert keys["ad_level_daily"] == sorted(["ad_id", "date", "age", "gender"])
+    assert keys["ad_level_placement_daily"] == sorted(
+        ["ad_id", "date", "publisher_platform", "platform_position", "impression_device"]
+    )
+    assert keys["ad_sets"] == ["adset_id"] and keys["ads"] == ["ad_id"]
+    assert keys["ad_creatives"] == ["creative_id"]
     types = dict(
         con.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
@@ -129,6 +192,24 @@ def test_migrations_create_the_data_model(tmp_path):
         ).fetchall()
     )
     assert types["spend"] == types["conversion_value"] == "DECIMAL(18,2)"
+    for table, money in (
+        ("ad_level_daily", ("spend", "conversion_value")),
+        ("ad_level_placement_daily", ("spend", "conversion_value")),
+        ("ad_sets", ("daily_budget", "lifetime_budget")),
+    ):
+        kinds = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = $t",
+                {"t": table},
+            ).fetchall()
+        )
+        assert {kinds[c] for c in money} == {"DECIMAL(18,2)"}, table
+    picture = con.execute(
+        "SELECT data_type FROM information_schema.columns "
+        "WHERE table_name = 'ad_creatives' AND column_name = 'thumbnail'"
+    ).fetchone()
+    assert picture == ("BLOB",)  # the thumbnail's bytes: the page works offline
     con.close()
 
 

@@ -13,6 +13,8 @@ Modelled from Meta's Marketing API reference:
   come under several overlapping action types, lead campaigns report leads.
 - Async reports go Job Not Started -> Job Running -> Job Completed; the first poll right after
   creation may answer 100/33 (not visible yet).
+- `/act_{id}/adsets`, `/act_{id}/ads` and `level=ad` (by age x gender, or by placement) come
+  from ad_level_api.py; their rows add up to the campaign rows to the cent (ad_rows.py).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from insights.demo.ad_level_api import AdLevelEndpoints, check_breakdowns
+from insights.demo.ad_rows import ad_set_rows
 from insights.demo.dialect import list_param
 
 if TYPE_CHECKING:
@@ -64,6 +67,8 @@ INSIGHT_FIELDS = frozenset(
         "video_thruplay_watched_actions",
         "adset_id",
         "adset_name",
+        "ad_id",
+        "ad_name",
         "date_start",
         "date_stop",
     }
@@ -91,6 +96,10 @@ class AdsFaults:
     # without actions and action_values (Marketing API, unified attribution setting); the ad
     # set level has them
     mixed_attribution: tuple[str, ...] = ()
+    # insights at this level (campaign, adset or ad) answer HTTP 500, code 1, every time:
+    # server trouble that outlasts the client's retries
+    failing_level: str | None = None
+    broken_thumbnails: bool = False  # every thumbnail_url answers HTTP 404 (an expired link)
 
 
 class AdsFailure(Exception):
@@ -164,38 +173,6 @@ def insight_json(row: Mapping[str, Any], campaign: Mapping[str, Any]) -> dict[st
     return out
 
 
-def _halves(value: str, cents: bool = False) -> tuple[str, str]:
-    """A number sent as a string, split in two parts that add up exactly."""
-    units = round(Decimal(value) * 100) if cents else int(value)
-    first = units - units // 2
-    parts = (first, units // 2)
-    if cents:
-        return tuple(f"{Decimal(p) / 100:.2f}" for p in parts)  # type: ignore[return-value]
-    return str(parts[0]), str(parts[1])
-
-
-def ad_set_rows(row: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A campaign row as the ad set level shows it: the campaign's two ad sets, whose
-    figures add up to the campaign's (reach is each ad set's own, so it does not add up)."""
-    parts: list[dict[str, Any]] = [dict(row), dict(row)]
-    for i, part in enumerate(parts):
-        part["adset_id"] = f"{row['campaign_id']}{i + 1:02d}"
-        part["adset_name"] = f"Ad set {i + 1}"
-    for key in ("impressions", "clicks", "inline_link_clicks"):
-        parts[0][key], parts[1][key] = _halves(row[key])
-    parts[0]["spend"], parts[1]["spend"] = _halves(row["spend"], cents=True)
-    for key in ("actions", "action_values"):
-        if key not in row:
-            continue
-        split = [
-            (item["action_type"], _halves(item["value"], cents=key == "action_values"))
-            for item in row[key]
-        ]
-        for i, part in enumerate(parts):
-            part[key] = [{"action_type": t, "value": v[i]} for t, v in split]
-    return parts
-
-
 class AdsData:
     """The ads part of the data set, indexed for serving."""
 
@@ -220,7 +197,7 @@ class AdsData:
                 self.by_account.setdefault(row["ad_account_id"], {}).setdefault(day, []).append(obj)
 
 
-class AdsEndpoints:
+class AdsEndpoints(AdLevelEndpoints):
     """The Marketing API endpoints, mixed into the demo server (which pages and encodes)."""
 
     ads: AdsData
@@ -233,6 +210,19 @@ class AdsEndpoints:
     def _init_ads(self, dataset: DemoDataset, faults: AdsFaults | None) -> None:
         self.ads = AdsData(dataset)
         self.ads_faults = faults or AdsFaults()
+        currencies = {a: str(r["currency"]) for a, r in self.ads.accounts.items()}
+        campaigns = dataset.ad_campaigns.to_dict("records")
+        self._init_ad_level(
+            campaigns,
+            currencies,
+            self.ads_faults.mixed_attribution,
+            lambda: [
+                row
+                for days in self.ads.by_campaign.values()
+                for rows in days.values()
+                for row in rows
+            ],
+        )
         self._ads_lock = threading.Lock()
         self._reports = {}
         self._derived_rows: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -287,12 +277,16 @@ class AdsEndpoints:
                 return self._ad_account(account, query)
             if rest == ["campaigns"] and method == "GET":
                 return self._campaigns(account, query, url_path)
+            if rest == ["adsets"] and method == "GET":
+                return self._ad_sets(account, query, url_path)
+            if rest == ["ads"] and method == "GET":
+                return self._ads_listing(account, query, url_path)
             if rest == ["insights"]:
-                rows, wanted = self._ad_rows(self.ads.by_account.get(account, {}), query)
-                return self._insights_answer(method, rows, wanted, query, url_path, True)
+                rows, wanted, convert = self._ad_rows(self.ads.by_account.get(account, {}), query)
+                return self._insights_answer(method, rows, wanted, query, url_path, True, convert)
         if head in self.ads.campaign and rest == ["insights"]:
-            rows, wanted = self._ad_rows(self.ads.by_campaign.get(head, {}), query)
-            return self._insights_answer(method, rows, wanted, query, url_path, False)
+            rows, wanted, convert = self._ad_rows(self.ads.by_campaign.get(head, {}), query)
+            return self._insights_answer(method, rows, wanted, query, url_path, False, convert)
         if head in self._reports:
             return self._report(head, rest, query, url_path)
         raise AdsFailure(
@@ -345,9 +339,10 @@ class AdsEndpoints:
 
     def _ad_rows(
         self, by_day: Mapping[date, list[dict[str, Any]]], query: Mapping[str, str]
-    ) -> tuple[list[dict[str, Any]], set[str]]:
-        """The prepared rows of the requested window, and the fields asked for: only the rows
-        of the page being served are cut down to those fields."""
+    ) -> tuple[list[Any], set[str], Any]:
+        """The prepared rows of the requested window, the fields asked for, and how a row is
+        written (None: the server's cached encoding): only the rows of the page being served
+        are cut down to those fields."""
         try:
             window = json.loads(query.get("time_range", ""))
             since = date.fromisoformat(window["since"])
@@ -364,14 +359,15 @@ class AdsEndpoints:
                 "current date",
             )
         level = query.get("level", "campaign")
-        if level not in ("campaign", "adset") or str(query.get("time_increment")) != "1":
+        if level not in ("campaign", "adset", "ad") or str(query.get("time_increment")) != "1":
             raise AdsFailure(
                 400,
                 100,
-                "(#100) The demo API serves level=campaign or adset with time_increment=1 only",
+                "(#100) The demo API serves level=campaign, adset or ad with time_increment=1 only",
             )
-        if set(list_param(query, "breakdowns")) != {"age", "gender"}:
-            raise AdsFailure(400, 100, "(#100) The demo API serves breakdowns=age,gender only")
+        breakdowns = check_breakdowns(list_param(query, "breakdowns"), level)
+        if level == self.ads_faults.failing_level:
+            raise AdsFailure(500, 1, "An unknown error occurred")
         fields = list_param(query, "fields")
         for name in fields:
             if name not in INSIGHT_FIELDS:
@@ -382,24 +378,33 @@ class AdsEndpoints:
                     "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/"
                     " for all valid values",
                 )
-        wanted = set(fields) | {"date_start", "date_stop", "age", "gender"}
+        wanted = set(fields) | {"date_start", "date_stop", *breakdowns}
         rows: list[dict[str, Any]] = []
         day = since
         while day <= until:
             rows.extend(by_day.get(day, ()))
             day += timedelta(days=1)
-        if level == "adset":
-            wanted |= {"adset_id"}
-            return [part for row in rows for part in self._derived("adset", row)], wanted
-        mixed = set(self.ads_faults.mixed_attribution)
-        if mixed:
-            rows = [self._derived("mixed", r)[0] if r["campaign_id"] in mixed else r for r in rows]
         # reach with breakdowns is left out for days over 13 months back (Marketing API
         # changelog, 2025-06-10)
         old = _months_ago(date.today(), REACH_MONTHS).isoformat()
+        if level == "ad":
+            refs = self.ad_level_refs(rows, breakdowns)
+
+            def convert(ref: Any) -> dict[str, Any]:
+                row = self.ad_level_row(ref, breakdowns)
+                keep = wanted if row["date_start"] >= old else wanted - {"reach"}
+                return {k: v for k, v in row.items() if k in keep}
+
+            return refs, wanted, convert
+        if level == "adset":
+            wanted |= {"adset_id"}
+            return [part for row in rows for part in self._derived("adset", row)], wanted, None
+        mixed = set(self.ads_faults.mixed_attribution)
+        if mixed:
+            rows = [self._derived("mixed", r)[0] if r["campaign_id"] in mixed else r for r in rows]
         if since.isoformat() < old:
             rows = [self._derived("noreach", r)[0] if r["date_start"] < old else r for r in rows]
-        return rows, wanted
+        return rows, wanted, None
 
     def _derived(self, kind: str, row: dict[str, Any]) -> list[dict[str, Any]]:
         """Rows derived from a served row, made once and kept as long as the server (the
@@ -425,9 +430,10 @@ class AdsEndpoints:
         query: dict[str, str],
         url_path: str,
         account_level: bool,
+        convert: Any = None,
     ) -> dict[str, Any]:
         if method == "POST":
-            return self._new_report(rows, wanted, account_level)
+            return self._new_report(rows, wanted, account_level, convert)
         faults = self.ads_faults
         window = json.loads(query["time_range"])
         days = (date.fromisoformat(window["until"]) - date.fromisoformat(window["since"])).days
@@ -438,12 +444,12 @@ class AdsEndpoints:
             if faults.too_much_data_http500:
                 raise AdsFailure(500, 1, TOO_MUCH_DATA)
             raise AdsFailure(400, 100, TOO_MUCH_DATA, 1487534)
-        return self._page(rows, query, url_path, 500, convert=self._rows_as(wanted))
+        return self._page(rows, query, url_path, 500, convert=convert or self._rows_as(wanted))
 
     # -- async reports -------------------------------------------------------------------------
 
     def _new_report(
-        self, rows: list[dict[str, Any]], wanted: set[str], account_level: bool
+        self, rows: list[Any], wanted: set[str], account_level: bool, convert: Any = None
     ) -> dict[str, Any]:
         faults = self.ads_faults
         with self._ads_lock:
@@ -460,6 +466,7 @@ class AdsEndpoints:
             self._reports[report_id] = {
                 "rows": rows,
                 "wanted": wanted,
+                "convert": convert,
                 "polls": 0,
                 "plan": plan,
                 "done": False,
@@ -477,9 +484,8 @@ class AdsEndpoints:
         if rest == ["insights"]:
             if not report["done"] or report["plan"] != "complete":
                 raise AdsFailure(400, 100, "(#100) The report is not ready: poll its status")
-            return self._page(
-                report["rows"], query, url_path, 500, convert=self._rows_as(report["wanted"])
-            )
+            convert = report["convert"] or self._rows_as(report["wanted"])
+            return self._page(report["rows"], query, url_path, 500, convert=convert)
         if rest:
             raise AdsFailure(400, 100, f"(#100) Unknown path components: /{'/'.join(rest)}")
         with self._ads_lock:

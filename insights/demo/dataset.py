@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from insights.demo.ad_objects import creative_ids, thumbnail_seed
+from insights.demo.thumbnails import thumbnail_png
 from insights.demo.world import (
     ACCOUNTS,
     AD_ACCOUNTS,
@@ -70,6 +72,7 @@ FILES = {
     "ad_campaigns": "ad_campaigns.csv",
     "ad_insights_daily": "ad_insights_daily.csv.gz",
 }
+THUMBNAILS = "thumbnails"  # the ad creatives' pictures: <creative id>.png
 
 
 @dataclass(frozen=True)
@@ -346,7 +349,21 @@ def write(dataset: DemoDataset, out_dir: Path) -> list[Path]:
         compression = {"method": "gzip", "mtime": 0} if file_name.endswith(".gz") else None
         frame.to_csv(path, index=False, compression=compression, lineterminator="\n")
         written.append(path)
+    pictures = out_dir / THUMBNAILS
+    pictures.mkdir(exist_ok=True)
+    for creative in creative_ids(dataset.ad_campaigns.to_dict("records")):
+        path = pictures / f"{creative}.png"
+        path.write_bytes(thumbnail_png(thumbnail_seed(creative)))
+        written.append(path)
     return written
+
+
+def thumbnail_bytes(creative: str) -> bytes:
+    """A creative's bundled picture (drawn afresh for a data set without one)."""
+    bundled = SAMPLE_DIR / THUMBNAILS / f"{creative}.png"
+    if bundled.is_file():
+        return bundled.read_bytes()
+    return thumbnail_png(thumbnail_seed(creative))
 
 
 def load(directory: Traversable | Path = SAMPLE_DIR) -> DemoDataset:

@@ -25,8 +25,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from insights.api import versions
 from insights.api.client import appsecret_proof
+from insights.demo.ad_objects import THUMBNAIL_PATH
 from insights.demo.ads import AdsEndpoints, AdsFailure, AdsFaults
-from insights.demo.dataset import DemoDataset, load, restate
+from insights.demo.dataset import DemoDataset, load, restate, thumbnail_bytes
 from insights.demo.dialect import ApiFailure, ParamError, list_param, select
 
 __all__ = ["AdsFaults", "DemoApi", "Faults", "list_param", "serve"]
@@ -201,6 +202,9 @@ class DemoApi(AdsEndpoints):
         if method == "POST" and body:
             query.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         path = parts.path.strip("/").split("/")
+        if method == "GET" and "/".join(path[:-1]) == THUMBNAIL_PATH:
+            # a creative's thumbnail_url is a signed CDN address: no token, no version
+            return self._thumbnail(path[-1])
         usage = self._usage(path)
         try:
             token = self._authenticate(query, headers)
@@ -372,6 +376,14 @@ class DemoApi(AdsEndpoints):
 
     # -- endpoints -----------------------------------------------------------------------------
 
+    def _thumbnail(self, name: str) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
+        """A creative's picture, as the CDN behind `thumbnail_url` serves it (image/png)."""
+        creative = name.removesuffix("_n.png")
+        known = name.endswith("_n.png") and creative in self.catalogue().creatives
+        if not known or self.ads_faults.broken_thumbnails:
+            return 404, b"Not found", {"Content-Type": "text/plain"}
+        return 200, thumbnail_bytes(creative), {"Content-Type": "image/png"}
+
     def _debug_token(self, query: Mapping[str, str]) -> dict[str, Any]:
         """`GET /debug_token?input_token=...`: what the token is and when it expires."""
         inspected = query.get("input_token", "")
@@ -492,7 +504,8 @@ def _handler(api: DemoApi) -> type[BaseHTTPRequestHandler]:
             )
             raw = payload if isinstance(payload, bytes) else encode(payload)
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            kind = headers.pop("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(raw)))
             for key, value in headers.items():
                 self.send_header(key, value)
@@ -521,6 +534,8 @@ def ads_faults_from(pairs: Iterable[str]) -> AdsFaults:
             values[name] = tuple(t for t in text.split(",") if t)
         elif "bool" in kind:
             values[name] = text.lower() in ("1", "true", "yes")
+        elif kind.startswith("str"):
+            values[name] = text
         else:
             values[name] = int(text)
     return AdsFaults(**values)

@@ -133,9 +133,36 @@ class Fetcher:
             "AND import_id IS NULL",
             ad_account_id,
         )
+        # the ad level has its own last day: a store from before it existed gets its history
+        last_ad_day = self._last_date(
+            "SELECT max(date) FROM ad_level_daily WHERE ad_account_id = $key AND import_id IS NULL",
+            ad_account_id,
+        )
         AdsFetcher(
-            self.ads_client, self.settings, self.report, self.out, self.now, self._stored_spend
-        ).fetch(ad_account_id, self._since(last_day), self.until)
+            self.ads_client,
+            self.settings,
+            self.report,
+            self.out,
+            self.now,
+            self._stored_spend,
+            self._stored_pictures,
+        ).fetch(
+            ad_account_id,
+            self._since(last_day),
+            self.until,
+            self._since(last_ad_day) if last_day is not None else None,
+        )
+
+    def _stored_pictures(self, ad_account_id: str) -> set[str]:
+        """Creatives whose thumbnail the store holds (a creative never changes: Meta makes
+        a new one for an edit)."""
+        with self.store.cursor() as cur:
+            rows = cur.execute(
+                "SELECT creative_id FROM ad_creatives WHERE ad_account_id = $key "
+                "AND thumbnail IS NOT NULL",
+                {"key": ad_account_id},
+            ).fetchall()
+        return {r[0] for r in rows}
 
     def _stored_spend(self, ad_account_id: str, since: date, until: date) -> bool:
         with self.store.cursor() as cur:

@@ -12,16 +12,15 @@ insights by age and gender. Insights come through the documented recoveries:
 - account-level insights leave out deleted campaigns, so recently deleted campaigns are read
   by id, and the write replaces only the campaigns the API answered for or still lists.
 
-Every retry and split is recorded as a note of the run (what, which window, why).
+Every retry and split is recorded as a note of the run (what, which window, why). The async
+reports run in reports.py; the ad set and ad level in fetch_ad_level.py.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,10 +30,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.api.client import GraphClient, gc_paused
-from insights.errors import ApiError, IngestError, TooMuchDataError
+from insights.errors import IngestError, TooMuchDataError
 from insights.figures.objectives import RESULT_TYPES, ResultType
+from insights.ingest import ad_level_rows as level_rows
 from insights.ingest import rows as rows_
+from insights.ingest.fetch_ad_level import AdLevelFetching, Query
 from insights.ingest.model import AdInsights, Fetched, Reporter, date_windows
+from insights.ingest.reports import AsyncReports, ReportJob
 from insights.settings import Settings
 
 ACCOUNT_FIELDS = "name,currency,timezone_name,account_status"
@@ -53,39 +55,26 @@ AD_WINDOW_DAYS = 31  # one synchronous insights call per month keeps each answer
 SYNC_MAX_DAYS = 62  # longer ranges (backfills) go through async report runs ...
 ASYNC_WINDOW_DAYS = 93  # ... of at most a quarter each
 PAGE_LIMITS = (500, 100, 25)  # smaller pages when a one-day window is still too much
-NOT_VISIBLE_POLLS = 10  # a new report answering 100/33 is polled again this many times
-JOB_ATTEMPTS = 2  # a failed report is submitted this many times before it is split
 MAX_BAD_NOTES = 20  # rows with impossible values named one by one, then counted
 
 
-@dataclass
-class _Job:
-    """One async insights report: where it is posted, and what became of it so far."""
-
-    path: str  # act_{id}/insights or {campaign_id}/insights
-    params: dict[str, Any]
-    label: str
-    split_ids: tuple[str, ...] = ()  # campaigns to split into if it keeps failing
-    attempts: int = 0
-    resubmits: int = 0
-    run_id: str | None = None
-    submitted_at: float = 0.0
-    not_visible: int = 0
-
-
 def insights_params(
-    window: tuple[date, date], limit: int = PAGE_LIMITS[0], level: str = "campaign"
+    window: tuple[date, date],
+    limit: int = PAGE_LIMITS[0],
+    level: str = "campaign",
+    query: Query | None = None,
 ) -> dict[str, Any]:
     """The insights request of one window: campaign level (or ad set level), daily, by age
     and gender, with the ad sets' own (unified) attribution setting asked explicitly, as Ads
-    Manager shows it."""
+    Manager shows it; or the ad-level `query` (fetch_ad_level.py) the same way."""
     start, end = window
+    fields = AD_INSIGHT_FIELDS + (",adset_id" if level == "adset" else "")
     return {
-        "level": level,
+        "level": query.level if query else level,
         "time_increment": 1,
-        "breakdowns": "age,gender",
+        "breakdowns": query.breakdowns if query else "age,gender",
         "time_range": json.dumps({"since": start.isoformat(), "until": end.isoformat()}),
-        "fields": AD_INSIGHT_FIELDS + (",adset_id" if level == "adset" else ""),
+        "fields": query.fields if query else fields,
         "use_unified_attribution_setting": "true",
         "limit": limit,
     }
@@ -95,7 +84,7 @@ def _windows(since: date, until: date, days: int) -> list[tuple[date, date]]:
     return date_windows(since, until, days)
 
 
-class AdsFetcher:
+class AdsFetcher(AdLevelFetching, AsyncReports):
     """Fetches one ad account at a time into `out` (HTTP only, no store writes)."""
 
     def __init__(
@@ -106,17 +95,24 @@ class AdsFetcher:
         out: Fetched,
         now: datetime,
         stored_spend: Callable[[str, date, date], bool] = lambda *_: False,
+        stored_pictures: Callable[[str], set[str]] = lambda _: set(),
     ) -> None:
         """`stored_spend(account, since, until)`: whether the store holds API-written spend
-        of the account in those days (to notice a range that came back empty)."""
+        of the account in those days (to notice a range that came back empty);
+        `stored_pictures(account)`: the creatives whose thumbnail the store holds."""
         self.stored_spend = stored_spend
+        self.stored_pictures = stored_pictures
         self.client = client
         self.settings = settings
         self.report = reporter
         self.out = out
         self.now = now
 
-    def fetch(self, ad_account_id: str, since: date, until: date) -> None:
+    def fetch(
+        self, ad_account_id: str, since: date, until: date, ad_since: date | None = None
+    ) -> None:
+        """The account's objects and insights of [since, until]; the ad level from
+        `ad_since` when that is earlier (its history not stored yet)."""
         act = f"act_{ad_account_id}"
         account = self.client.get(act, {"fields": ACCOUNT_FIELDS})
         purchase_type = self.settings.purchase_action_type(ad_account_id)
@@ -136,26 +132,9 @@ class AdsFetcher:
         self.out.campaigns.extend(campaigns)
         self.report.step(f"Ads {act}: {len(campaigns)} campaigns", rows=len(campaigns))
 
+        ads = self._ad_objects(ad_account_id, offset)
         accounts = _Account(ad_account_id, purchase_type, campaigns)
-        days = (until - since).days + 1
-        if days > SYNC_MAX_DAYS:  # a backfill: async reports, a few at a time
-            windows = _windows(since, until, ASYNC_WINDOW_DAYS)
-            jobs = [
-                _Job(
-                    f"{act}/insights",
-                    insights_params(w),
-                    f"{w[0]} to {w[1]}",
-                    accounts.delivering(w),
-                )
-                for w in windows
-            ]
-            tables = self._reports(accounts, jobs)
-        else:
-            windows = _windows(since, until, AD_WINDOW_DAYS)
-            with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
-                tables = list(
-                    pool.map(lambda w: self._sync_window(accounts, f"{act}/insights", w), windows)
-                )
+        tables = self._insights(accounts, act, since, until)
         self.report.step(f"Ads {act}: insights {since} to {until}")
 
         deleted = self._deleted_by_id(accounts, listed, since, until)
@@ -183,6 +162,17 @@ class AdsFetcher:
                 "where the store holds spend: the stored figures were kept. Check the token's "
                 "access to the ad account (ads_read).",
             )
+        ad_from = min(since, ad_since) if ad_since else since
+        ad_level = self._ad_level(accounts, act, ad_from, until, listed, ads, bool(replace))
+        if ad_level is None and table.num_rows:
+            self.out.note(
+                "ads",
+                ad_account_id,
+                "incomplete",
+                f"Ad account act_{ad_account_id} delivered but lists no ads: its ad-level "
+                "figures were not read (the stored ones were kept). Check the token's access "
+                "to its ads (ads_read).",
+            )
         for message in accounts.bad[:MAX_BAD_NOTES]:
             self.out.note("ads", ad_account_id, "incomplete", f"{message}; that row was left out.")
         if len(accounts.bad) > MAX_BAD_NOTES:
@@ -193,7 +183,13 @@ class AdsFetcher:
                 f"{len(accounts.bad) - MAX_BAD_NOTES:,} more rows with impossible values were "
                 "left out.",
             )
-        self.out.ad_insights[ad_account_id] = AdInsights(since, until, table, replace)
+        self.out.ad_insights[ad_account_id] = AdInsights(
+            since,
+            until,
+            table,
+            replace,
+            ad_level,
+        )
         if not campaigns:
             self.out.note(
                 "ads",
@@ -223,6 +219,30 @@ class AdsFetcher:
 
     # -- windows ---------------------------------------------------------------------------
 
+    def _insights(
+        self, account: Any, act: str, since: date, until: date, query: Query | None = None
+    ) -> list[pa.Table]:
+        """The account's insights of [since, until]: async reports a few at a time for a
+        backfill, else synchronous windows on a pool."""
+        if (until - since).days + 1 > SYNC_MAX_DAYS:
+            jobs = [
+                ReportJob(
+                    f"{act}/insights",
+                    insights_params(w, query=query),
+                    f"{w[0]} to {w[1]}" + (f" ({query.kind})" if query else ""),
+                    account.delivering(w),
+                    query=query,
+                )
+                for w in _windows(since, until, ASYNC_WINDOW_DAYS)
+            ]
+            return self._reports(account, jobs)
+        windows = _windows(since, until, AD_WINDOW_DAYS)
+        path = f"{act}/insights"
+        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
+            return list(
+                pool.map(lambda w: self._sync_window(account, path, w, query=query), windows)
+            )
+
     def _sync_window(
         self,
         account: _Account,
@@ -230,12 +250,13 @@ class AdsFetcher:
         window: tuple[date, date],
         limit_at: int = 0,
         level: str = "campaign",
+        query: Query | None = None,
     ) -> pa.Table:
         """One window read synchronously; "too much data" halves it down to a day, then asks
         smaller pages, then makes the day an async report."""
-        params = insights_params(window, PAGE_LIMITS[limit_at], level)
+        params = insights_params(window, PAGE_LIMITS[limit_at], level, query)
         try:
-            return account.convert(self.client.pages(path, params))
+            return account.convert(self.client.pages(path, params), query)
         except TooMuchDataError:
             pass
         start, end = window
@@ -250,11 +271,12 @@ class AdsFetcher:
             )
             return _concat(
                 [
-                    self._sync_window(account, path, (start, middle), level=level),
+                    self._sync_window(account, path, (start, middle), level=level, query=query),
                     self._sync_window(
-                        account, path, (middle + timedelta(days=1), end), level=level
+                        account, path, (middle + timedelta(days=1), end), level=level, query=query
                     ),
-                ]
+                ],
+                query,
             )
         if limit_at + 1 < len(PAGE_LIMITS):
             self.out.note(
@@ -264,15 +286,19 @@ class AdsFetcher:
                 f"Insights of {start} were too much data per page: asked "
                 f"{PAGE_LIMITS[limit_at + 1]} rows a page.",
             )
-            return self._sync_window(account, path, window, limit_at + 1, level)
+            return self._sync_window(account, path, window, limit_at + 1, level, query)
         self.out.note(
             "ads",
             account.id,
             "retried",
             f"Insights of {start} were too much data even in small pages: read as an async report.",
         )
-        job = _Job(
-            path, insights_params(window, level=level), str(start), account.delivering(window)
+        job = ReportJob(
+            path,
+            insights_params(window, level=level, query=query),
+            str(start),
+            account.delivering(window),
+            query=query,
         )
         return self._reports(account, [job])[0]
 
@@ -282,6 +308,7 @@ class AdsFetcher:
         listed: Iterable[tuple[dict[str, Any], Mapping[str, Any]]],
         since: date,
         until: date,
+        query: Query | None = None,
     ) -> dict[str, pa.Table]:
         """Insights of campaigns deleted since `since`, read by their own id: account-level
         insights leave deleted objects out (GRAPH_API.md), but their spend still counts."""
@@ -303,14 +330,19 @@ class AdsFetcher:
             path = f"{row['campaign_id']}/insights"
             if (last - first).days + 1 > SYNC_MAX_DAYS:
                 windows = _windows(first, last, ASYNC_WINDOW_DAYS)
-                jobs = [_Job(path, insights_params(w), f"{w[0]} to {w[1]}") for w in windows]
+                jobs = [
+                    ReportJob(
+                        path, insights_params(w, query=query), f"{w[0]} to {w[1]}", query=query
+                    )
+                    for w in windows
+                ]
                 tables = self._reports(account, jobs)
             else:
                 tables = [
-                    self._sync_window(account, path, w)
+                    self._sync_window(account, path, w, query=query)
                     for w in _windows(first, last, AD_WINDOW_DAYS)
                 ]
-            table = _concat(tables)
+            table = _concat(tables, query)
             if table.num_rows:
                 out[row["campaign_id"]] = table
         return out
@@ -344,119 +376,6 @@ class AdsFetcher:
             )
         return table
 
-    # -- async reports ---------------------------------------------------------------------
-
-    def _reports(self, account: _Account, jobs: list[_Job]) -> list[pa.Table]:
-        """Run async insights reports, a few at a time, and return each one's table (a split
-        job's parts are joined in its place)."""
-        policy = self.client.retry
-        queue: deque[tuple[int, _Job]] = deque(enumerate(jobs))
-        running: list[tuple[int, _Job]] = []
-        parts: dict[int, list[Future[pa.Table]]] = {slot: [] for slot in range(len(jobs))}
-        delay, waited = policy.poll_initial_s, 0.0
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers)) as pool:
-            while queue or running:
-                while queue and len(running) < max(1, policy.max_running_reports):
-                    slot, job = queue.popleft()
-                    self._submit(job)
-                    running.append((slot, job))
-                    delay = policy.poll_initial_s
-                still: list[tuple[int, _Job]] = []
-                for slot, job in running:
-                    state = self._poll(account, job)
-                    if state == "done":
-                        pages = self.client.pages(f"{job.run_id}/insights", {"limit": 500})
-                        parts[slot].append(pool.submit(account.convert, pages))
-                    elif state == "again":
-                        queue.appendleft((slot, job))
-                    elif state == "split":
-                        queue.extend((slot, child) for child in self._split(account, job))
-                    else:
-                        still.append((slot, job))
-                running = still
-                if not running:
-                    continue
-                if waited >= policy.report_max_wait_s:
-                    raise IngestError(
-                        f"Meta's insights reports for act_{account.id} were not ready after "
-                        f"{waited:.0f} s. Try again later."
-                    )
-                ready = sum(len(p) for p in parts.values())
-                self.client.sleep(delay, f"insights reports: {ready} ready, {len(running)} running")
-                waited += delay
-                delay = min(delay * 2, policy.poll_max_s)
-            return [_concat([f.result() for f in parts[slot]]) for slot in range(len(jobs))]
-
-    def _submit(self, job: _Job) -> None:
-        started = self.client.post(job.path, job.params)
-        run_id = started.get("report_run_id")
-        if not run_id:
-            raise IngestError("The API did not return a report_run_id for an insights report.")
-        job.run_id, job.attempts = str(run_id), job.attempts + 1
-        job.submitted_at, job.not_visible = time.monotonic(), 0
-
-    def _poll(self, account: _Account, job: _Job) -> str:
-        """'done', 'running', 'again' (submit anew) or 'split' for one report."""
-        policy = self.client.retry
-        try:
-            status = self.client.get(str(job.run_id))
-        except ApiError as exc:
-            # right after creation a report may not be visible yet: 100/33 (GRAPH_API.md)
-            if exc.code == 100 and exc.subcode == 33 and job.not_visible < NOT_VISIBLE_POLLS:
-                job.not_visible += 1
-                return "running"
-            raise
-        state = str(status.get("async_status", ""))
-        percent = status.get("async_percent_completion") or 0
-        if state == "Job Completed":
-            return "done"
-        if state in ("Job Failed", "Job Skipped"):
-            if job.attempts < JOB_ATTEMPTS:
-                self.out.note(
-                    "ads",
-                    account.id,
-                    "retried",
-                    f"Meta's insights report for {job.label} ended '{state}': submitted again.",
-                )
-                return "again"
-            if job.split_ids:
-                self.out.note(
-                    "ads",
-                    account.id,
-                    "retried",
-                    f"Meta's insights report for {job.label} ended '{state}' twice: split into "
-                    f"{len(job.split_ids)} reports, one per campaign.",
-                )
-                return "split"
-            raise IngestError(
-                f"Meta's insights report for {job.label} ended '{state}' {job.attempts} "
-                "times; nothing was saved. Try again later, or a shorter date range."
-            )
-        stuck = time.monotonic() - job.submitted_at > policy.report_start_timeout_s
-        if state == "Job Not Started" and not percent and stuck:
-            if job.resubmits >= JOB_ATTEMPTS:
-                raise IngestError(
-                    f"Meta's insights report for {job.label} never started "
-                    f"({job.resubmits + 1} submissions); nothing was saved. Try again later."
-                )
-            job.resubmits += 1
-            job.attempts -= 1  # a job that never ran has not failed
-            self.out.note(
-                "ads",
-                account.id,
-                "retried",
-                f"Meta's insights report for {job.label} had not started after "
-                f"{policy.report_start_timeout_s:.0f} s: submitted again.",
-            )
-            return "again"
-        return "running"
-
-    def _split(self, account: _Account, job: _Job) -> list[_Job]:
-        return [
-            _Job(f"{cid}/insights", dict(job.params), f"{job.label}, campaign {cid}")
-            for cid in job.split_ids
-        ]
-
 
 @dataclass
 class _Account:
@@ -488,17 +407,28 @@ class _Account:
             out.append(c["campaign_id"])
         return tuple(out)
 
-    def convert(self, pages: Iterable[list[dict[str, Any]]]) -> pa.Table:
+    def convert(
+        self, pages: Iterable[list[dict[str, Any]]], query: Query | None = None
+    ) -> pa.Table:
         """Pages of insight rows as one table, each page converted as it arrives; the pages'
         objects are freed by reference counting (see gc_paused)."""
         tables: list[pa.Table] = []
         with gc_paused():
             for page in pages:
-                tables.append(
-                    rows_.ad_insights_table(
+                if query is None:
+                    table = rows_.ad_insights_table(
                         page, self.id, self.purchase_type, self.result_types, self.bad.append
                     )
-                )
+                else:
+                    table = level_rows.ad_level_table(
+                        page,
+                        self.id,
+                        self.purchase_type,
+                        self.result_types,
+                        query.kind,
+                        self.bad.append,
+                    )
+                tables.append(table)
                 for obj in page:
                     campaign_id = str(obj.get("campaign_id"))
                     name = obj.get("campaign_name")
@@ -509,7 +439,7 @@ class _Account:
                     if obj.get("spend") not in (None, "", "0", "0.00", 0):
                         self.spent.add(campaign_id)
                 page = []  # the last page is freed before the collector is back
-        return _concat(tables)
+        return _concat(tables, query)
 
 
 _KEYS = ["campaign_id", "date", "age", "gender"]
@@ -565,6 +495,5 @@ def _without_repeats(table: pa.Table) -> pa.Table:
     )
 
 
-def _concat(tables: list[pa.Table]) -> pa.Table:
-    tables = [t for t in tables if t.num_rows]
-    return pa.concat_tables(tables) if tables else rows_.AD_INSIGHTS_SCHEMA.empty_table()
+def _concat(tables: list[pa.Table], query: Query | None = None) -> pa.Table:
+    return level_rows.concat(tables, query.schema if query else rows_.AD_INSIGHTS_SCHEMA)

@@ -28,6 +28,20 @@ class AdInsights:
     until: date
     table: pa.Table
     replace: frozenset[str]
+    ad_level: AdLevel | None = None  # None: not fetched, what is stored stays
+
+
+@dataclass(frozen=True)
+class AdLevel:
+    """One ad account's ad-level insights, by age x gender and by placement, and what the
+    write may replace: the days [since, until] of the campaigns in `replace` (as for the
+    campaign level; `since` may be earlier, while the ad level's history is read)."""
+
+    by_age_gender: pa.Table
+    by_placement: pa.Table
+    since: date
+    until: date
+    replace: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,10 @@ class Fetched:
     campaigns: list[dict[str, Any]] = field(default_factory=list)
     campaign_names: dict[str, tuple[str, str]] = field(default_factory=dict)
     ad_insights: dict[str, AdInsights] = field(default_factory=dict)
+    ad_sets: list[dict[str, Any]] = field(default_factory=list)
+    ads: list[dict[str, Any]] = field(default_factory=list)
+    creatives: list[dict[str, Any]] = field(default_factory=list)
+    pictures: list[dict[str, Any]] = field(default_factory=list)  # thumbnails read this run
     sync_state: list[dict[str, Any]] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     instagram: Any = None  # insights.ingest.instagram_rows.InstagramRows, filled by fetch_instagram

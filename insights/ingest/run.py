@@ -24,6 +24,7 @@ import pyarrow as pa
 from insights.api import versions
 from insights.api.client import GraphClient, RetryPolicy, mask_secrets
 from insights.errors import ApiError, IngestCancelled, IngestError, InsightsError
+from insights.ingest import ad_level_rows as level_rows
 from insights.ingest import instagram_rows as instagram_store
 from insights.ingest import restatements
 from insights.ingest import rows as rows_
@@ -269,6 +270,7 @@ def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> Inges
         )
         stored_before = restatements.paid_days(cur, *span) if span else None
         counts["ad_insights_daily"] = _replace_ad_insights(store, cur, fetched.ad_insights)
+        counts.update(_write_ad_level(store, cur, fetched))
         if span and stored_before is not None:
             store.refresh_rollups(cur, *span)
             restatements.record(cur, run_id, stored_before, restatements.paid_days(cur, *span))
@@ -320,6 +322,42 @@ def _replace_ad_insights(store: Store, cur: Any, fetched: Mapping[str, AdInsight
         )
         written += store.upsert(cur, "ad_insights_daily", ads.table)
     return written
+
+
+def _write_ad_level(store: Store, cur: Any, fetched: Fetched) -> dict[str, int]:
+    """Ad sets, ads, creatives (a thumbnail read this run replaces the stored one; one that
+    could not be read leaves it), and the ad-level rows of the fetched days, replaced as the
+    campaign level's are (the same campaigns, the same days)."""
+    counts = {
+        "ad_sets": store.upsert(
+            cur, "ad_sets", rows_.to_table(fetched.ad_sets, level_rows.AD_SET_SCHEMA)
+        ),
+        "ads": store.upsert(cur, "ads", rows_.to_table(fetched.ads, level_rows.AD_SCHEMA)),
+        "ad_creatives": store.upsert(
+            cur, "ad_creatives", rows_.to_table(fetched.creatives, level_rows.CREATIVE_SCHEMA)
+        ),
+    }
+    store.upsert(cur, "ad_creatives", rows_.to_table(fetched.pictures, level_rows.PICTURE_SCHEMA))
+    for table in ("ad_level_daily", "ad_level_placement_daily"):
+        written = 0
+        for key, ads in fetched.ad_insights.items():
+            level = ads.ad_level
+            if level is None:
+                continue  # not fetched: what is stored stays
+            cur.execute(
+                f"DELETE FROM {table} WHERE ad_account_id = $key "
+                "AND date BETWEEN $since AND $until AND list_contains($replace, campaign_id)",
+                {
+                    "key": key,
+                    "since": level.since,
+                    "until": level.until,
+                    "replace": sorted(level.replace),
+                },
+            )
+            rows = level.by_age_gender if table == "ad_level_daily" else level.by_placement
+            written += store.upsert(cur, table, rows)
+        counts[table] = written
+    return counts
 
 
 def _replace_windows(

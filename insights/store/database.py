@@ -38,6 +38,17 @@ TABLES: dict[str, tuple[str, ...]] = {
     "ig_follower_snapshots": ("account_id", "date"),
     "ig_audience": ("account_id", "date", "breakdown", "key"),
     "ig_account_reach": ("account_id", "since", "until"),
+    "ad_sets": ("adset_id",),
+    "ads": ("ad_id",),
+    "ad_creatives": ("creative_id",),
+    "ad_level_daily": ("ad_id", "date", "age", "gender"),
+    "ad_level_placement_daily": (
+        "ad_id",
+        "date",
+        "publisher_platform",
+        "platform_position",
+        "impression_device",
+    ),
 }
 # Columns the store derives from others whenever a row is written (see the migrations):
 # table -> (column, the column it is derived from, the expression).
@@ -75,6 +86,11 @@ DATA_TABLES = (
     "ad_accounts",
     "ad_campaigns",
     "ad_insights_daily",
+    "ad_sets",
+    "ads",
+    "ad_creatives",
+    "ad_level_daily",
+    "ad_level_placement_daily",
 )
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
