@@ -141,3 +141,45 @@ def test_the_panel_computes_its_daily_history_once_whatever_the_currency(
     assert organic_every is not None and organic_usd is not None
     assert not organic_every.empty
     pd.testing.assert_frame_equal(organic_every, organic_usd)
+
+
+def test_the_figures_asked_ahead_are_computed_once_and_are_the_pages(app_env, monkeypatch):
+    """The Overview asks its heaviest figures of the store ahead, on worker threads: each is
+    still computed once per new view (the page waits for it, never computes it again), and
+    the page shows the same figures as without the workers."""
+    import functools
+    import threading
+
+    from insights.figures import campaigns, overview
+    from insights.ui import context
+
+    runs: list[tuple[str, str]] = []
+    for module, name in (
+        (overview, "kpi_table"),
+        (overview, "trend"),
+        (campaigns, "campaign_table"),
+    ):
+        original = getattr(module, name)
+
+        @functools.wraps(original)  # its name (the cache's key) and its @follows mark
+        def counted(*args, _original=original, _name=name, **kwargs):
+            runs.append((_name, threading.current_thread().name))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["range"] = "last_90"
+    at.run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    names = [name for name, _ in runs]
+    assert names.count("kpi_table") == 1 and names.count("trend") == 1
+    assert names.count("campaign_table") == 2  # the period and the one it is compared with
+    assert any(thread.startswith("figures") for _, thread in runs)  # asked ahead
+    # the same view with nothing asked ahead shows the same cards
+    context._cached.clear()
+    monkeypatch.setattr(context, "prefetch", lambda *calls: None)
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["range"] = "last_90"
+    again.run()
+    assert {m.label: m.value for m in again.metric} == shown

@@ -3,13 +3,16 @@ cached query results keyed by the filters and the store's data version."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from insights.errors import InsightsError, StoreBusyError
 from insights.figures.filters import Filters, data_bounds, followed
@@ -114,6 +117,30 @@ def frame(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -
     return _cached(key, data_version(), chosen, tuple(extra), compute).copy()
 
 
+_WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="figures")
+
+
+def prefetch(*calls: tuple[Any, ...]) -> None:
+    """Starts `frame(compute, filters, *extra)` for each (compute, filters, *extra) on two
+    worker threads, so that the store computes several of a page's figures while the page
+    draws the others; the page's own frame() calls then find each one cached, or wait for
+    its one computation (the cache computes a key once at a time). A failure here is left
+    to the page's own call, which computes the figure again and says what went wrong."""
+    version = data_version()
+    run = get_script_run_ctx(suppress_warning=True)
+    for compute, filters, *extra in calls:
+        key = f"{compute.__module__}.{compute.__qualname__}"
+        chosen = followed(compute, filters)
+        _WORKERS.submit(_in_worker, run, key, version, chosen, tuple(extra), compute)
+
+
+def _in_worker(run: Any, *arguments: Any) -> None:
+    if run is not None:  # the run's context, so the cache works as in the run itself
+        add_script_run_ctx(threading.current_thread(), run)
+    with contextlib.suppress(Exception):  # the page's own call reports it
+        _cached(*arguments)
+
+
 def figure_key(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -> Hashable:
     """The key `frame(compute, filters, *extra)` is cached under: what something built from
     that frame alone (the campaign grid's cells) can be cached under too."""
@@ -131,6 +158,7 @@ def _options(version: tuple[str, int]) -> dict[str, Any]:
             "accounts": queries.run(cur, "account_options"),
             "values": queries.run(cur, "filter_values"),
             "ad_time_zones": list(queries.run(cur, "ad_time_zones")["timezone_name"]),
+            "ad_currencies": list(queries.run(cur, "ad_currencies")["currency"]),
         }
 
 

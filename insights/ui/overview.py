@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from insights.figures import anomalies, campaigns, formatting, metrics, money, narratives, overview
+from insights.figures import (
+    anomalies,
+    campaigns,
+    formatting,
+    metrics,
+    money,
+    narratives,
+    overview,
+    post_outliers,
+)
 from insights.figures.filters import GRAINS, Filters
 from insights.figures.trend_panel import TrendPanel, needs_one_currency, trend_panel
 from insights.render import overview_charts as charts
@@ -32,6 +42,7 @@ def render() -> None:
         )
         return
     filters = global_filters.current()
+    _prefetch(filters)
     refresh_panel()
     st.title("Overview")  # the period and its comparison are stated above, with the filters
     kpis = context.frame(overview.kpi_table, filters)
@@ -71,6 +82,28 @@ def render() -> None:
     _sentences(filters)
     _trend(filters)
     _campaigns(filters)
+
+
+def _prefetch(filters: Filters) -> None:
+    """The page's heaviest figures that need no other, asked of the store at once (see
+    context.prefetch): the trend's history and its unusual posts, the KPIs, the campaigns
+    now and before (the sentences compare them)."""
+    calls: list[tuple[Any, ...]] = [
+        (overview.kpi_table, filters),
+        (campaigns.campaign_table, filters),
+    ]
+    # the daily history every currency's, unless the chart will draw one currency of several
+    several = len(context.options()["ad_currencies"]) > 1
+    if not (several and needs_one_currency(PAID_TREND.current())):
+        history = anomalies.with_history(filters)
+        calls.append((overview.trend, history, "day", overview.ALL_CURRENCIES))
+    organic = ORGANIC_TREND.current()
+    if organic in post_outliers.JUDGED:
+        calls.append((post_outliers.unusual_posts, filters, organic, anomalies.HISTORY_WEEKS))
+    compared = filters.comparison_range()
+    if compared is not None:
+        calls.append((campaigns.campaign_table, filters.with_range(*compared)))
+    context.prefetch(*calls)
 
 
 def _sentences(filters: Filters) -> None:

@@ -62,6 +62,22 @@ class ViewControl:
                 )
         state[self.key] = value
 
+    def current(self) -> Any:
+        """The value the control will show on this run, read without drawing or seeding it
+        (for work started before the control is drawn)."""
+        state = st.session_state
+        if self.key in state and state[self.key] in self.options:
+            return state[self.key]
+        wanted = st.query_params.get(self.url_key)
+        if wanted is not None:
+            try:
+                parsed = self.parse(wanted)
+            except ValueError:
+                parsed = None
+            if parsed in self.options:
+                return parsed
+        return state.get(_saved(self.key), self.default)
+
     def keep(self, value: Any) -> Any:
         """Remember the drawn widget's value for the next visit and mirror it into the URL (a
         default value leaves the URL short). Returns the value, or the default for none."""
