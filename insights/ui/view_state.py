@@ -49,10 +49,7 @@ class ViewControl:
         value = state.get(_saved(self.key), self.default)
         wanted = st.query_params.get(self.url_key)
         if wanted is not None:
-            try:
-                parsed = self.parse(wanted)
-            except ValueError:
-                parsed = None
+            parsed = self._parsed(wanted)
             if parsed in self.options:
                 value = parsed
             else:
@@ -69,14 +66,16 @@ class ViewControl:
         if self.key in state and state[self.key] in self.options:
             return state[self.key]
         wanted = st.query_params.get(self.url_key)
-        if wanted is not None:
-            try:
-                parsed = self.parse(wanted)
-            except ValueError:
-                parsed = None
-            if parsed in self.options:
-                return parsed
+        if wanted is not None and (parsed := self._parsed(wanted)) in self.options:
+            return parsed
         return state.get(_saved(self.key), self.default)
+
+    def _parsed(self, wanted: str) -> Any:
+        """The link's value for this control, None when it is not one it can read."""
+        try:
+            return self.parse(wanted)
+        except ValueError:
+            return None
 
     def keep(self, value: Any) -> Any:
         """Remember the drawn widget's value for the next visit and mirror it into the URL (a
