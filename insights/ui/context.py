@@ -107,14 +107,20 @@ def _cached(
         return _compute(cur, filters, *extra)
 
 
+def _arguments(
+    compute: Callable[..., pd.DataFrame], filters: Filters, extra: tuple[Any, ...]
+) -> tuple[str, tuple[str, int], Filters, tuple[Any, ...]]:
+    """What `compute(cur, filters, *extra)` is cached under: its name, the data version, the
+    filters it follows (a new comparison recomputes the KPIs alone) and its arguments."""
+    name = f"{compute.__module__}.{compute.__qualname__}"
+    return name, data_version(), followed(compute, filters), tuple(extra)
+
+
 def frame(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -> pd.DataFrame:
     """`compute(cur, filters, *extra)` (a page computation of insights/), cached by the
     filters and arguments until the next ingest or import commits. A copy, so callers may
     change it freely. Arguments must be hashable values (dates, strings, tuples)."""
-    key = f"{compute.__module__}.{compute.__qualname__}"
-    # keyed by the filters it follows only: a new comparison recomputes the KPIs alone
-    chosen = followed(compute, filters)
-    return _cached(key, data_version(), chosen, tuple(extra), compute).copy()
+    return _cached(*_arguments(compute, filters, extra), compute).copy()
 
 
 _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="figures")
@@ -126,12 +132,9 @@ def prefetch(*calls: tuple[Any, ...]) -> None:
     draws the others; the page's own frame() calls then find each one cached, or wait for
     its one computation (the cache computes a key once at a time). A failure here is left
     to the page's own call, which computes the figure again and says what went wrong."""
-    version = data_version()
     run = get_script_run_ctx(suppress_warning=True)
     for compute, filters, *extra in calls:
-        key = f"{compute.__module__}.{compute.__qualname__}"
-        chosen = followed(compute, filters)
-        _WORKERS.submit(_in_worker, run, key, version, chosen, tuple(extra), compute)
+        _WORKERS.submit(_in_worker, run, *_arguments(compute, filters, tuple(extra)), compute)
 
 
 def _in_worker(run: Any, *arguments: Any) -> None:
@@ -144,8 +147,7 @@ def _in_worker(run: Any, *arguments: Any) -> None:
 def figure_key(compute: Callable[..., pd.DataFrame], filters: Filters, *extra: Any) -> Hashable:
     """The key `frame(compute, filters, *extra)` is cached under: what something built from
     that frame alone (the campaign grid's cells) can be cached under too."""
-    key = f"{compute.__module__}.{compute.__qualname__}"
-    return (key, data_version(), followed(compute, filters), tuple(extra))
+    return _arguments(compute, filters, extra)
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
