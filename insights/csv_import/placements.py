@@ -3,14 +3,18 @@
 An export by placement names the platform ("Facebook", "Instagram"), the placement ("Feed",
 "Instagram Stories", "Facebook Reels" ...) and the impression device ("iPhone", "Android
 Smartphone", "Desktop") as Ads Manager shows them; the store keeps the values the Marketing
-API's breakdowns publisher_platform, platform_position and impression_device take (Meta's
-"Insights API Breakdowns" page, and its "Get Ad Insights" guide for Instagram ads, whose
-example answers instagram_explore, instagram_reels ... for platform_position), so imported
-rows and the API's rows fall in the same placements. The labels are the placement names of
-Meta's Business Help Center ("About ad placements": Facebook Feed, Instagram Explore home,
-Facebook Right Column, Audience Network Native, Banner and Interstitial ...). A label that
-names none of them is refused with the line named: counting it as another placement would be
-a guess."""
+API's breakdowns publisher_platform, platform_position and impression_device take, so
+imported rows and the API's rows fall in the same placements. Sources: Meta's "Insights API
+Breakdowns" (developers.facebook.com/docs/marketing-api/insights/breakdowns: the placement
+breakdown publisher_platform, platform_position, impression_device) and its "Get Ad
+Insights" guide for Instagram ads (developers.facebook.com/documentation/ads-commerce/
+instagram/ads-api/guides/get-ad-insights), whose example answers feed, instagram_explore,
+instagram_reels ... for platform_position; the other values are those the API serves
+(an_classic, facebook_reels, instagram_explore_grid_home, right_hand_column ...). The labels
+are the placement names Ads Manager shows (Facebook Feed, Instagram Explore home, Facebook
+Right Column, Audience Network Native, Banner and Interstitial ...); Meta's own values are
+read too. A label that names none of them is refused with its line: counting it as another
+placement would be a guess."""
 
 from __future__ import annotations
 
