@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -280,8 +281,6 @@ def test_the_facebook_ads_data_set_keeps_its_ad_sets_and_ads(store):
     """Its README: ad_id is the ad, fb_campaign_id the id Facebook uses for the ad set (each
     holds one age, gender and interest: one ad set's targeting), xyz_campaign_id the campaign."""
     raw = pd.read_csv(KAG, dtype=str, encoding="utf-8-sig")
-    from datetime import date
-
     result = importer.import_file(store, KAG, on_day=date(2017, 8, 17))
     assert (
         result.ads == raw["ad_id"].nunique() and result.ad_sets == raw["fb_campaign_id"].nunique()
@@ -325,3 +324,39 @@ def test_ads_without_their_ad_sets_stay_at_the_campaign_level(store, tmp_path, c
     path = write_ad_export(tmp_path / "ads.csv", rows)
     assert main(["import-csv", str(path), "--db", str(tmp_path / "cli.duckdb")]) == 0
     assert f"its {len(WRITTEN_TREE)} ads in 4 ad sets kept" in capsys.readouterr().out
+
+
+def test_an_ad_row_the_api_writes_later_replaces_the_imported_one(demo_store_copy, demo_range):
+    from insights.demo.server import DemoApi
+    from insights.ingest.run import IngestOptions, run_ingest
+    from tests.test_ingest_ad_level import FAST, TOKEN, _settings
+
+    day = demo_range[1] - timedelta(days=1)
+    key = "ad_id = $a AND date = $d AND age = $g1 AND gender = $g2"
+    with Store(demo_store_copy) as store:
+        api = store.query(
+            "SELECT * FROM ad_level_daily WHERE date = $d ORDER BY spend DESC LIMIT 1", {"d": day}
+        ).iloc[0]
+        where = {"a": api["ad_id"], "d": day, "g1": api["age"], "g2": api["gender"]}
+        with store.transaction() as cur:  # as if the API had not served that row yet
+            cur.execute(f"DELETE FROM ad_level_daily WHERE {key}", where)
+        path = demo_store_copy.parent / "later.csv"
+        path.write_text(
+            "Campaign ID,Campaign name,Ad set ID,Ad set name,Ad ID,Ad name,Day,Age,Gender,"
+            "Amount spent (USD),Impressions\n"
+            f"{api['campaign_id']},C,{api['adset_id']},S,{api['ad_id']},A,{day:%Y-%m-%d},"
+            f"{api['age']},{api['gender']},9999.99,1\n",
+            encoding="utf-8",
+        )
+        result = importer.import_file(store, path)
+        imported = store.query(f"SELECT spend, import_id FROM ad_level_daily WHERE {key}", where)
+        assert Decimal(str(imported["spend"].iloc[0])) == Decimal("9999.99")
+        assert imported["import_id"].iloc[0] == result.import_id
+        with DemoApi(access_token=TOKEN) as served:
+            run_ingest(store, _settings(served), retry=FAST, options=IngestOptions(until=day))
+        after = store.query(f"SELECT spend, import_id FROM ad_level_daily WHERE {key}", where)
+        assert Decimal(str(after["spend"].iloc[0])) == Decimal(str(api["spend"]))
+        assert pd.isna(after["import_id"].iloc[0])
+        importer.remove_import(store, result.import_id)  # the API's row stays
+        kept = store.query(f"SELECT spend FROM ad_level_daily WHERE {key}", where)
+        assert Decimal(str(kept["spend"].iloc[0])) == Decimal(str(api["spend"]))
