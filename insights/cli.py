@@ -375,6 +375,13 @@ def _demo_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ads_kept(result: Any) -> str:
+    """ ", its 12 ads in 4 ad sets kept" for an export by ad or ad set."""
+    if not result.ads:
+        return ""
+    return f", its {result.ads:,} ads in {result.ad_sets:,} ad sets kept"
+
+
 def _import_csv(args: argparse.Namespace) -> int:
     from insights.csv_import import importer
     from insights.store.database import Store
@@ -402,7 +409,7 @@ def _import_csv(args: argparse.Namespace) -> int:
             print(
                 f"Imported {result.file_name} as {result.kind} (import {result.import_id}): "
                 f"{result.rows_read:,} rows read{totals}, {result.rows_written:,} rows written"
-                f"{again}."
+                f"{_ads_kept(result)}{again}."
             )
             for note in result.notes:
                 print(f"  {note}")

@@ -25,6 +25,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("campaign_name", "text", ("campaign name", "campaign")),
         Field("campaign_id", "text", ("campaign id", "xyz_campaign_id")),
         Field("account_id", "text", ("account id", "ad account id")),
+        # an export by ad set or ad (Kaggle's file: fb_campaign_id is the ad set, ad_id the ad)
+        Field("adset_name", "text", ("ad set name",)),
+        Field("adset_id", "text", ("ad set id", "fb_campaign_id")),
+        Field("ad_name", "text", ("ad name",)),
+        Field("ad_id", "text", ("ad id", "ad_id")),
+        # an export by placement: Ads Manager's labels, read by insights.csv_import.placements
+        Field("publisher_platform", "text", ("platform",)),
+        Field("platform_position", "text", ("placement",)),
+        Field("impression_device", "text", ("impression device",)),
         Field("day", "day", ("day", "date")),
         Field("reporting_starts", "day", ("reporting starts",)),
         Field("reporting_ends", "day", ("reporting ends",)),

@@ -5,10 +5,14 @@ import_reader, and this module writes it: the first bad value stops the import w
 naming the file, the line and the column, and nothing is written (a first read checks the
 whole file); a good file is then written in one transaction, in batches merged as they are read.
 
-Overlaps: the API wins. An imported row whose key (campaign, day, age, gender; or post id;
-or campaign id) the API already wrote is skipped, and a row the API writes later replaces the
-imported one. Between imports the newer file wins. Importing the same file again replaces its
-own rows, so nothing doubles. Every import can be removed again (`remove_import`).
+An export by ad set or ad keeps its ad sets and ads too (insights.csv_import.ad_level), by the
+same rules.
+
+Overlaps: the API wins. An imported row whose key (campaign, day, age, gender; ad, day, age,
+gender; ad, day, placement; or post id; or campaign, ad set or ad id) the API already wrote is
+skipped, and a row the API writes later replaces the imported one. Between imports the newer
+file wins. Importing the same file again replaces its own rows, so nothing doubles. Every
+import can be removed again (`remove_import`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from insights.csv_import import ad_level
 from insights.csv_import.formats import KINDS
 from insights.csv_import.reader import ReadState, read_batches
 from insights.errors import ImportFileError, ImportNeedsInputError
@@ -51,14 +56,21 @@ class ImportResult:
     skipped_totals: int = 0
     currency: str | None = None
     notes: tuple[str, ...] = ()  # what the file lacks and what follows, kept with the import
+    ads: int = 0  # ads kept (an export by ad or ad set), and their ad sets
+    ad_sets: int = 0
 
 
 # -- writing -----------------------------------------------------------------------------------
 
 # the staging shapes: the data model's columns (as the API ingest writes them), plus the
-# campaign's name on ad rows and without the update time on posts
-AD_COLUMNS = AD_INSIGHTS_SCHEMA.insert(2, pa.field("campaign_name", pa.string())).append(
-    pa.field("result_type", pa.string())
+# campaign's name, its ad set and ad (None on a campaign-level export) on ad rows, and
+# without the update time on posts
+AD_COLUMNS = pa.schema(
+    [
+        *AD_INSIGHTS_SCHEMA.insert(2, pa.field("campaign_name", pa.string())),
+        pa.field("result_type", pa.string()),
+        *(pa.field(key, pa.string()) for key in ad_level.ROW_KEYS),
+    ]
 )
 POST_COLUMNS = IG_MEDIA_SCHEMA.remove(IG_MEDIA_SCHEMA.get_field_index("updated_at"))
 
@@ -124,13 +136,16 @@ def import_file(
         ):
             ads = state.kind == "ads-manager"
             rows = cur.from_arrow(pa.Table.from_pylist(batch, AD_COLUMNS if ads else POST_COLUMNS))
+            statements: tuple[str, ...] = MERGE_ADS if ads else MERGE_POSTS
+            if ads and state.level is not None:
+                statements = (*statements, *ad_level.MERGE)
             try:
-                for statement in MERGE_ADS if ads else MERGE_POSTS:
+                for statement in statements:
                     rows.query("import_batch", statement.format(import_id=import_id))
             except duckdb.OutOfRangeException as exc:  # each value fits, their sum does not
                 raise ImportFileError(
-                    f"{shown_name}: the rows of one campaign, day, age and gender add up to more "
-                    "than the store can hold. Nothing was imported."
+                    f"{shown_name}: the rows of one campaign (or ad), day, age and gender add up "
+                    "to more than the store can hold. Nothing was imported."
                 ) from exc
         table = "ad_insights_daily" if state.kind == "ads-manager" else "ig_media"
         day = "date" if state.kind == "ads-manager" else "timezone('UTC', posted_at)::DATE"
@@ -140,6 +155,12 @@ def import_file(
         ).fetchone()
         assert span is not None
         written, first_day, last_day = int(span[0]), span[1], span[2]
+        kept = cur.execute(
+            "SELECT (SELECT count(*) FROM ads WHERE import_id = $id), "
+            "(SELECT count(*) FROM ad_sets WHERE import_id = $id)",
+            {"id": import_id},
+        ).fetchone()
+        assert kept is not None
         if state.kind == "ads-manager" and state.currency:
             _keep_currency(cur, import_id, state.currency)
         if state.kind == "ads-manager" and first_day is not None:
@@ -170,6 +191,8 @@ def import_file(
         skipped_totals=state.skipped_totals,
         currency=state.currency,
         notes=state.notes,
+        ads=int(kept[0]),
+        ad_sets=int(kept[1]),
     )
 
 
@@ -273,7 +296,14 @@ def _delete_rows(store: Store, cur: Any, import_id: int) -> None:
     span = cur.execute(
         "SELECT first_day, last_day, kind FROM imports WHERE import_id = $id", {"id": import_id}
     ).fetchone()
-    for table in ("ad_insights_daily", "ig_media", "ad_campaigns", "ig_accounts", "ad_accounts"):
+    for table in (
+        *ad_level.TABLES,
+        "ad_insights_daily",
+        "ig_media",
+        "ad_campaigns",
+        "ig_accounts",
+        "ad_accounts",
+    ):
         cur.execute(f"DELETE FROM {table} WHERE import_id = $id", {"id": import_id})
     cur.execute("DELETE FROM imports WHERE import_id = $id", {"id": import_id})
     if span and span[2] == "ads-manager" and span[0] is not None:

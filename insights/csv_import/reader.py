@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from insights.csv_import import ad_level
+from insights.csv_import.ad_level import derived_id as _derived_id
 from insights.csv_import.formats import (
     COLUMN_LABEL,
     FIELDS,
@@ -182,6 +183,7 @@ class ReadState:
     rows_read: int = 0
     skipped_totals: int = 0
     notes: tuple[str, ...] = ()  # what the file lacks and what follows (`lacking`)
+    level: str | None = None  # an Ads Manager export by "ad" or "adset" (ad_level.level_of)
 
 
 # Columns a file may lack and still be imported, and what follows for the figures: said by the
@@ -203,6 +205,8 @@ LACKING: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
 def lacking(kind: str, columns: dict[str, int], account: str | None) -> tuple[str, ...]:
     """The sentences that say what a file of `kind` with `columns` lacks and what follows."""
     notes = [text for group, text in LACKING[kind] if not all(f in columns for f in group)]
+    if kind == "ads-manager":
+        notes.extend(ad_level.notes(columns))
     if kind == "instagram-posts" and "account_id" not in columns and account is None:
         notes.append(
             f"No Account column: the posts are filed under the account '{IMPORTED_ACCOUNT}'."
@@ -260,6 +264,7 @@ def read_batches(
             state = out if out is not None else ReadState(chosen, currency)
             state.kind, state.currency = chosen, currency
             state.notes = lacking(chosen, columns, account)
+            state.level = ad_level.level_of(columns) if chosen == "ads-manager" else None
             sample: list[list[str]] = []
             buffered: list[tuple[int, list[str]]] = []
             for row in reader:
@@ -451,6 +456,7 @@ def _converter(
         return text
 
     if kind == "ads-manager":
+        level_of_row = ad_level.reader(columns, header, name)
 
         def ads(line: int, row: list[str], *, first: bool, last: bool) -> dict[str, Any] | None:
             get = lambda f: value(line, row, f)  # noqa: E731
@@ -499,6 +505,7 @@ def _converter(
                 "conversion_value": get("conversion_value") or Decimal("0.00"),
                 "results": results,
                 "result_type": result_type,
+                **level_of_row(line, get, account_id, str(campaign_id)),
             }
 
         return ads
@@ -549,11 +556,6 @@ def _totals_row(
     fields["conversions"] = "purchases"
     labels = {f: header[columns[c]].strip() for f, c in fields.items() if c in columns}
     return {"totals_line": line, "labels": labels, **{f: get(c) for f, c in fields.items()}}
-
-
-def _derived_id(*parts: str) -> str:
-    """A stable id for a campaign or post the file names but does not number."""
-    return "csv-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def _post_type(text: Any) -> tuple[str | None, str | None]:

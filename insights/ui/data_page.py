@@ -141,8 +141,9 @@ def _imports(store: Store) -> None:
     messages stay on screen after that rerun."""
     st.subheader("Import CSV files")
     st.caption(
-        "Exports of Meta Ads Manager (campaigns, best with the breakdown by day, age and "
-        "gender) or of Instagram posts. Each file is checked completely and written in one "
+        "Exports of Meta Ads Manager (campaigns, ad sets or ads, best with the breakdown by "
+        "day, age and gender; an export by ad set or ad keeps its ad sets and ads, also by "
+        "placement) or of Instagram posts. Each file is checked completely and written in one "
         "step, or not at all; importing a file again replaces its rows. Where the API has the "
         "same rows, the API's figures are kept."
     )
@@ -226,11 +227,12 @@ def _import_one(
         except importer.ImportFileError as exc:
             return [("error", md(exc))]
     again = " It had been imported before: its rows were replaced." if result.replaced else ""
+    ads = f", its {result.ads:,} ads in {result.ad_sets:,} ad sets kept" if result.ads else ""
     messages = [
         (
             "success",
             f"Imported {md(result.file_name)} ({result.kind}): {result.rows_read:,} rows read, "
-            f"{result.rows_written:,} written.{again}",
+            f"{result.rows_written:,} written{ads}.{again}",
         )
     ]
     if result.notes:
