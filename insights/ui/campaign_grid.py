@@ -21,12 +21,18 @@ import streamlit as st
 from st_aggrid import AgGrid, JsCode
 
 from insights.figures import metrics
-from insights.figures.campaigns import CAMPAIGN_UNITS
 from insights.ui import fmt_table
 
 TEXT_SUFFIX = "__text"
 WIDTHS = {  # pixels: the name, then what it cost and brought, fit beside it at 1280 px
     "campaign_name": 210,
+    "adset_name": 210,
+    "ad_name": 210,
+    "optimization_goal": 150,
+    "targeting_summary": 260,
+    "attribution_setting": 160,
+    "reach": 95,
+    "frequency": 90,
     "status": 80,
     "budget": 130,
     "spend": 105,
@@ -65,7 +71,7 @@ def _cells(values: pd.DataFrame, currencies: pd.Series) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for key in values.columns:
         key = str(key)
-        unit = CAMPAIGN_UNITS.get(key, "text")
+        unit = fmt_table.UNITS.get(key, "text")
         column = values[key].tolist()
         if unit == "text":
             out[key] = ["" if _empty(v) else str(v) for v in column]
@@ -85,11 +91,13 @@ def _records(values: pd.DataFrame, currencies: pd.Series) -> list[dict[str, Any]
     return [dict(zip(cells, row, strict=True)) for row in zip(*cells.values(), strict=True)]
 
 
-def _column(key: str, found: list[str | None], budgets: bool) -> dict[str, Any]:
-    unit = CAMPAIGN_UNITS.get(key, "text")
+def _column(
+    key: str, found: list[str | None], budgets: bool, columns: dict[str, str] | None, first: bool
+) -> dict[str, Any]:
+    unit = fmt_table.UNITS.get(key, "text")
     column: dict[str, Any] = {
         "field": key,
-        "headerName": fmt_table.heading(key, found, budgets),
+        "headerName": fmt_table.heading(key, found, budgets, columns),
         "width": WIDTHS.get(key, 100),
         "valueFormatter": _WRITTEN,
         "cellDataType": False,
@@ -101,27 +109,34 @@ def _column(key: str, found: list[str | None], budgets: bool) -> dict[str, Any]:
     else:  # a metric: highest first on the first click
         column["sortingOrder"] = ["desc", "asc", None]
         column["type"] = "rightAligned"
-    if key == "campaign_name":
-        column["tooltipField"] = key  # a long name, whole on hover
+    if unit == "text":
+        column["tooltipField"] = key  # a long name or targeting, whole on hover
+    if first:  # the row's name
         column["pinned"] = "left"
         column["lockPinned"] = True
     return column
 
 
 def grid_options(
-    table: pd.DataFrame, totals: pd.DataFrame, budgets: bool = False
+    table: pd.DataFrame,
+    totals: pd.DataFrame,
+    budgets: bool = False,
+    columns: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The grid's rows (as a frame) and its options: columns, the pinned totals."""
+    """The grid's rows (as a frame) and its options: columns (the campaign table's, or
+    `columns`: another level's), the pinned totals."""
     found = fmt_table.table_currencies(table)
-    values = fmt_table.campaign_values(table, budgets)
-    total_values = fmt_table.campaign_values(totals, budgets)
+    values = fmt_table.campaign_values(table, budgets, columns)
+    total_values = fmt_table.campaign_values(totals, budgets, columns)
     rows = pd.DataFrame(_cells(values, table["currency"].reset_index(drop=True)))
-    rows["row_id"] = [f"campaign-{n}" for n in range(len(rows))]
+    rows["row_id"] = [f"row-{n}" for n in range(len(rows))]
     pinned = _records(total_values, totals["currency"].reset_index(drop=True))
     for n, record in enumerate(pinned):
         record["row_id"] = f"total-{n}"
     options: dict[str, Any] = {
-        "columnDefs": [_column(str(k), found, budgets) for k in values.columns],
+        "columnDefs": [
+            _column(str(k), found, budgets, columns, n == 0) for n, k in enumerate(values.columns)
+        ],
         "defaultColDef": {"sortable": True, "resizable": True, "filter": False},
         "pinnedBottomRowData": pinned,
         "alwaysShowHorizontalScroll": True,
@@ -139,9 +154,13 @@ def grid_options(
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _built(
-    figures: Hashable, _table: pd.DataFrame, _totals: pd.DataFrame, budgets: bool
+    figures: Hashable,
+    _table: pd.DataFrame,
+    _totals: pd.DataFrame,
+    budgets: bool,
+    columns: dict[str, str] | None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    return grid_options(_table, _totals, budgets)
+    return grid_options(_table, _totals, budgets, columns)
 
 
 def campaign_grid(
@@ -150,14 +169,16 @@ def campaign_grid(
     key: str,
     budgets: bool = False,
     figures: Hashable | None = None,
+    columns: dict[str, str] | None = None,
 ) -> None:
-    """Draw the campaign table with its totals as one grid. `figures`: the cache key of the
-    campaign table (context.figure_key), so a rerun that leaves it as it was (a new trend
-    metric, a new comparison) does not write its thousands of cells again."""
+    """Draw the campaign table (or another level's: `columns`, its columns, the first one the
+    name pinned on the left) with its totals as one grid. `figures`: the cache key of the
+    table (context.figure_key), so a rerun that leaves it as it was (a new trend metric, a
+    new comparison) does not write its thousands of cells again."""
     if figures is None:
-        rows, options = grid_options(table, totals, budgets)
+        rows, options = grid_options(table, totals, budgets, columns)
     else:
-        rows, options = _built(figures, table, totals, budgets)
+        rows, options = _built(figures, table, totals, budgets, columns)
     # as tall as its rows up to a screenful (the totals then stay in view below the scroll)
     height = min(MAX_HEIGHT_PX, HEADER_PX + ROW_PX * (len(rows) + len(totals)) + SCROLLBAR_PX)
     AgGrid(

@@ -161,11 +161,13 @@ def _options(version: tuple[str, int]) -> dict[str, Any]:
             "values": queries.run(cur, "filter_values"),
             "ad_time_zones": list(queries.run(cur, "ad_time_zones")["timezone_name"]),
             "ad_currencies": list(queries.run(cur, "ad_currencies")["currency"]),
+            "ad_sets": queries.run(cur, "ad_level_campaigns"),
         }
 
 
 def options() -> dict[str, Any]:
-    """Date bounds, campaigns, accounts and the other values the filters can offer."""
+    """Date bounds, campaigns, accounts, ad sets and the other values the filters and the
+    pickers can offer."""
     return _options(data_version())
 
 

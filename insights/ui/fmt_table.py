@@ -9,13 +9,17 @@ from typing import Any
 import pandas as pd
 
 from insights.figures import formatting, metrics, money
+from insights.figures.ad_drill import AD_COLUMNS, LevelUnit
 from insights.figures.campaigns import CAMPAIGN_COLUMNS, CAMPAIGN_UNITS
 from insights.figures.money import currencies
 
-PERCENT_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "percent")
-MONEY_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "money")
-COUNT_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "count")
-RATIO_COLUMNS = tuple(k for k, u in CAMPAIGN_UNITS.items() if u == "ratio")
+# the unit of every column a level table (campaigns, ad sets, ads) can show
+UNITS: dict[str, LevelUnit] = {**CAMPAIGN_UNITS, **{k: u for k, (_, u) in AD_COLUMNS.items()}}
+PERCENT_COLUMNS = tuple(k for k, u in UNITS.items() if u == "percent")
+MONEY_COLUMNS = tuple(k for k, u in UNITS.items() if u == "money")
+COUNT_COLUMNS = tuple(k for k, u in UNITS.items() if u == "count")
+RATIO_COLUMNS = tuple(k for k, u in UNITS.items() if u == "ratio")
+DECIMAL_COLUMNS = tuple(k for k, u in UNITS.items() if u == "decimal")
 
 
 def shown_number(value: object, unit: str, currency: object = None) -> Decimal | int | None:
@@ -31,7 +35,7 @@ def shown_number(value: object, unit: str, currency: object = None) -> Decimal |
         return Decimal(f"{number:.{money.decimals(currency)}f}")
     if unit == "percent":
         return Decimal(f"{number * 100:.2f}")
-    if unit == "ratio":
+    if unit in ("ratio", "decimal"):
         return Decimal(f"{number:.2f}")
     return int(round(number))
 
@@ -93,19 +97,27 @@ def money_heading(label: str, found: list[str | None]) -> str:
     return f"{label} ({money.label(found[0])})" if len(found) == 1 else label
 
 
-def campaign_columns(budgets: bool = False) -> dict[str, str]:
-    """The campaign table's columns (key -> label), each budget after the status with
-    `budgets`."""
-    items = list(CAMPAIGN_COLUMNS.items())
+def campaign_columns(
+    budgets: bool = False, columns: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The campaign table's columns (key -> label; `columns`: another level's, e.g. the ad
+    sets'), each budget after the status with `budgets`."""
+    columns = CAMPAIGN_COLUMNS if columns is None else columns
+    items = list(columns.items())
     if budgets:
-        at = list(CAMPAIGN_COLUMNS).index("status") + 1
+        at = list(columns).index("status") + 1
         items = [*items[:at], ("budget", "Budget"), *items[at:]]
     return dict(items)
 
 
-def heading(key: str, found: list[str | None], budgets: bool = False) -> str:
+def heading(
+    key: str,
+    found: list[str | None],
+    budgets: bool = False,
+    columns: dict[str, str] | None = None,
+) -> str:
     """A column's heading as shown: 'CTR (%)', 'Spend (EUR)' (one currency) or 'Spend'."""
-    label = campaign_columns(budgets)[key]
+    label = campaign_columns(budgets, columns)[key]
     if key in PERCENT_COLUMNS:
         return f"{label} (%)"
     if key in MONEY_COLUMNS:
@@ -113,10 +125,13 @@ def heading(key: str, found: list[str | None], budgets: bool = False) -> str:
     return label
 
 
-def campaign_values(table: pd.DataFrame, budgets: bool = False) -> pd.DataFrame:
+def campaign_values(
+    table: pd.DataFrame, budgets: bool = False, columns: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The campaign table as shown, under its keys: percents as numbers of percent, money to
-    its currency's decimals, ROAS to two decimals, counts as whole numbers, readable names."""
-    columns = campaign_columns(budgets)
+    its currency's decimals, ROAS to two decimals, counts as whole numbers, readable names.
+    `columns`: another level's table (ad sets, ads) and its columns."""
+    columns = campaign_columns(budgets, columns)
     if budgets:
         table = table.assign(
             budget=[
@@ -127,29 +142,59 @@ def campaign_values(table: pd.DataFrame, budgets: bool = False) -> pd.DataFrame:
             ]
         )
     shown = table[list(columns)].copy()
-    for column in PERCENT_COLUMNS:
+    for column in _present(PERCENT_COLUMNS, shown):
         shown[column] = (shown[column].astype("float64") * 100).round(2)
-    for column in MONEY_COLUMNS:
+    for column in _present(MONEY_COLUMNS, shown):
         shown[column] = [
             v if pd.isna(v) else money.rounded(v, c)
             for v, c in zip(shown[column], table["currency"], strict=True)
         ]
         shown[column] = shown[column].astype("float64")
-    for column in RATIO_COLUMNS:
+    for column in _present((*RATIO_COLUMNS, *DECIMAL_COLUMNS), shown):
         shown[column] = shown[column].astype("float64").round(2)
-    for column in COUNT_COLUMNS:  # 103, never 103.0
+    for column in _present(COUNT_COLUMNS, shown):  # 103, never 103.0
         shown[column] = shown[column].astype("float64").round().astype("Int64")
     shown["currency"] = [money.label(c) for c in table["currency"]]
     shown["result_label"] = shown["result_label"].fillna("")
     shown["objective"] = shown["objective"].map(objective_label).fillna("")
-    shown["status"] = shown["status"].map(
-        lambda s: s.replace("_", " ").capitalize() if isinstance(s, str) else ""
-    )
+    for column in ("status", "optimization_goal"):
+        if column in shown:
+            shown[column] = shown[column].map(_readable)
+    if "attribution_setting" in shown:
+        shown["attribution_setting"] = shown["attribution_setting"].map(attribution_label)
+    for column in ("adset_name", "campaign_name", "ad_name", "targeting_summary"):
+        if column in shown:
+            shown[column] = shown[column].fillna("")
     return shown.reset_index(drop=True)
 
 
+def _present(keys: tuple[str, ...], frame: pd.DataFrame) -> list[str]:
+    return [k for k in keys if k in frame.columns]
+
+
+def _readable(value: object) -> str:
+    """'ACTIVE' -> 'Active', 'OFFSITE_CONVERSIONS' -> 'Offsite conversions'; '' when empty."""
+    return value.replace("_", " ").capitalize() if isinstance(value, str) else ""
+
+
+def attribution_label(setting: object) -> str:
+    """Meta's name of an ad set's attribution windows as Ads Manager writes them:
+    '7d_click_1d_view' -> '7-day click, 1-day view'; '' when not known; a name of another
+    shape with its underscores as spaces."""
+    if not isinstance(setting, str) or not setting:
+        return ""
+    words = setting.split("_")  # '7d', 'click', '1d', 'view'
+    days, kinds = words[::2], words[1::2]
+    if len(words) % 2 or not all(d.endswith("d") and d[:-1].isdigit() for d in days):
+        return setting.replace("_", " ")
+    return ", ".join(f"{d[:-1]}-day {k}" for d, k in zip(days, kinds, strict=True))
+
+
 def campaign_display(
-    table: pd.DataFrame, budgets: bool = False, found: list[str | None] | None = None
+    table: pd.DataFrame,
+    budgets: bool = False,
+    found: list[str | None] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """The campaign table as shown, under its headings: the CSV download is this very frame
     (see `campaign_values`); money columns are headed with the currency when the view holds
@@ -157,9 +202,12 @@ def campaign_display(
     beside a Currency column when it holds several. With `budgets`, each campaign's budget
     follows its status."""
     found = table_currencies(table) if found is None else found
-    shown = campaign_values(table, budgets)
-    for key in (*MONEY_COLUMNS, *PERCENT_COLUMNS, *RATIO_COLUMNS):  # '43.30', not '43.3'
-        unit = CAMPAIGN_UNITS[key]
+    shown = campaign_values(table, budgets, columns)
+    for key in _present(
+        (*MONEY_COLUMNS, *PERCENT_COLUMNS, *RATIO_COLUMNS, *DECIMAL_COLUMNS), shown
+    ):
+        unit = UNITS[key]  # '43.30', not '43.3'
+
         scale = 0.01 if unit == "percent" else 1.0  # shown already as a number of percent
         shown[key] = pd.Series(
             [
@@ -168,23 +216,27 @@ def campaign_display(
             ],
             dtype=object,
         )
-    return shown.rename(columns={k: heading(k, found, budgets) for k in shown.columns})
+    return shown.rename(columns={k: heading(k, found, budgets, columns) for k in shown.columns})
 
 
 def campaign_download(
-    table: pd.DataFrame, totals: pd.DataFrame, budgets: bool = False
+    table: pd.DataFrame,
+    totals: pd.DataFrame,
+    budgets: bool = False,
+    columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The campaign table's CSV: its rows and then its totals, as the grid shows them."""
+    """The campaign table's CSV: its rows and then its totals, as the grid shows them
+    (`columns`: another level's, e.g. the ad sets')."""
     found = table_currencies(table)
-    shown = campaign_display(table, budgets, found=found)
-    total = campaign_display(totals, budgets, found=found)
+    shown = campaign_display(table, budgets, found=found, columns=columns)
+    total = campaign_display(totals, budgets, found=found, columns=columns)
     return pd.concat([shown, total], ignore_index=True)
 
 
 def cell_text(key: str, value: object, currency: object) -> str:
     """A value of `campaign_values` written as the grid shows it: '€1,234.56', '1.15%',
     '3.40x', '12,345'; '–' when empty."""
-    unit = CAMPAIGN_UNITS.get(key, "text")
+    unit = UNITS.get(key, "text")
     if unit == "text":
         return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
     if value is None or pd.isna(value):  # type: ignore[call-overload]
@@ -192,6 +244,8 @@ def cell_text(key: str, value: object, currency: object) -> str:
     number = float(value)  # type: ignore[arg-type]
     if unit == "percent":  # the table holds percents as numbers of percent (1.15 for 1.15%)
         number /= 100
+    if unit == "decimal":
+        return f"{number:,.2f}"
     known = currency is not None and not pd.isna(currency)  # type: ignore[call-overload]
     code = str(currency) if known else None
     return formatting.value(number, unit, code)  # written as the cards write it
@@ -199,7 +253,7 @@ def cell_text(key: str, value: object, currency: object) -> str:
 
 def cell_texts(key: str, values: list[Any], currencies: list[str | None]) -> list[str]:
     """`cell_text` of a whole column (`currencies`: each row's ISO code or None)."""
-    unit = CAMPAIGN_UNITS.get(key, "text")
+    unit = UNITS.get(key, "text")
     if unit == "text":
         return [cell_text(key, v, None) for v in values]
     per = 100.0 if unit == "percent" else 1.0  # percents are held as numbers of percent
@@ -208,6 +262,8 @@ def cell_texts(key: str, values: list[Any], currencies: list[str | None]) -> lis
         for v in values
     ]
     shown = [None if n is None else n / per for n in numbers]
+    if unit == "decimal":
+        return ["–" if n is None else f"{n:,.2f}" for n in shown]
     return formatting.values(shown, unit, currencies)
 
 

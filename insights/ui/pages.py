@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from insights.ui import campaigns_page, content_page, data_page, overview
+from insights.ui import ads_page, campaigns_page, content_page, data_page, overview
 
 # the pages that follow the global filters (the Data page shows the whole store)
-FILTERED_TITLES = frozenset({"Overview", "Campaigns", "Content"})
+FILTERED_TITLES = frozenset({"Overview", "Campaigns", "Ads", "Content"})
 
 
 def navigation() -> StreamlitPage:
@@ -26,6 +26,12 @@ def navigation() -> StreamlitPage:
                 title="Campaigns",
                 icon=":material/campaign:",
                 url_path="campaigns",
+            ),
+            st.Page(
+                ads_page.render,
+                title="Ads",
+                icon=":material/ad_group:",
+                url_path="ads",
             ),
             st.Page(
                 content_page.render,
