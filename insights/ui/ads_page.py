@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import base64
 import math
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from insights.figures import ad_drill, campaigns, metrics
+from insights.figures import ad_drill, campaigns, metrics, money
 from insights.figures.ad_drill import Level
 from insights.figures.filters import Filters
 from insights.render import ad_charts
-from insights.ui import campaign_grid, context, fmt_table
+from insights.ui import campaign_grid, columns, context, fmt_table
 from insights.ui import filters as global_filters
 from insights.ui import format as fmt
 from insights.ui.refresh import refresh_panel, start_if_empty
@@ -81,11 +82,11 @@ def _scope(objects: pd.DataFrame, filters: Filters) -> tuple[Level | str, str | 
     if filters.campaign_ids:  # the sidebar's campaign filter narrows what can be picked
         objects = objects[objects["campaign_id"].isin(filters.campaign_ids)]
     campaign_names = dict(zip(objects["campaign_id"], objects["campaign_name"], strict=True))
-    left, middle, right = st.columns([2, 3, 3])
     LEVEL.seed()
     level = LEVEL.keep(
-        left.segmented_control("Level", list(LEVELS), key=LEVEL.key, format_func=LEVELS.__getitem__)
+        st.segmented_control("Level", list(LEVELS), key=LEVEL.key, format_func=LEVELS.__getitem__)
     )
+    middle, right = st.columns(2)
     picked_campaign = _picker("ads_campaign", "campaign", [ALL, *campaign_names], "campaign")
     campaign = picked_campaign.selectbox(
         middle,
@@ -321,7 +322,12 @@ def _placements(filters: Filters, campaign: str | None, adset: str | None) -> No
     shown = fmt_table.metric_columns(shown, one).rename(
         columns={"platform": "Platform", "position": "Placement", "device": "Device"}
     )
-    st.dataframe(shown, hide_index=True, key="ads_placement_table")
+    st.dataframe(
+        _numbers(shown),
+        hide_index=True,
+        key="ads_placement_table",
+        column_config=_number_columns(shown.columns, one),
+    )
     st.caption(
         "Each placement's figures over the ads of the view: the platform, where on it "
         "(feed, stories, reels ...) and the device the ad was seen on. Rates are of the sums."
@@ -332,3 +338,32 @@ def _placements(filters: Filters, campaign: str | None, adset: str | None) -> No
         f"placements_{filters.since}_{filters.until}.csv",
         "ads_placements_csv",
     )
+
+
+def _numbers(shown: pd.DataFrame) -> pd.DataFrame:
+    """A frame of `fmt_table.metric_columns` with its figures as numbers (empty: NaN), for a
+    table the page draws (the CSV keeps them as written)."""
+    out = shown.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: v is None or not isinstance(v, str)).all():
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    return out
+
+
+def _number_columns(headings: pd.Index, currency: str | None) -> dict[str, Any]:
+    """How each heading of `fmt_table.metric_columns` is drawn: percents with their sign,
+    money to its currency's decimals, counts whole."""
+    out: dict[str, Any] = {}
+    for metric in metrics.PAID_METRICS:
+        for heading in headings:
+            if heading != metric.label and not str(heading).startswith(f"{metric.label} ("):
+                continue
+            if metric.unit == "percent":
+                out[heading] = columns.percent(heading)
+            elif metric.unit == "money":
+                out[heading] = columns.decimal(heading, places=money.decimals(currency))
+            elif metric.unit == "ratio":
+                out[heading] = columns.decimal(heading)
+            else:
+                out[heading] = columns.count(heading)
+    return out
