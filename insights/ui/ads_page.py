@@ -90,7 +90,7 @@ def _scope(objects: pd.DataFrame, filters: Filters) -> tuple[Level | str, str | 
     picked_campaign = _picker("ads_campaign", "campaign", [ALL, *campaign_names], "campaign")
     campaign = picked_campaign.selectbox(
         middle,
-        "Campaign",
+        "Drill into campaign",
         lambda cid: "All campaigns" if cid == ALL else campaign_names.get(cid, cid),
     )
     in_campaign = objects if campaign == ALL else objects[objects["campaign_id"] == campaign]
@@ -98,7 +98,7 @@ def _scope(objects: pd.DataFrame, filters: Filters) -> tuple[Level | str, str | 
     picked_adset = _picker("ads_adset", "adset", [ALL, *adset_names], "ad set")
     adset = picked_adset.selectbox(
         right,
-        "Ad set",
+        "Drill into ad set",
         lambda aid: "All ad sets" if aid == ALL else adset_names.get(aid, aid),
     )
     if level == "campaign" and campaign != ALL:

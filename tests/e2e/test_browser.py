@@ -143,6 +143,7 @@ def test_every_page_renders(page, fresh_app: RunningApp, tmp_path):
     for path, charts, shot in (
         ("", 2, None),  # the followers and the trend
         ("campaigns?range=last_90", 5, "campaigns.png"),
+        ("ads?range=last_90", 1, "ads.png"),  # the placements
         ("content?range=last_90", 4, "content.png"),
     ):
         page.goto(f"{fresh_app.url}/{path}")
