@@ -12,7 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from insights.figures import ad_drill, anomalies, campaigns, content, overview, post_outliers
+from insights.figures import (
+    ad_drill,
+    anomalies,
+    campaigns,
+    content,
+    fatigue,
+    overview,
+    post_outliers,
+)
 from insights.figures.filters import Filters, followed
 from insights.store.database import Store
 
@@ -43,6 +51,7 @@ MARKED = {
     ad_drill.placements: [(), ("120200000000000001", None, None)],
     ad_drill.creative_grid: [(None, None, "spend"), (None, None, "cpa")],
     ad_drill.reach_note: [()],
+    fatigue.ad_fatigue: [(), (4,), (6,)],
 }
 
 
@@ -63,7 +72,7 @@ def _given(module: Path) -> set[str]:
 
 def test_every_computation_a_page_caches_is_held_here_or_follows_every_filter():
     held = {f.__name__ for f in MARKED}
-    modules = (ad_drill, anomalies, campaigns, content, overview, post_outliers)
+    modules = (ad_drill, anomalies, campaigns, content, fatigue, overview, post_outliers)
     narrowed = Filters(
         date(2026, 1, 1), date(2026, 1, 31), "last_year", ("1",), ("2",), ("OUTCOME_SALES",)
     )

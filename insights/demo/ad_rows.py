@@ -13,16 +13,31 @@ does the arithmetic for the whole data set at once).
   placements with exact integer shares (largest remainder).
 - Rows with no delivery are omitted, as Meta omits them; a row is only left out when every
   number in it is zero, so the sums never change.
+
+One ad tires (issue 18, the Creatives page's fatigue signal): "Video – tested on the trail" in
+the Advantage+ audience ad set of "Prospecting – Broad audience" (TIRING_AD). Over the last
+TIRING_DAYS days of the data set (30 days up to world.LAST_DAY) it keeps its share of its ad
+set's spend and impressions while its share of the reach falls, so that the people it reaches
+see it more often (its average daily frequency is lifted day by day, up to TIRING_FREQUENCY
+times its ad set's on the last day), and its share of the clicks and actions falls, so that
+its CTR sinks to TIRING_RESULTS times what it was. The other ad of the ad set takes what it
+loses (its frequency falls, never below one: no ad reaches more people than it has
+impressions), so every ad set's and campaign's figures stay exactly as they were. Every other
+ad keeps constant shares: its weeks differ by its campaign's noise alone. Measured over the
+four weeks up to the last day: its frequency goes from 1.5 to 2.1 a day and its CTR from 1.08%
+to 0.66%, on some 19,000 impressions a week.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from insights.demo.ad_objects import ad_set_name
+from insights.demo.ad_objects import ad_id, ad_set_id, ad_set_name
+from insights.demo.world import LAST_DAY
 
 # Meta's breakdown values (Ads Insights, Breakdowns): publisher_platform, platform_position,
 # impression_device; with a share of delivery and a click-rate lift each
@@ -96,6 +111,25 @@ def ad_shares(adset_id: str) -> tuple[float, float]:
     h = _hash(adset_id)
     delivery = 0.55 + (h[0] % 20) / 100
     return delivery, min(0.9, max(0.1, delivery + (h[1] % 21 - 10) / 100))
+
+
+# the planted tiring ad (see the module docstring): its ad set, its index in it, and how far
+# and how fast it tires
+TIRING_AD_SET = ad_set_id("120200000000000001", 0)  # Prospecting – Broad audience, Advantage+
+TIRING_INDEX = 1  # the ad set's second ad: "Video – tested on the trail"
+TIRING_AD = ad_id(TIRING_AD_SET, TIRING_INDEX)
+TIRING_DAYS = 30  # it tires over the data set's last 30 days
+TIRING_FREQUENCY = 2.0  # its frequency relative to its ad set's, on the last day
+TIRING_RESULTS = 0.55  # its share of clicks and actions relative to before, on the last day
+
+
+def tiring(day: str) -> float:
+    """How far the tiring ad has tired on `day` (ISO date): 0 before its last TIRING_DAYS
+    days, rising in equal daily steps to 1 on the data set's last day."""
+    left = (LAST_DAY - date.fromisoformat(day[:10])).days
+    if left < 0 or left >= TIRING_DAYS:
+        return 0.0
+    return (TIRING_DAYS - left) / TIRING_DAYS
 
 
 def placement_shares(ad: str) -> tuple[list[float], list[float]]:

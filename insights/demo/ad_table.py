@@ -8,6 +8,8 @@ Splits, each exact (the parts add up to the whole):
 - an ad set's two ads: the first ad's share of delivery (spend, impressions, reach) and of
   results (clicks, actions); a purchase value follows its purchases where there are any;
 - an ad's day over the placements: largest remainder over each placement's share.
+The tiring ad (ad_rows.TIRING_AD) gets its own shares of reach and of results on its last
+days (ad_rows.tiring); its ad set's other ad gets the rest, so the sums stay exact.
 """
 
 from __future__ import annotations
@@ -26,7 +28,17 @@ from insights.demo.ad_objects import (
     ad_set_id,
     ad_set_name,
 )
-from insights.demo.ad_rows import PLACEMENT_KEYS, PLACEMENTS, ad_shares, placement_shares
+from insights.demo.ad_rows import (
+    PLACEMENT_KEYS,
+    PLACEMENTS,
+    TIRING_AD_SET,
+    TIRING_FREQUENCY,
+    TIRING_INDEX,
+    TIRING_RESULTS,
+    ad_shares,
+    placement_shares,
+    tiring,
+)
 
 ADS = AD_SETS_PER_CAMPAIGN * ADS_PER_AD_SET
 SCALE = 1_000_000  # shares as integers: the arithmetic stays exact
@@ -62,6 +74,36 @@ def _many(units: np.ndarray, weights: np.ndarray) -> np.ndarray:
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(weights.shape[1])[None, :], axis=1)
     return parts + (rank < deficit[:, None])
+
+
+def _tired_results(results: np.ndarray, worn: np.ndarray) -> np.ndarray:
+    """The first ad's share of results where the tiring ad has lost part of its own."""
+    kept = 1 - (1 - TIRING_RESULTS) * worn
+    if TIRING_INDEX == 0:
+        return np.round(results * kept).astype(I64)
+    return SCALE - np.round((SCALE - results) * kept).astype(I64)
+
+
+def _tire_reach(
+    part: np.ndarray,
+    first: np.ndarray,
+    worn: np.ndarray,
+    column: Mapping[tuple[str, str], int],
+) -> None:
+    """The first ad's reach (in `first`, in place) where the tiring ad reaches fewer of its
+    ad set's people for the same impressions: its frequency lifted by up to TIRING_FREQUENCY,
+    as far as the other ad's reach stays within that ad's impressions."""
+    rows = np.flatnonzero(worn > 0)
+    if not len(rows):
+        return
+    r, i = column[("plain", "reach")], column[("plain", "impressions")]
+    reach, impressions = part[rows, r], part[rows, i]
+    own = first[rows] if TIRING_INDEX == 0 else part[rows] - first[rows]
+    lift = 1 + (TIRING_FREQUENCY - 1) * worn[rows]
+    tired = np.ceil(own[:, r] / lift).astype(I64)
+    tired = np.maximum(tired, reach - (impressions - own[:, i]))  # the other ad: reach <= views
+    tired = np.minimum(tired, own[:, r])
+    first[rows, r] = tired if TIRING_INDEX == 0 else reach - tired
 
 
 class AdLevelTable:
@@ -123,6 +165,8 @@ class AdLevelTable:
                 shares[cid] = ad_shares(ad_set_id(cid, s))
             delivery = np.array([round(shares[c][0] * SCALE) for c in campaigns], I64)
             results = np.array([round(shares[c][1] * SCALE) for c in campaigns], I64)
+            worn = self._worn(campaigns, s)
+            results = _tired_results(results, worn)
             whole = np.full(n, SCALE, I64)
             first = np.zeros((n, m), I64)
             for j in range(m):
@@ -139,9 +183,19 @@ class AdLevelTable:
                     )
                 else:
                     first[:, j] = _two(part[:, j], share, whole)
+            _tire_reach(part, first, worn, column)
             out[:, s * ADS_PER_AD_SET] = first
             out[:, s * ADS_PER_AD_SET + 1] = part - first
         return out
+
+    def _worn(self, campaigns: Sequence[str], s: int) -> np.ndarray:
+        """How far the tiring ad has tired on each row (0 for the rows of other ad sets)."""
+        return np.array(
+            [
+                tiring(str(row["date_start"])) if ad_set_id(c, s) == TIRING_AD_SET else 0.0
+                for c, row in zip(campaigns, self.rows, strict=True)
+            ]
+        )
 
     def _groups(self, column: Mapping[tuple[str, str], int]) -> None:
         """Each campaign-day's ads by placement."""

@@ -10,7 +10,9 @@ evidence is too thin:
   numbers, or by its share of the whole when the change is one of mix); an organic KPI
   (engagement, reach, engagement rate, followers) by the same rule, ranked with the paid ones;
 - campaigns: the best and the weakest return (ROAS) among campaigns that spent enough to matter;
-- content: a format that reaches more accounts per post than another, over enough posts.
+- content: a format that reaches more accounts per post than another, over enough posts;
+- ads: an ad with real spend that is tiring (fatigue.py: its people see it more often each
+  week while its CTR falls by more than chance), at most MAX_TIRING, the biggest spenders first.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from insights.figures import campaigns, content, metrics, money
+from insights.figures import campaigns, content, fatigue, metrics, money
 from insights.figures import overview as overview_figures
 from insights.figures.filters import Filters
 from insights.figures.formatting import value as fmt
@@ -35,6 +37,7 @@ MIN_SPEND_SHARE = 0.10  # a campaign ranked by ROAS spent at least this share of
 MIN_RANKED = 3  # campaigns needed before naming a best and a weakest
 MIN_POSTS = 10  # posts of each format before comparing formats
 MIN_REACH_RATIO = 1.2  # a format must reach this many times more accounts per post
+MAX_TIRING = 2  # tiring ads named, the biggest spenders (by share of their currency's) first
 
 # the events a KPI rests on: its noise shrinks as these grow
 EVENTS = {
@@ -85,7 +88,7 @@ class Insight:
     """One sentence, its kind, how much it matters (for ranking) and the sample behind it."""
 
     text: str
-    kind: str  # mover | campaigns | content
+    kind: str  # mover | campaigns | content | ads
     score: float
     sample: int
 
@@ -98,6 +101,7 @@ def overview(frames: FrameSource, filters: Filters) -> list[Insight]:
         *organic_movers(frames, filters),
         *campaign_returns(frames, filters),
         *formats(frames, filters),
+        *tiring_ads(frames, filters),
     ]
     return sorted(found, key=lambda i: -i.score)[:MAX_SENTENCES]
 
@@ -425,3 +429,33 @@ def formats(frames: FrameSource, filters: Filters) -> list[Insight]:
         )
         out.append(Insight(text, "content", 0.4 + min(high / low - 1, 2.0) / 4, posts))
     return out[:1]
+
+
+# -- ads --------------------------------------------------------------------------------------
+
+
+def tiring_ads(frames: FrameSource, filters: Filters) -> list[Insight]:
+    """A sentence for each tiring ad (fatigue.ad_fatigue over the view's last weeks), the
+    biggest spenders first, at most MAX_TIRING; scored by how far its CTR fell, so that a
+    halved CTR ranks with a large KPI move and a fall of a fifth below it."""
+    table = fatigue.tiring_ads(frames(fatigue.ad_fatigue, filters))
+    table = table.sort_values(["spend_share", "ad_id"], ascending=[False, True])
+    out = []
+    for row in table.head(MAX_TIRING).to_dict("records"):
+        weeks = int(row["weeks"])
+        fall = 1 - row["ctr_last"] / row["ctr_first"]
+        text = (
+            f"The ad “{row['ad_name']}” ({row['campaign_name']}) is tiring: each person it "
+            f"reached saw it {row['frequency_last']:.1f} times a day in the last week, up from "
+            f"{row['frequency_first']:.1f} {_weeks_before(weeks - 1)}, while its CTR fell from "
+            f"{fmt(row['ctr_first'], 'percent')} to {fmt(row['ctr_last'], 'percent')} "
+            f"(over {fmt(row['sample'], 'count')} impressions in {weeks} weeks). Refresh its "
+            "creative or widen its audience."
+        )
+        out.append(Insight(text, "ads", 0.5 + min(fall, 1.0), int(row["sample"])))
+    return out
+
+
+def _weeks_before(weeks: int) -> str:
+    words = {1: "a week", 2: "two weeks", 3: "three weeks", 4: "four weeks", 5: "five weeks"}
+    return f"{words.get(weeks, f'{weeks} weeks')} earlier"

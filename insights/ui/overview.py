@@ -11,6 +11,7 @@ import streamlit as st
 from insights.figures import (
     anomalies,
     campaigns,
+    fatigue,
     formatting,
     metrics,
     money,
@@ -87,10 +88,12 @@ def render() -> None:
 def _prefetch(filters: Filters) -> None:
     """The page's heaviest figures that need no other, asked of the store at once (see
     context.prefetch): the trend's history and its unusual posts, the KPIs, the campaigns
-    now and before (the sentences compare them)."""
+    now and before (the sentences compare them), the ads' fatigue (a sentence names a tiring
+    ad)."""
     calls: list[tuple[Any, ...]] = [
         (overview.kpi_table, filters),
         (campaigns.campaign_table, filters),
+        (fatigue.ad_fatigue, filters),
     ]
     # the daily history every currency's, unless the chart will draw one currency of several
     several = len(context.options()["ad_currencies"]) > 1
@@ -107,7 +110,7 @@ def _prefetch(filters: Filters) -> None:
 
 
 def _sentences(filters: Filters) -> None:
-    # built on the page's cached figures (the KPIs, the campaign tables, the formats)
+    # built on the page's cached figures (the KPIs, the campaign tables, the formats, the ads)
     found = narratives.overview_table(context.frame, filters)
     st.subheader("In plain words")
     if found.empty:
