@@ -191,3 +191,23 @@ def test_placements_add_up_to_the_ads_and_refuse_a_gender_filter(app_env, demo_r
     at = _open(campaign=top, genders="female")
     assert not at.exception
     assert any("apart from age and gender" in i.value for i in at.info)
+
+
+def test_the_planted_tiring_ad_alone_is_marked_tiring_with_its_sample(app_env):
+    from insights.demo.ad_rows import TIRING_AD
+
+    with duckdb.connect(str(app_env), read_only=True) as con:
+        planted = con.execute("SELECT name FROM ads WHERE ad_id = ?", [TIRING_AD]).fetchone()[0]
+    at = _open(level="ad")
+    assert not at.exception
+    names = [m.value for m in at.markdown if m.value.startswith("**")]
+    badges = [
+        n for n, m in enumerate(at.markdown) if m.value == ":orange-badge[Tiring]"
+    ]  # each badge follows its card's lines: the card it belongs to is the name before it
+    marked = []
+    for at_badge in badges:
+        before = [m.value for m in list(at.markdown)[:at_badge] if m.value.startswith("**")]
+        marked.append(before[-1].strip("*").replace("\\", ""))
+    assert marked == [planted], (marked, names)
+    samples = [c.value for c in at.caption if c.value.startswith("Last 4 weeks")]
+    assert len(samples) == len(names)  # every card judged says what its judgment rests on
