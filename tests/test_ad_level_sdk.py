@@ -263,9 +263,7 @@ def _period(account: AdAccount, level: str, is_async: bool = False) -> pd.DataFr
         rows = list(job.get_result(params={"limit": 500}))
     else:
         rows = list(account.get_insights(fields=PERIOD_FIELDS, params=params))
-    assert {(r["date_start"], r["date_stop"]) for r in rows} == {
-        (WINDOW["since"], WINDOW["until"])
-    }
+    assert {(r["date_start"], r["date_stop"]) for r in rows} == {(WINDOW["since"], WINDOW["until"])}
     key = {"campaign": "campaign_id", "adset": "adset_id", "ad": "ad_id"}[level]
     frame = pd.DataFrame(
         {
