@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from insights.figures import anomalies, campaigns, content, overview, post_outliers
+from insights.figures import anomalies, campaigns, content, overview, post_outliers, reach
 from insights.figures.filters import Filters, followed
 from insights.store.database import Store
 
@@ -37,6 +37,7 @@ MARKED = {
     content.stories: [()],
     content.audience: [()],
     content.reels_watch_time: [()],
+    reach.period_reach: [("campaign",), ("adset",), ("ad",)],
 }
 
 
@@ -57,7 +58,7 @@ def _given(module: Path) -> set[str]:
 
 def test_every_computation_a_page_caches_is_held_here_or_follows_every_filter():
     held = {f.__name__ for f in MARKED}
-    modules = (anomalies, campaigns, content, overview, post_outliers)
+    modules = (anomalies, campaigns, content, overview, post_outliers, reach)
     narrowed = Filters(
         date(2026, 1, 1), date(2026, 1, 31), "last_year", ("1",), ("2",), ("OUTCOME_SALES",)
     )
