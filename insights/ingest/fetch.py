@@ -159,8 +159,10 @@ class Fetcher:
     def _period_reach(self) -> None:
         """The reach of the dashboard's preset periods, ending on the last day of ad data the
         refresh stored (the last day the pages' presets end on), for each ad account read.
-        An account whose whole range came back empty where the store holds spend keeps its
-        stored periods, as it keeps its stored days."""
+        They belong with the ad level (the drill-down from campaigns to ads): an account
+        whose ad level was not read (it lists no ads) keeps its stored periods as it keeps its
+        stored ad-level days, and so does one whose whole range came back empty where the
+        store holds spend."""
         days = [pc.max(ads.table["date"]).as_py() for ads in self.out.ad_insights.values()]
         stored = [
             self._last_date(
@@ -176,7 +178,7 @@ class Fetcher:
         anchor = max(known)
         floor = self.until - timedelta(days=MAX_HISTORY_DAYS)
         for ad_account_id, ads in self.out.ad_insights.items():
-            if not ads.replace:
+            if not ads.replace or ads.ad_level is None:
                 continue
             campaigns = [c for c in self.out.campaigns if c["ad_account_id"] == ad_account_id]
             AdsFetcher(
