@@ -245,3 +245,78 @@ def test_age_and_gender_do_not_combine_with_placements(demo):
             list(account.get_insights(fields=FIELDS, params={**PARAMS, "breakdowns": breakdowns}))
         assert refused.value.api_error_code() == 100
         assert "combination of data breakdown columns" in refused.value.api_error_message()
+
+
+PERIOD_FIELDS = ["campaign_id", "adset_id", "ad_id", "impressions", "reach", "frequency"]
+
+
+def _period(account: AdAccount, level: str, is_async: bool = False) -> pd.DataFrame:
+    """One whole-period row per object (time_increment=all_days), as the SDK reads it."""
+    params = {"level": level, "time_increment": "all_days", "time_range": WINDOW, "limit": 500}
+    if is_async:
+        job = account.get_insights(fields=PERIOD_FIELDS, params=params, is_async=True)
+        for _ in range(50):
+            job.api_get()
+            if job[AdReportRun.Field.async_status] == "Job Completed":
+                break
+            time.sleep(0.05)
+        rows = list(job.get_result(params={"limit": 500}))
+    else:
+        rows = list(account.get_insights(fields=PERIOD_FIELDS, params=params))
+    assert {(r["date_start"], r["date_stop"]) for r in rows} == {(WINDOW["since"], WINDOW["until"])}
+    key = {"campaign": "campaign_id", "adset": "adset_id", "ad": "ad_id"}[level]
+    frame = pd.DataFrame(
+        {
+            "object_id": [r[key] for r in rows],
+            "campaign_id": [r["campaign_id"] for r in rows],
+            "adset_id": [r.get("adset_id") for r in rows],
+            "impressions": [int(r["impressions"]) for r in rows],
+            "reach": [int(r["reach"]) for r in rows],
+            "frequency": [float(r["frequency"]) for r in rows],
+        }
+    )
+    assert not frame["object_id"].duplicated().any()  # one row per object for the period
+    return frame.set_index("object_id")
+
+
+def test_reach_of_a_whole_period_is_unique_people_not_a_sum_of_days(demo, mine):
+    account = _account(demo)
+    ads = _period(account, "ad", is_async=True)
+    ad_sets = _period(account, "adset")
+    campaigns = _period(account, "campaign")
+    # the same ads' days, read by day and by age and gender: reach of each ad's day
+    daily = _frame(
+        account.get_insights(fields=FIELDS, params={**PARAMS, "breakdowns": AGE_GENDER}),
+        ["ad_id", "date_start"],
+    )
+    by_day = daily.groupby(["ad_id", "date_start"])[["impressions", "reach"]].sum()
+    per_ad = by_day.groupby("ad_id").agg(
+        impressions=("impressions", "sum"), most=("reach", "max"), total=("reach", "sum")
+    )
+    assert sorted(ads.index) == sorted(per_ad.index)
+    assert (ads["impressions"] == per_ad.loc[ads.index, "impressions"]).all()
+    assert (ads["reach"] >= per_ad.loc[ads.index, "most"]).all()
+    assert (ads["reach"] <= per_ad.loc[ads.index, "total"]).all()
+    assert (ads["reach"] < per_ad.loc[ads.index, "total"]).any()  # people seen on several days
+    for frame in (ads, ad_sets, campaigns):
+        ratio = frame["impressions"] / frame["reach"]
+        assert ((frame["frequency"] - ratio).abs() <= 1e-9 * ratio).all()
+    # a parent reaches at least its biggest child's people, at most all of its children's
+    for parents, children, by in ((ad_sets, ads, "adset_id"), (campaigns, ad_sets, "campaign_id")):
+        grouped = children.groupby(by)["reach"].agg(["max", "sum"])
+        assert sorted(grouped.index) == sorted(parents.index)
+        reach = parents["reach"]
+        assert (reach >= grouped.loc[reach.index, "max"]).all()
+        assert (reach <= grouped.loc[reach.index, "sum"]).all()
+        impressions = children.groupby(by)["impressions"].sum()
+        assert (parents["impressions"] == impressions.loc[parents.index]).all()
+    with pytest.raises(FacebookRequestError) as refused:  # by day only, in the demo
+        list(
+            account.get_insights(
+                fields=PERIOD_FIELDS,
+                params={"level": "ad", "time_increment": "all_days", "time_range": WINDOW}
+                | {"breakdowns": AGE_GENDER},
+            )
+        )
+    assert refused.value.api_error_code() == 100
+    assert "all_days" in refused.value.api_error_message()

@@ -20,6 +20,7 @@ from insights.figures import (
     fatigue,
     overview,
     post_outliers,
+    reach,
 )
 from insights.figures.filters import Filters, followed
 from insights.store.database import Store
@@ -52,6 +53,7 @@ MARKED = {
     ad_drill.creative_grid: [(None, None, "spend"), (None, None, "cpa")],
     ad_drill.reach_note: [()],
     fatigue.ad_fatigue: [(), (4,), (6,)],
+    reach.period_reach: [("campaign",), ("adset",), ("ad",)],
 }
 
 
@@ -72,7 +74,7 @@ def _given(module: Path) -> set[str]:
 
 def test_every_computation_a_page_caches_is_held_here_or_follows_every_filter():
     held = {f.__name__ for f in MARKED}
-    modules = (ad_drill, anomalies, campaigns, content, fatigue, overview, post_outliers)
+    modules = (ad_drill, anomalies, campaigns, content, fatigue, overview, post_outliers, reach)
     narrowed = Filters(
         date(2026, 1, 1), date(2026, 1, 31), "last_year", ("1",), ("2",), ("OUTCOME_SALES",)
     )

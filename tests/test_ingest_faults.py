@@ -266,9 +266,12 @@ def test_backfills_use_async_reports_and_short_runs_do_not(tmp_path, demo_range)
         with store.cursor() as cur:
             assert _stored_totals(cur, first) == _served_totals(api, first)
     # 201 days in windows of at most 93, for each of the demo's two ad accounts, and each of
-    # the three insights queries (campaign level; ad level by age and gender, by placement)
-    assert backfill_reports == 3 * 3 * len(api.ad_account_ids)
-    assert incremental_reports == 0  # the lookback window is read synchronously
+    # the three insights queries (campaign level; ad level by age and gender, by placement);
+    # and each run, per account, the reach of the six preset periods ending 22 Nov (last 7,
+    # 28, 30 and 90 days, November to date, October) at the three levels
+    periods = 6 * 3 * len(api.ad_account_ids)
+    assert backfill_reports == 3 * 3 * len(api.ad_account_ids) + periods
+    assert incremental_reports == periods  # the lookback window is read synchronously
 
 
 def test_the_rollups_are_built_for_an_existing_store_and_kept_in_step(demo_store_copy):

@@ -135,6 +135,17 @@ CONTRACT = {  # PRODUCT.md's data model: table -> columns that must exist
         "conversion_value",
         "results",
     },
+    "ad_period_reach": {
+        "level",
+        "object_id",
+        "ad_account_id",
+        "since",
+        "until",
+        "reach",
+        "impressions",
+        "frequency",
+        "read_at",
+    },
     "ingest_runs": {
         "run_id",
         "source",

@@ -72,13 +72,15 @@ def _halves(value: str, cents: bool = False) -> tuple[str, str]:
 
 def ad_set_rows(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A campaign row as the ad set level shows it: the campaign's two ad sets, whose
-    figures add up to the campaign's (reach is each ad set's own, so it does not add up)."""
+    figures add up to the campaign's. Reach is split too, as the ads' is (each ad set
+    reaches its own people in the demo), so an ad set's reach is its ads' reach."""
     parts: list[dict[str, Any]] = [dict(row), dict(row)]
     for i, part in enumerate(parts):
         part["adset_id"] = f"{row['campaign_id']}{i + 1:02d}"
         part["adset_name"] = ad_set_name(i)
-    for key in ("impressions", "clicks", "inline_link_clicks"):
-        parts[0][key], parts[1][key] = _halves(row[key])
+    for key in ("impressions", "reach", "clicks", "inline_link_clicks"):
+        if key in row:
+            parts[0][key], parts[1][key] = _halves(row[key])
     parts[0]["spend"], parts[1]["spend"] = _halves(row["spend"], cents=True)
     counts = {a["action_type"]: int(a["value"]) for a in row.get("actions") or ()}
     for key in ("actions", "action_values"):

@@ -232,7 +232,7 @@ class AdLevelTable:
 
     # -- rows --------------------------------------------------------------------------------
 
-    def _write(
+    def write_row(
         self, base: Mapping[str, Any], numbers: np.ndarray, drop: Sequence[str]
     ) -> dict[str, Any]:
         out = {
@@ -274,18 +274,18 @@ class AdLevelTable:
     def age_gender_row(self, ref: tuple[int, int]) -> dict[str, Any]:
         i, a = ref
         row = self.rows[i]
-        out = self._write(row, self.ads[i, a], ())
-        return self._named(out, row, a)
+        out = self.write_row(row, self.ads[i, a], ())
+        return self.with_names(out, row, a)
 
     def placement_row(self, ref: tuple[int, int, int]) -> dict[str, Any]:
         g, a, p = ref
         row = self.rows[self.group_first[g]]
-        out = self._write(row, self.places[g, a, p], ("age", "gender"))
+        out = self.write_row(row, self.places[g, a, p], ("age", "gender"))
         out.update(zip(PLACEMENT_KEYS, PLACEMENTS[p][:3], strict=True))
-        return self._named(out, row, a)
+        return self.with_names(out, row, a)
 
     @staticmethod
-    def _named(out: dict[str, Any], row: Mapping[str, Any], a: int) -> dict[str, Any]:
+    def with_names(out: dict[str, Any], row: Mapping[str, Any], a: int) -> dict[str, Any]:
         s, n = divmod(a, ADS_PER_AD_SET)
         adset = ad_set_id(str(row["campaign_id"]), s)
         out["adset_id"], out["adset_name"] = adset, ad_set_name(s)

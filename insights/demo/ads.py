@@ -13,6 +13,8 @@ Modelled from Meta's Marketing API reference:
   come under several overlapping action types, lead campaigns report leads.
 - Async reports go Job Not Started -> Job Running -> Job Completed; the first poll right after
   creation may answer 100/33 (not visible yet).
+- `time_increment=1` gives a row per day; `all_days` (Meta's default) one row per object for
+  the whole `time_range`, its reach unique people over the period (period_rows.py).
 - `/act_{id}/adsets`, `/act_{id}/ads` and `level=ad` (by age x gender, or by placement) come
   from ad_level_api.py; their rows add up to the campaign rows to the cent (ad_rows.py).
 """
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from insights.demo.ad_level_api import AdLevelEndpoints, check_breakdowns
 from insights.demo.ad_rows import ad_set_rows
 from insights.demo.dialect import list_param
+from insights.demo.period_rows import period_rows
 
 if TYPE_CHECKING:
     from insights.demo.dataset import DemoDataset
@@ -99,6 +102,9 @@ class AdsFaults:
     # insights at this level (campaign, adset or ad) answer HTTP 500, code 1, every time:
     # server trouble that outlasts the client's retries
     failing_level: str | None = None
+    # insights asked for a whole period (time_increment=all_days) answer HTTP 500, code 1,
+    # every time, at every level
+    failing_all_days: bool = False
     broken_thumbnails: bool = False  # every thumbnail_url answers HTTP 404 (an expired link)
 
 
@@ -359,14 +365,29 @@ class AdsEndpoints(AdLevelEndpoints):
                 "current date",
             )
         level = query.get("level", "campaign")
-        if level not in ("campaign", "adset", "ad") or str(query.get("time_increment")) != "1":
+        # time_increment: 1 gives a row per day; all_days (Meta's default) one row for the
+        # whole time_range (Ads Insights reference, time_increment)
+        increment = str(query.get("time_increment") or "all_days")
+        if level not in ("campaign", "adset", "ad") or increment not in ("1", "all_days"):
             raise AdsFailure(
                 400,
                 100,
-                "(#100) The demo API serves level=campaign, adset or ad with time_increment=1 only",
+                "(#100) The demo API serves level=campaign, adset or ad with time_increment=1 "
+                "or all_days only",
             )
-        breakdowns = check_breakdowns(list_param(query, "breakdowns"), level)
-        if level == self.ads_faults.failing_level:
+        asked = list_param(query, "breakdowns")
+        if increment == "all_days" and asked:
+            # Meta serves breakdowns of a whole period too; the demo models them by day only
+            raise AdsFailure(
+                400,
+                100,
+                "(#100) The demo API does not serve breakdowns with time_increment=all_days: "
+                "ask without breakdowns, or with time_increment=1",
+            )
+        breakdowns = () if increment == "all_days" else check_breakdowns(asked, level)
+        if level == self.ads_faults.failing_level or (
+            increment == "all_days" and self.ads_faults.failing_all_days
+        ):
             raise AdsFailure(500, 1, "An unknown error occurred")
         fields = list_param(query, "fields")
         for name in fields:
@@ -384,6 +405,8 @@ class AdsEndpoints(AdLevelEndpoints):
         while day <= until:
             rows.extend(by_day.get(day, ()))
             day += timedelta(days=1)
+        if increment == "all_days":
+            return self._period_rows(rows, level, since, until, wanted)
         # reach with breakdowns is left out for days over 13 months back (Marketing API
         # changelog, 2025-06-10)
         old = _months_ago(date.today(), REACH_MONTHS).isoformat()
@@ -405,6 +428,27 @@ class AdsEndpoints(AdLevelEndpoints):
         if since.isoformat() < old:
             rows = [self._derived("noreach", r)[0] if r["date_start"] < old else r for r in rows]
         return rows, wanted, None
+
+    def _period_rows(
+        self, rows: list[dict[str, Any]], level: str, since: date, until: date, wanted: set[str]
+    ) -> tuple[list[Any], set[str], Any]:
+        """One row per object for the whole range (period_rows.py). Its reach is unique
+        people over the period; the 13-month cut of reach applies to breakdowns only, so a
+        period without breakdowns has its reach for the whole 37 months of history."""
+        if level == "adset":
+            wanted = wanted | {"adset_id"}
+        served = period_rows(
+            self.ad_table(),
+            rows,
+            level,
+            since.isoformat(),
+            until.isoformat(),
+            frozenset(self.ads_faults.mixed_attribution),
+        )
+        keep = frozenset(wanted)
+        # rows made for this request: written by a converter of their own (the server's
+        # cached encoding is keyed by the identity of rows that live as long as it does)
+        return served, set(keep), lambda row: {k: v for k, v in row.items() if k in keep}
 
     def _derived(self, kind: str, row: dict[str, Any]) -> list[dict[str, Any]]:
         """Rows derived from a served row, made once and kept as long as the server (the

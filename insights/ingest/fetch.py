@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime, timedelta
 
+import pyarrow.compute as pc
+
 from insights.api import versions
 from insights.api.client import GraphClient
 from insights.errors import ApiError
@@ -64,6 +66,7 @@ class Fetcher:
             instagram.fetch(str(account_id), self.source.today)
         for ad_account_id in self.source.ad_account_ids:
             self._ads(str(ad_account_id))
+        self._period_reach()
         return self.out
 
     def _check_versions(self) -> None:
@@ -152,6 +155,35 @@ class Fetcher:
             self.until,
             self._since(last_ad_day) if last_day is not None else None,
         )
+
+    def _period_reach(self) -> None:
+        """The reach of the dashboard's preset periods, ending on the last day of ad data the
+        refresh stored (the last day the pages' presets end on), for each ad account read.
+        They belong with the ad level (the drill-down from campaigns to ads): an account
+        whose ad level was not read (it lists no ads) keeps its stored periods as it keeps its
+        stored ad-level days, and so does one whose whole range came back empty where the
+        store holds spend."""
+        days = [pc.max(ads.table["date"]).as_py() for ads in self.out.ad_insights.values()]
+        stored = [
+            self._last_date(
+                "SELECT max(date) FROM ad_insights_daily WHERE ad_account_id = $key "
+                "AND import_id IS NULL",
+                key,
+            )
+            for key in self.out.ad_insights
+        ]
+        known = [d for d in (*days, *stored) if d is not None]
+        if not known:
+            return  # no delivery anywhere: no period has a reach
+        anchor = max(known)
+        floor = self.until - timedelta(days=MAX_HISTORY_DAYS)
+        for ad_account_id, ads in self.out.ad_insights.items():
+            if not ads.replace or ads.ad_level is None:
+                continue
+            campaigns = [c for c in self.out.campaigns if c["ad_account_id"] == ad_account_id]
+            AdsFetcher(
+                self.ads_client, self.settings, self.report, self.out, self.now
+            ).period_reach(ad_account_id, anchor, campaigns, floor)
 
     def _stored_pictures(self, ad_account_id: str) -> set[str]:
         """Creatives whose thumbnail the store holds (a creative never changes: Meta makes

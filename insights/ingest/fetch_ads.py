@@ -13,7 +13,8 @@ insights by age and gender. Insights come through the documented recoveries:
   by id, and the write replaces only the campaigns the API answered for or still lists.
 
 Every retry and split is recorded as a note of the run (what, which window, why). The async
-reports run in reports.py; the ad set and ad level in fetch_ad_level.py.
+reports run in reports.py; the ad set and ad level in fetch_ad_level.py; the reach of whole
+periods in period_reach.py.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from insights.ingest import ad_level_rows as level_rows
 from insights.ingest import rows as rows_
 from insights.ingest.fetch_ad_level import AdLevelFetching, Query
 from insights.ingest.model import AdInsights, Fetched, Reporter, date_windows
+from insights.ingest.period_reach import PeriodReachFetching
 from insights.ingest.reports import AsyncReports, ReportJob
 from insights.settings import Settings
 
@@ -84,7 +86,7 @@ def _windows(since: date, until: date, days: int) -> list[tuple[date, date]]:
     return date_windows(since, until, days)
 
 
-class AdsFetcher(AdLevelFetching, AsyncReports):
+class AdsFetcher(AdLevelFetching, PeriodReachFetching, AsyncReports):
     """Fetches one ad account at a time into `out` (HTTP only, no store writes)."""
 
     def __init__(

@@ -104,6 +104,9 @@ class Fetched:
     ads: list[dict[str, Any]] = field(default_factory=list)
     creatives: list[dict[str, Any]] = field(default_factory=list)
     pictures: list[dict[str, Any]] = field(default_factory=list)  # thumbnails read this run
+    # ad account -> its whole-period reach rows (period_reach.py); an account not in it keeps
+    # its stored periods
+    period_reach: dict[str, pa.Table] = field(default_factory=dict)
     sync_state: list[dict[str, Any]] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     instagram: Any = None  # insights.ingest.instagram_rows.InstagramRows, filled by fetch_instagram

@@ -271,6 +271,7 @@ def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> Inges
         stored_before = restatements.paid_days(cur, *span) if span else None
         counts["ad_insights_daily"] = _replace_ad_insights(store, cur, fetched.ad_insights)
         counts.update(_write_ad_level(store, cur, fetched))
+        counts["ad_period_reach"] = _replace_period_reach(store, cur, fetched)
         if span and stored_before is not None:
             store.refresh_rollups(cur, *span)
             restatements.record(cur, run_id, stored_before, restatements.paid_days(cur, *span))
@@ -358,6 +359,16 @@ def _write_ad_level(store: Store, cur: Any, fetched: Fetched) -> dict[str, int]:
             written += store.upsert(cur, table, rows)
         counts[table] = written
     return counts
+
+
+def _replace_period_reach(store: Store, cur: Any, fetched: Fetched) -> int:
+    """Each account read: its stored periods replaced by this run's (the periods move with
+    the last day of data, so older ones must not linger)."""
+    written = 0
+    for key, table in fetched.period_reach.items():
+        cur.execute("DELETE FROM ad_period_reach WHERE ad_account_id = $key", {"key": key})
+        written += store.upsert(cur, "ad_period_reach", table)
+    return written
 
 
 def _replace_windows(

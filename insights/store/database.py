@@ -49,6 +49,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "platform_position",
         "impression_device",
     ),
+    "ad_period_reach": ("level", "object_id", "since", "until"),
 }
 # Columns the store derives from others whenever a row is written (see the migrations):
 # table -> (column, the column it is derived from, the expression).
@@ -91,6 +92,7 @@ DATA_TABLES = (
     "ad_creatives",
     "ad_level_daily",
     "ad_level_placement_daily",
+    "ad_period_reach",
 )
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")

@@ -17,3 +17,4 @@ UNION ALL SELECT 'ad_creatives', count(*), max(updated_at) FROM ad_creatives
 UNION ALL SELECT 'ad_level_daily', count(*), max(date)::TIMESTAMPTZ FROM ad_level_daily
 UNION ALL SELECT 'ad_level_placement_daily', count(*), max(date)::TIMESTAMPTZ
 FROM ad_level_placement_daily
+UNION ALL SELECT 'ad_period_reach', count(*), max(read_at) FROM ad_period_reach
