@@ -211,3 +211,34 @@ def test_the_planted_tiring_ad_alone_is_marked_tiring_with_its_sample(app_env):
     assert marked == [planted], (marked, names)
     samples = [c.value for c in at.caption if c.value.startswith("Last 4 weeks")]
     assert len(samples) == len(names)  # every card judged says what its judgment rests on
+
+
+def test_reach_is_metas_for_the_period_and_a_range_without_it_says_so(app_env, demo_range):
+    since, until = _days(demo_range, 28)
+    with duckdb.connect(str(app_env), read_only=True) as con:
+        stored = con.execute(
+            "SELECT d.name, r.reach, r.impressions FROM ad_period_reach r "
+            "JOIN ad_sets d ON d.adset_id = r.object_id JOIN ad_campaigns c USING (campaign_id) "
+            "WHERE r.level = 'adset' AND r.since = ? AND r.until = ? AND c.campaign_id = ?",
+            [since, until, "120200000000000001"],
+        ).df()
+        daily = con.execute(
+            "SELECT adset_id, date, sum(reach) AS reach FROM ad_level_daily "
+            "WHERE campaign_id = ? AND date BETWEEN ? AND ? GROUP BY ALL",
+            ["120200000000000001", since, until],
+        ).df()
+    assert len(stored) == 2
+    at = _open(campaign="120200000000000001")
+    [(table, total)] = grid_tables(at)
+    shown = table.set_index("Ad set")
+    for _, row in stored.iterrows():
+        assert shown.loc[row["name"], "Reach"] == row["reach"]
+        assert abs(shown.loc[row["name"], "Frequency"] - row["impressions"] / row["reach"]) < 0.005
+    # never the sum of daily reach, which overstates it
+    assert (shown["Reach"] < daily.groupby("adset_id")["reach"].sum().min()).all()
+    assert total["Reach"].isna().all()
+    custom = (demo_range[1] - timedelta(days=12)).isoformat()
+    at = _open(campaign="120200000000000001", range="custom", since=custom, until=until)
+    [(table, _)] = grid_tables(at)
+    assert table["Reach"].isna().all() and table["Frequency"].isna().all()
+    assert any("Pick one of those ranges" in c.value for c in at.caption)

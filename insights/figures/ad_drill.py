@@ -11,7 +11,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from insights.figures import campaigns, fatigue, formatting, metrics, money
+from insights.figures import campaigns, fatigue, formatting, metrics, money, reach
 from insights.figures.campaigns import ColumnUnit
 from insights.figures.filters import PAID, Filters, follows
 from insights.figures.metrics import PAID_SUMS
@@ -48,9 +48,11 @@ def _with_reach(
     cur: duckdb.DuckDBPyConnection, filters: Filters, frame: pd.DataFrame, level: Level
 ) -> pd.DataFrame:
     """`frame` with each row's reach and frequency for the period, as Meta counted them
-    (empty where the period has none stored)."""
-    frame["reach"] = math.nan
-    frame["frequency"] = math.nan
+    (empty where the period has none stored: see reach.reach_note)."""
+    found = reach.period_reach(cur, filters, level).set_index("object_id")
+    ids = frame[ID_COLUMNS[level]]
+    frame["reach"] = ids.map(found["reach"]).astype("float64")
+    frame["frequency"] = ids.map(found["frequency"]).astype("float64")
     return frame
 
 
@@ -96,7 +98,8 @@ def totals(table: pd.DataFrame, level: Level) -> pd.DataFrame:
 def reach_note(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Why the view has no reach and frequency (a one-row frame, `note`), or an empty frame
     when it has them."""
-    return pd.DataFrame({"note": ["Reach and frequency are not kept for this period."]})
+    note = reach.reach_note(cur, filters)
+    return pd.DataFrame({"note": [] if note is None else [note]}, dtype=object)
 
 
 # -- placements --------------------------------------------------------------------------------
