@@ -188,6 +188,10 @@ def test_placements_add_up_to_the_ads_and_refuse_a_gender_filter(app_env, demo_r
     assert {"Facebook", "Instagram"} <= set(table["Platform"])
     assert {"Feed", "Stories", "Reels"} <= set(table["Placement"])
     assert len(at.get("plotly_chart")) == 1
+    # all campaigns: two currencies, so the chart of spend is one of impressions, said so
+    at = _open()
+    assert len(at.get("plotly_chart")) == 1
+    assert any("chart shows impressions" in c.value for c in at.caption)
     at = _open(campaign=top, genders="female")
     assert not at.exception
     assert any("apart from age and gender" in i.value for i in at.info)

@@ -307,17 +307,19 @@ def _placements(filters: Filters, campaign: str | None, adset: str | None) -> No
         return
     found = frame.attrs.get("currencies", [])
     one = found[0] if len(found) == 1 else None
+    drawn = metric_key
     if len(found) > 1 and metrics.ALL_METRICS[metric_key].unit == "money":
-        st.info(
-            "These ads spend in several currencies: money is never added across them. Pick a "
-            "campaign of one currency to see money by placement."
+        drawn = "impressions"  # money is never added across currencies
+        st.caption(
+            f"These ads spend in several currencies, so the chart shows impressions, not "
+            f"{metrics.ALL_METRICS[metric_key].label}: pick a campaign of one currency to see "
+            "money by placement."
         )
-    else:
-        st.plotly_chart(
-            ad_charts.placement_bars(frame, metric_key, one),
-            key="ads_placement_chart",
-            config={"displaylogo": False},
-        )
+    st.plotly_chart(
+        ad_charts.placement_bars(frame, drawn, one),
+        key="ads_placement_chart",
+        config={"displaylogo": False},
+    )
     shown = frame[["platform", "position", "device", *PLACEMENT_METRICS]]
     shown = fmt_table.metric_columns(shown, one).rename(
         columns={"platform": "Platform", "position": "Placement", "device": "Device"}
