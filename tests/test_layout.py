@@ -11,7 +11,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "insights"
 
 # What each part may import of the product (besides itself). Definitions (metrics, objectives,
 # the way a figure is written) are the one part of figures/ the layers below it may read.
-DEFINITIONS = {"figures.metrics", "figures.objectives", "figures.formatting", "figures.money"}
+DEFINITIONS = {
+    "figures.metrics",
+    "figures.objectives",
+    "figures.formatting",
+    "figures.money",
+    "figures.periods",
+}
 ALLOWED: dict[str, set[str]] = {
     "api": {"errors"},
     "store": {"errors"} | DEFINITIONS,

@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar
 import duckdb
 import pandas as pd
 
+from insights.figures.periods import preset_range as preset_range  # where pages read it
 from insights.store import queries
 
 Comparison = Literal["previous", "last_year", "none"]
@@ -164,25 +165,6 @@ def _year_before(day: date) -> date:
     if day.month == 2 and day.day == 29:
         return date(day.year - 1, 2, 28)
     return day.replace(year=day.year - 1)
-
-
-def preset_range(preset: str, anchor: date) -> tuple[date, date]:
-    """The inclusive date range of a preset, ending at `anchor` (the last day with data; for
-    "yesterday", the last full day up to it)."""
-    if preset == "yesterday":
-        day = min(anchor, date.today() - timedelta(days=1))
-        return day, day
-    if preset in ("last_7", "last_28", "last_30", "last_90"):
-        days = int(preset.split("_")[1])
-        return anchor - timedelta(days=days - 1), anchor
-    if preset == "this_month":
-        return anchor.replace(day=1), anchor
-    if preset == "last_month":
-        last = anchor.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1), last
-    if preset == "ytd":
-        return anchor.replace(month=1, day=1), anchor
-    raise ValueError(f"unknown preset {preset!r}")
 
 
 def month_end(day: date) -> date:

@@ -12,13 +12,11 @@ import duckdb
 import pandas as pd
 
 from insights.figures import formatting
-from insights.figures.filters import PAID, Filters, follows, preset_range
+from insights.figures.filters import PAID, Filters, follows
+from insights.figures.periods import REACH_LEVELS as LEVELS
+from insights.figures.periods import REACH_PRESETS, preset_range
 from insights.store import queries
 
-# the date presets whose periods the refresh reads (ingest.period_reach), in the order a
-# sentence names them
-PERIOD_PRESETS = ("last_7", "last_28", "last_30", "last_90", "this_month", "last_month")
-LEVELS = ("campaign", "adset", "ad")
 COLUMNS = ("object_id", "reach", "impressions", "frequency")
 
 
@@ -83,7 +81,7 @@ def reach_note(cur: duckdb.DuckDBPyConnection, filters: Filters) -> str | None:
     if (filters.since, filters.until) in periods:
         return None
     anchor = max(until for _, until in periods)
-    offered = [p for p in PERIOD_PRESETS if preset_range(p, anchor) in periods]
+    offered = [p for p in REACH_PRESETS if preset_range(p, anchor) in periods]
     if not offered:
         ranges = "; ".join(formatting.days(s, u) for s, u in periods[:6])
         return f"{what}; the last refresh read them for {ranges}. Pick one of those ranges."

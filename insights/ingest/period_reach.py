@@ -5,7 +5,7 @@ Meta counts reach as unique people over the period it is asked for: the insights
 `time_range` with `time_increment=all_days` give one row per object for the whole range
 (Ads Insights reference, time_increment), and a sum of daily reach overstates it
 (GRAPH_API.md). So the refresh asks for the periods the dashboard's date presets give
-(figures.filters.preset_range), ending on the last day of data it stored, at each level, as
+(figures.periods), ending on the last day of data it stored, at each level, as
 async reports a few at a time (reports.py: retries, splits by campaign and resubmits as for
 the daily rows). Deleted campaigns are read by their own id, as account-level insights leave
 them out. The write replaces the account's stored periods.
@@ -24,16 +24,19 @@ import pyarrow.compute as pc
 
 from insights.api.client import GraphClient
 from insights.errors import IngestError
-from insights.figures.filters import preset_range
-from insights.figures.reach import LEVELS, PERIOD_PRESETS
+from insights.figures.periods import REACH_LEVELS, reach_periods
 from insights.ingest import ad_level_rows as level_rows
 from insights.ingest import rows as rows_
 from insights.ingest.fetch_ad_level import Query
 from insights.ingest.model import Fetched, Reporter
 from insights.ingest.reports import ReportJob
 
-PERIOD_LEVELS = LEVELS
-PERIOD_FIELDS = "campaign_id,adset_id,ad_id,impressions,reach,frequency"
+# each level's id with the period's figures (an ad set's and an ad's parents too)
+PERIOD_FIELDS = {
+    "campaign": "campaign_id,impressions,reach,frequency",
+    "adset": "campaign_id,adset_id,impressions,reach,frequency",
+    "ad": "campaign_id,adset_id,ad_id,impressions,reach,frequency",
+}
 MAX_BAD_NOTES = 20
 PERIOD_REACH_SCHEMA = pa.schema(
     [
@@ -50,12 +53,6 @@ PERIOD_REACH_SCHEMA = pa.schema(
     ]
 )
 PERIOD_KEYS = ["level", "object_id", "since", "until"]
-
-
-def period_windows(anchor: date) -> list[tuple[date, date]]:
-    """The distinct periods of the presets ending at `anchor` (this month and the last 7
-    days are the same period on the 7th), oldest first."""
-    return sorted({preset_range(p, anchor) for p in PERIOD_PRESETS})
 
 
 @dataclass(frozen=True)
@@ -177,8 +174,8 @@ class PeriodReachFetching:
         `campaigns`: the account's listed campaigns (to split a failing report, and to read
         deleted ones by id); `floor`: the oldest day the API serves."""
         act = f"act_{ad_account_id}"
-        windows = [w for w in period_windows(anchor) if w[0] >= floor]
-        for since, until in sorted(set(period_windows(anchor)) - set(windows)):
+        windows = [w for w in reach_periods(anchor) if w[0] >= floor]
+        for since, until in sorted(set(reach_periods(anchor)) - set(windows)):
             self.out.note(
                 "ads",
                 ad_account_id,
@@ -190,8 +187,8 @@ class PeriodReachFetching:
         for since, until in windows:
             delivering = _delivering(campaigns, since, until)
             deleted = [c for c in delivering if c.get("status") == "DELETED"]
-            for level in PERIOD_LEVELS:
-                query = PeriodQuery(level, "", PERIOD_FIELDS, "period", since, until)
+            for level in REACH_LEVELS:
+                query = PeriodQuery(level, "", PERIOD_FIELDS[level], "period", since, until)
                 label = f"reach {since} to {until} ({level} level)"
                 split = tuple(c["campaign_id"] for c in delivering if c.get("status") != "DELETED")
                 jobs.append(
