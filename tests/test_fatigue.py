@@ -179,6 +179,7 @@ def _store(path: Path, seed: int, planted: dict[str, tuple[float, float]]) -> Pa
             "INSERT INTO ad_level_daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        store.refresh_rollups(cur)  # as every writer of the ad level does
     return path
 
 
@@ -241,3 +242,25 @@ def test_the_relative_slope_is_least_squares_over_the_mean():
     expected = np.polyfit(x, values[[0, 1, 3]], 1)[0] / values[[0, 1, 3]].mean()
     assert fatigue.relative_slope(values) == pytest.approx(expected)
     assert np.isnan(fatigue.relative_slope(np.array([np.nan, 2.0])))
+
+
+def test_the_per_ad_rollup_reads_as_the_age_x_gender_detail(tmp_path):
+    # without an age or gender filter the ad level is read from its per-ad daily rollup; a
+    # filter that names every gender reads the detail: the same judgement and the same sums
+    from insights.figures import ad_drill
+
+    path = _store(tmp_path / "s.duckdb", 5, {"tired": (5000.0, 10.0)})
+    every = tuple(sorted({gender for _, gender in SEGMENTS}))
+    detail = Filters(VIEW.since, VIEW.until, genders=every)
+    assert VIEW.ad_source != detail.ad_source
+    with Store(path, read_only=True) as store, store.cursor() as cur:
+        pd.testing.assert_frame_equal(
+            fatigue.ad_fatigue(cur, VIEW), fatigue.ad_fatigue(cur, detail)
+        )
+        for table in (ad_drill.ad_table, ad_drill.ad_set_table):
+            pd.testing.assert_frame_equal(table(cur, VIEW), table(cur, detail))
+        served = cur.execute(
+            "SELECT sum(spend) FROM ad_level_daily WHERE date BETWEEN ? AND ?",
+            [VIEW.since, VIEW.until],
+        ).fetchone()[0]
+        assert round(ad_drill.ad_table(cur, VIEW)["spend"].sum(), 2) == float(served)

@@ -25,9 +25,7 @@ NAME_COLUMNS: dict[str, str] = {"campaign": "campaign_name", "adset": "adset_nam
 
 
 def _params(filters: Filters, **narrowed: str | None) -> dict[str, object]:
-    params = filters.paid_params()
-    del params["paid_source"]  # the ad level has one table, with its age x gender detail
-    return {**params, **narrowed}
+    return {**filters.ad_params(), **narrowed}
 
 
 def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
@@ -179,7 +177,7 @@ def placements(
         empty.attrs["no_breakdown"] = True
         return empty
     params = _params(filters, campaign=campaign, adset=adset, ad=ad)
-    for name in ("ages", "genders"):
+    for name in ("ages", "genders", "ad_source"):  # the placement rows are a table of their own
         del params[name]
     frame = _numeric(queries.run(cur, "ad_placements", **params))
     keys = ["publisher_platform", "platform_position", "impression_device"]

@@ -85,8 +85,7 @@ def ad_fatigue(cur: duckdb.DuckDBPyConnection, filters: Filters, weeks: int = 4)
     n = judged_weeks(filters, weeks)
     if n < MIN_WEEKS:
         return pd.DataFrame(columns=COLUMNS)
-    params = filters.paid_params()
-    del params["paid_source"]  # always the ad-level rows
+    params = filters.ad_params()
     params["since"] = filters.until - timedelta(days=7 * n - 1)
     found = queries.run(cur, "ad_fatigue_weeks", **params)
     if found.empty:

@@ -83,6 +83,18 @@ class Filters:
             return "ad_insights_daily"
         return "ad_campaign_gender_daily_all" if self.genders else "ad_campaign_daily_all"
 
+    @property
+    def ad_source(self) -> str:
+        """The table the ad-level queries read: the per-ad daily rollup unless an age or
+        gender filter needs the age x gender detail."""
+        return "ad_level_daily_all" if self.ages or self.genders else "ad_level_ad_daily_all"
+
+    def ad_params(self) -> dict[str, object]:
+        """Parameters of the ad-level queries: the paid filters, read from the ad level."""
+        params = self.paid_params()
+        del params["paid_source"]
+        return {**params, "ad_source": self.ad_source}
+
     def paid_params(self) -> dict[str, object]:
         """Parameters of the paid queries (with the table they read, from an allow-list)."""
         return {

@@ -260,14 +260,14 @@ def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> Inges
                     ),
                 ),
             )
-        span = (
-            (
-                min(ads.since for ads in fetched.ad_insights.values()),
-                max(ads.until for ads in fetched.ad_insights.values()),
-            )
-            if fetched.ad_insights
-            else None
-        )
+        # the days either level rewrites (the ad level's windows are the campaign level's, but
+        # the rollups of both must be refreshed over whatever was written)
+        windows = [(ads.since, ads.until) for ads in fetched.ad_insights.values()] + [
+            (ads.ad_level.since, ads.ad_level.until)
+            for ads in fetched.ad_insights.values()
+            if ads.ad_level is not None
+        ]
+        span = (min(w[0] for w in windows), max(w[1] for w in windows)) if windows else None
         stored_before = restatements.paid_days(cur, *span) if span else None
         counts["ad_insights_daily"] = _replace_ad_insights(store, cur, fetched.ad_insights)
         counts.update(_write_ad_level(store, cur, fetched))

@@ -56,12 +56,22 @@ TABLES: dict[str, tuple[str, ...]] = {
 DERIVED: dict[str, tuple[tuple[str, str, str], ...]] = {
     "ig_media": (("hashtags", "caption", "hashtags_of(caption)"),),
 }
-# Rollups of ad_insights_daily that the pages read instead of it (see the migrations), kept
-# in step by refresh_rollups: table -> (its period, the columns it keeps besides the period).
-ROLLUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "ad_campaign_daily": ("day", ("ad_account_id", "campaign_id")),
-    "ad_campaign_gender_daily": ("day", ("ad_account_id", "campaign_id", "gender")),
-    "ad_breakdown_weekly": ("week", ("campaign_id", "age", "gender")),
+# Rollups of ad_insights_daily and ad_level_daily that the pages read instead of them (see
+# the migrations), kept in step by refresh_rollups: table -> (the detail it sums, its period,
+# the columns it keeps besides the period).
+ROLLUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "ad_campaign_daily": ("ad_insights_daily", "day", ("ad_account_id", "campaign_id")),
+    "ad_campaign_gender_daily": (
+        "ad_insights_daily",
+        "day",
+        ("ad_account_id", "campaign_id", "gender"),
+    ),
+    "ad_breakdown_weekly": ("ad_insights_daily", "week", ("campaign_id", "age", "gender")),
+    "ad_level_ad_daily": (
+        "ad_level_daily",
+        "day",
+        ("ad_account_id", "campaign_id", "adset_id", "ad_id"),
+    ),
 }
 # period -> (its column in a rollup, the period of a day {} as SQL, its length in days)
 _PERIODS: dict[str, tuple[str, str, int]] = {
@@ -80,6 +90,15 @@ _ROLLUP_SUMS = ", ".join(
         "results",
     )
 )
+# what a rollup of the ad level keeps beside the sums: the reach of the breakdown rows and the
+# impressions of those that have one (migration 0036)
+_REACH_SUMS = (
+    "sum(reach) AS reach, sum(impressions) FILTER (WHERE reach IS NOT NULL) AS reached_impressions"
+)
+_SUMS_OF = {
+    "ad_insights_daily": _ROLLUP_SUMS,
+    "ad_level_daily": f"{_ROLLUP_SUMS}, {_REACH_SUMS}",
+}
 DATA_TABLES = (
     "ig_accounts",
     "ig_media",
@@ -213,12 +232,12 @@ class Store:
     def refresh_rollups(
         self, cur: duckdb.DuckDBPyConnection, since: date | None = None, until: date | None = None
     ) -> None:
-        """Recompute the rollups of ad_insights_daily (ROLLUPS) for the days [since, until]
-        (every day when both are None), widened to whole weeks for a weekly rollup. Call it
-        inside the write transaction that changed those days, so no rollup ever disagrees with
-        its detail."""
+        """Recompute the rollups (ROLLUPS) of ad_insights_daily and ad_level_daily for the days
+        [since, until] (every day when both are None), widened to whole weeks for a weekly
+        rollup. Call it inside the write transaction that changed those days, so no rollup ever
+        disagrees with its detail."""
         params = {"since": since, "until": until}
-        for table, (period, keys) in ROLLUPS.items():
+        for table, (detail, period, keys) in ROLLUPS.items():
             column, period_of, days = _PERIODS[period]
             first, last = period_of.format("$since::DATE"), period_of.format("$until::DATE")
             cur.execute(
@@ -229,8 +248,8 @@ class Store:
             groups = ", ".join(keys)
             cur.execute(
                 f"INSERT INTO {table} BY NAME "
-                f"SELECT {groups}, {period_of.format('date')} AS {column}, {_ROLLUP_SUMS} "
-                f"FROM ad_insights_daily WHERE ($since IS NULL OR date >= {first}) "
+                f"SELECT {groups}, {period_of.format('date')} AS {column}, {_SUMS_OF[detail]} "
+                f"FROM {detail} WHERE ($since IS NULL OR date >= {first}) "
                 f"AND ($until IS NULL OR date <= {last} + {days - 1}) "
                 f"GROUP BY ALL ORDER BY {column}, campaign_id",
                 params,

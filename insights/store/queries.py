@@ -34,6 +34,8 @@ IDENTIFIERS: dict[str, frozenset[str]] = {
     "paid_source": frozenset(
         {"ad_insights_daily", "ad_campaign_gender_daily_all", "ad_campaign_daily_all"}
     ),
+    # daily ad-level figures: the age x gender detail, or a per-ad rollup of it (migration 0036)
+    "ad_source": frozenset({"ad_level_daily_all", "ad_level_ad_daily_all"}),
     # the measure top posts are ranked by
     "post_rank": frozenset({"engagement_rate", "reach", "engagement", "views"}),
 }

@@ -14,10 +14,10 @@ WITH weeks AS (
         sum(spend)::DECIMAL(18, 2)                               AS spend,
         sum(impressions)::BIGINT                                 AS impressions,
         sum(clicks)::BIGINT                                      AS clicks,
-        coalesce(sum(impressions) FILTER (WHERE reach IS NOT NULL), 0)::BIGINT
+        coalesce(sum(reached_impressions), 0)::BIGINT
                                                                  AS reached_impressions,
         coalesce(sum(reach), 0)::BIGINT                          AS daily_reach
-    FROM ad_level_daily
+    FROM {{ad_source}}
     WHERE date BETWEEN $since AND $until
       AND paid_selected(campaign_id, age, gender, $campaign_ids, $objectives, $ages, $genders)
     GROUP BY ad_id, weeks_back

@@ -2,8 +2,8 @@
 -- One row per ad set with delivery in the range (of one campaign, or of all when $campaign is
 -- NULL): its settings and the sums of its ads' insights, summed per ad set first and joined
 -- with the ad sets after (one row per ad set, not one per day). The figures are the ad
--- level's (ad_level_daily), which add up to the campaign level's; currency, result type and
--- sales come from the ad set's campaign.
+-- level's (ad_level_daily, or its per-ad rollup without an age or gender filter), which add up
+-- to the campaign level's; currency, result type and sales come from the ad set's campaign.
 WITH sums AS (
     SELECT
         adset_id,
@@ -15,7 +15,7 @@ WITH sums AS (
         sum(conversions)::BIGINT              AS conversions,
         sum(conversion_value)::DECIMAL(18, 2) AS conversion_value,
         sum(results)::BIGINT                  AS results
-    FROM ad_level_daily
+    FROM {{ad_source}}
     WHERE date BETWEEN $since AND $until
       AND ($campaign IS NULL OR campaign_id = $campaign)
       AND paid_selected(campaign_id, age, gender, $campaign_ids, $objectives, $ages, $genders)

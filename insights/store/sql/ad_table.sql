@@ -14,7 +14,7 @@ WITH sums AS (
         sum(conversions)::BIGINT              AS conversions,
         sum(conversion_value)::DECIMAL(18, 2) AS conversion_value,
         sum(results)::BIGINT                  AS results
-    FROM ad_level_daily
+    FROM {{ad_source}}
     WHERE date BETWEEN $since AND $until
       AND ($campaign IS NULL OR campaign_id = $campaign)
       AND ($adset IS NULL OR adset_id = $adset)
