@@ -50,7 +50,7 @@ MARKED = {
     ad_drill.ad_set_table: [(), ("120200000000000001",)],
     ad_drill.ad_table: [(), ("120200000000000001", None)],
     ad_drill.placements: [(), ("120200000000000001", None, None)],
-    ad_drill.creative_grid: [(None, None, "spend"), (None, None, "cpa")],
+    ad_drill.creative_cards: [(("120200000000000001",),)],
     ad_drill.reach_note: [()],
     fatigue.ad_fatigue: [(), (4,), (6,)],
     reach.period_reach: [("campaign",), ("adset",), ("ad",)],

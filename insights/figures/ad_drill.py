@@ -14,6 +14,7 @@ import pandas as pd
 from insights.figures import campaigns, fatigue, formatting, metrics, money, reach
 from insights.figures.campaigns import ColumnUnit
 from insights.figures.filters import PAID, Filters, follows
+from insights.figures.frames import FrameSource
 from insights.figures.metrics import PAID_SUMS
 from insights.store import queries
 
@@ -272,23 +273,33 @@ def creative_order(table: pd.DataFrame, rank: str, count: int = MAX_CARDS) -> pd
     return order.drop(columns=["_rank", "_empty"]).head(count).reset_index(drop=True)
 
 
-@follows(PAID)
+@follows()
+def creative_cards(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, creative_ids: tuple[str, ...]
+) -> pd.DataFrame:
+    """The creatives of `creative_ids` as the grid shows them: the picture kept by the last
+    refresh, title, body, call to action, destination URL and its url_tags (they follow no
+    filter: the filters chose the ads)."""
+    return queries.run(cur, "ad_creative_cards", creative_ids=list(creative_ids))
+
+
 def creative_grid(
-    cur: duckdb.DuckDBPyConnection,
+    frames: FrameSource,
     filters: Filters,
     campaign: str | None = None,
     adset: str | None = None,
     rank: str = "spend",
 ) -> pd.DataFrame:
     """The ads of the view (of `campaign` and `adset`, or all) ranked by `rank` (see
-    `creative_order`), each with its figures and its creative: the picture kept by the last
-    refresh, title, body, call to action, destination URL and its url_tags."""
-    ads = creative_order(ad_table(cur, filters, campaign, adset), rank)
-    ids = [str(c) for c in ads["creative_id"].dropna().unique()]
-    found = queries.run(cur, "ad_creative_cards", creative_ids=ids)
-    out = ads.merge(found, how="left", on="creative_id", sort=False)
-    judged = fatigue.ad_fatigue(cur, filters).set_index("ad_id")
-    out["tiring"] = out["ad_id"].map(judged["tiring"]).fillna(False).astype(bool)
+    `creative_order`), each with its figures, its creative (`creative_cards`) and its fatigue
+    signal; built from the frames the page computes anyway (its ad table and the fatigue
+    table), so a change of ranking computes nothing new."""
+    ads = creative_order(frames(ad_table, filters, campaign, adset), rank)
+    ids = tuple(sorted(str(c) for c in ads["creative_id"].dropna().unique()))
+    out = ads.merge(frames(creative_cards, filters, ids), how="left", on="creative_id")
+    judged = frames(fatigue.ad_fatigue, filters).set_index("ad_id")
+    out["tiring"] = out["ad_id"].map(judged["tiring"]).astype("boolean").fillna(False)
+    out["tiring"] = out["tiring"].astype(bool)
     out["fatigue_sample"] = out["ad_id"].map(judged["sample"]).astype("float64")
     out["fatigue_text"] = [
         fatigue_line(judged.loc[a]) if a in judged.index else "" for a in out["ad_id"]

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from insights.figures import ad_drill, campaigns, metrics, money
+from insights.figures import ad_drill, campaigns, fatigue, metrics, money
 from insights.figures.ad_drill import Level
 from insights.figures.filters import Filters
 from insights.render import ad_charts
@@ -54,6 +54,13 @@ def render() -> None:
         )
         return
     level, campaign, adset = _scope(objects, filters)
+    # what the creatives and placements need, asked of the store while the level table is
+    # computed (see context.prefetch)
+    context.prefetch(
+        (ad_drill.ad_table, filters, campaign, adset),
+        (fatigue.ad_fatigue, filters),
+        (ad_drill.placements, filters, campaign, adset, None),
+    )
     table = _level_table(filters, level, campaign, adset)
     if table.empty:
         st.info(
@@ -189,7 +196,7 @@ def _creatives(filters: Filters, campaign: str | None, adset: str | None) -> Non
     st.subheader("Creatives")
     left, _ = st.columns([2, 5])
     rank = RANK.selectbox(left, "Rank by", ad_drill.CREATIVE_RANKS.__getitem__)
-    cards = context.frame(ad_drill.creative_grid, filters, campaign, adset, rank)
+    cards = ad_drill.creative_grid(context.frame, filters, campaign, adset, rank)
     if cards.empty:
         st.info("No ad delivered in this period under the current filters.")
         return
