@@ -175,8 +175,8 @@ def _plan_ads(cur: duckdb.DuckDBPyConnection, s: int) -> None:
     )
 
 
-def _write_objects(cur: duckdb.DuckDBPyConnection, s: int) -> None:
-    """The ad account, campaigns, ad sets and ads of the plan."""
+def _write_campaigns(cur: duckdb.DuckDBPyConnection, s: int) -> None:
+    """The ad account (in USD) and the campaigns of the plan."""
     cur.execute(
         f"""
         INSERT INTO ad_accounts BY NAME
@@ -190,7 +190,16 @@ def _write_objects(cur: duckdb.DuckDBPyConnection, s: int) -> None:
                (first_date + length)::TIMESTAMPTZ AS stop_time,
                round(20 + 480 * {_u("c", s + 2)}, 0)::DECIMAL(18, 2) AS daily_budget,
                now() AS updated_at
-        FROM plan;
+        FROM plan
+        """
+    )
+
+
+def _write_ad_sets(cur: duckdb.DuckDBPyConnection, s: int) -> None:
+    """The ad sets and ads of the plan. Their effective_status is Meta's: CAMPAIGN_PAUSED
+    for an ad set of a paused campaign, ADSET_PAUSED for an ad of a paused ad set."""
+    cur.execute(
+        f"""
         INSERT INTO ad_sets BY NAME
         SELECT adset_id, '{AD_ACCOUNT}' AS ad_account_id, campaign_id,
                {_list(KINDS)}[1 + c % 6] || ' ' || c || ' - ad set ' || (j + 1) AS name,
@@ -491,7 +500,8 @@ def generate(path: Path | str, ad_level_rows: int, posts: int, seed: int = 1) ->
     with Store(target) as store, store.transaction() as cur:
         create_cells(cur)
         _plan_campaigns(cur, ad_level_rows, s)
-        _write_objects(cur, s)
+        _write_campaigns(cur, s)
+        _write_ad_sets(cur, s)
         _write_creatives(cur, seed)
         anchor = _write_detail(cur, s)
         store.refresh_rollups(cur)
