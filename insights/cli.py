@@ -124,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Instead: write a large synthetic store with at least ROWS ad insight rows and "
         "ROWS/10 posts (for speed measurements) to --db.",
     )
+    demo_data.add_argument(
+        "--scale-ads",
+        type=int,
+        metavar="ROWS",
+        help="Instead: write a large synthetic store at the ad level (ad sets, ads, creatives, "
+        "placements) with at least ROWS ad-level insight rows and ROWS/50 posts (1,000,000 "
+        "from 10,000,000 rows) to --db.",
+    )
     _db_option(demo_data)
 
     demo_api = commands.add_parser(
@@ -334,23 +342,34 @@ def _ingest(args: argparse.Namespace) -> int:
 def _demo_data(args: argparse.Namespace) -> int:
     from insights.demo import dataset as demo_data
 
-    if args.scale:
-        import time
-
-        from insights.demo import scale as scale_data
-
-        if args.db_path is None:
-            raise UsageError("--scale writes a new synthetic store: give its path with --db.")
-        path = args.db_path
-        started = time.perf_counter()
-        counts = scale_data.generate(path, args.scale, max(1, args.scale // 10), args.seed or 1)
-        rows = ", ".join(f"{table} {count:,}" for table, count in counts.items())
-        print(f"{path}: {rows} in {time.perf_counter() - started:.1f} s")
-        return 0
+    if args.scale or args.scale_ads:
+        return _synthetic_store(args)
     out = args.out or Path("sample_data")
     seed = demo_data.DEFAULT_SEED if args.seed is None else args.seed
     for path in demo_data.write(demo_data.generate(seed), out):
         print(path)
+    return 0
+
+
+def _synthetic_store(args: argparse.Namespace) -> int:
+    """`demo-data --scale` or `--scale-ads`: a large synthetic store at --db, timed."""
+    import time
+
+    from insights.demo import ad_scale, scale
+
+    flag = "--scale" if args.scale else "--scale-ads"
+    if args.db_path is None:
+        raise UsageError(f"{flag} writes a new synthetic store: give its path with --db.")
+    path, seed = args.db_path, args.seed or 1
+    started = time.perf_counter()
+    if args.scale:
+        counts = scale.generate(path, args.scale, max(1, args.scale // 10), seed)
+    else:
+        rows = args.scale_ads
+        posts = 1_000_000 if rows >= 10_000_000 else max(1, rows // 50)
+        counts = ad_scale.generate(path, rows, posts, seed)
+    written = ", ".join(f"{table} {count:,}" for table, count in counts.items())
+    print(f"{path}: {written} in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import duckdb
 import pytest
 import requests
 
@@ -94,6 +95,21 @@ def test_status_on_an_ingested_store(demo_store_file):
     done = _run("status", "--db", str(demo_store_file), env={**os.environ})
     assert done.returncode == 0, done.stderr
     assert "ad_insights_daily" in done.stdout and "succeeded" in done.stdout
+
+
+def test_demo_data_writes_an_ad_level_store(tmp_path):
+    path = tmp_path / "ads.duckdb"
+    done = _run("demo-data", "--scale-ads", "20000", "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "ad_level_daily" in done.stdout and " s" in done.stdout
+    con = duckdb.connect(str(path), read_only=True)
+    rows, posts = con.execute(
+        "SELECT (SELECT count(*) FROM ad_level_daily), (SELECT count(*) FROM ig_media)"
+    ).fetchone()
+    con.close()
+    assert rows >= 20_000 and posts == 20_000 // 50
+    again = _run("demo-data", "--scale-ads", "20000", "--db", str(path))
+    assert again.returncode != 0 and "exists" in again.stderr
 
 
 def test_wrong_arguments_exit_2():

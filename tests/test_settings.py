@@ -115,6 +115,7 @@ def test_a_bad_setting_is_one_sentence_at_start_and_exit_2(tmp_path, variable, v
         ("ingest", "--http-timeout", "-1"),
         ("ingest", "--since", "2026-02-01", "--until", "2026-01-01"),
         ("demo-data", "--scale", "100"),
+        ("demo-data", "--scale-ads", "100"),
         ("status", "--unknown-flag"),
         ("status", "extra"),
         ("demo-api", "--ads-fault", "no_such_fault=1"),

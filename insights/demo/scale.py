@@ -19,6 +19,7 @@ from insights.store.database import Store
 
 LAST_DAY = date(2026, 11, 22)
 DAYS = 365
+FIRST_DAY = LAST_DAY - timedelta(days=DAYS - 1)
 CELLS = 18  # 6 age groups x 3 genders
 AVERAGE_LENGTH = (60 + DAYS) / 2  # campaign length is uniform on [60, 365] days
 POSTS_PER_ACCOUNT = 5_000
@@ -69,6 +70,80 @@ def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> str:
     return ", ".join(names[0])
 
 
+def create_cells(cur: duckdb.DuckDBPyConnection) -> None:
+    """The temp table `cells`: the 18 age x gender cells, each with its share of delivery
+    and its age group's click-rate lift."""
+    cur.execute(
+        """
+        CREATE TEMP TABLE cells AS
+        SELECT age, gender, age_share * gender_share AS share, age_ctr
+        FROM (VALUES ('18-24', 0.12, 1.25), ('25-34', 0.30, 1.15), ('35-44', 0.26, 1.0),
+                     ('45-54', 0.17, 0.9), ('55-64', 0.10, 0.8), ('65+', 0.05, 0.7))
+             AS a(age, age_share, age_ctr)
+        CROSS JOIN (VALUES ('female', 0.53), ('male', 0.44), ('unknown', 0.03))
+             AS g(gender, gender_share)
+        """
+    )
+
+
+def write_instagram(cur: duckdb.DuckDBPyConnection, posts: int, seed: int) -> None:
+    """The Instagram part of a synthetic store: accounts of POSTS_PER_ACCOUNT posts each,
+    `posts` posts over the three years up to the end of the data, each account's days."""
+    accounts = max(1, math.ceil(posts / POSTS_PER_ACCOUNT))
+    first_day = FIRST_DAY
+    s = seed * 1000
+    cur.execute(
+        f"""
+        INSERT INTO ig_accounts ({_columns(cur, "ig_accounts")})
+        SELECT (17841500000000000 + a)::VARCHAR, 'brand_' || a, 'Brand ' || a,
+               CAST(5000 + 500000 * {_u("a", s + 20)} AS BIGINT), {POSTS_PER_ACCOUNT}, now()
+        FROM range({accounts}) AS t(a)
+        """
+    )
+    tags = "[" + ", ".join(f"'{t}'" for t in HASHTAGS) + "]"
+    cur.execute(
+        f"""
+        INSERT INTO ig_media ({_columns(cur, "ig_media")}, hashtags)
+        WITH p AS (
+            SELECT i, i % {accounts} AS a,
+                   TIMESTAMPTZ '{first_day - timedelta(days=2 * DAYS)} 00:00:00+00'
+                     + to_seconds(CAST({_u("i", s + 21)} * {3 * DAYS * 86400} AS BIGINT))
+                     AS posted_at,
+                   ['IMAGE', 'VIDEO', 'CAROUSEL_ALBUM'][1 + CAST(floor(3 * {_u("i", s + 22)})
+                     AS INTEGER)] AS media_type,
+                   CAST(exp(ln(300) + 3.5 * {_u("i", s + 23)}) AS BIGINT) AS reach,
+                   0.02 + 0.08 * {_u("i", s + 24)} AS rate
+            FROM range({posts}) AS t(i)
+        )
+        SELECT *, hashtags_of(caption) FROM (SELECT
+            (179100000000000000 + i)::VARCHAR, (17841500000000000 + a)::VARCHAR, posted_at,
+            media_type,
+            CASE WHEN media_type = 'VIDEO' THEN 'REELS' ELSE 'FEED' END,
+            'Post ' || i || ' ' || {tags}[1 + (i % {len(HASHTAGS)})] || ' '
+                || {tags}[1 + ((i // 7) % {len(HASHTAGS)})] AS caption,
+            'https://www.instagram.com/p/S' || i || '/',
+            CAST(reach * rate * 0.8 AS BIGINT), CAST(reach * rate * 0.05 AS BIGINT),
+            reach, CAST(reach * 1.6 AS BIGINT), CAST(reach * rate * 0.1 AS BIGINT),
+            CAST(reach * rate * 0.05 AS BIGINT), CAST(reach * rate AS BIGINT), now()
+        FROM p
+        ORDER BY posted_at)
+        """
+    )
+    cur.execute(
+        f"""
+        INSERT INTO ig_account_daily
+            (account_id, date, reach, views, follower_count, profile_views, website_clicks)
+        SELECT (17841500000000000 + a)::VARCHAR, DATE '{first_day}' + CAST(d AS INTEGER),
+               CAST(2000 + 20000 * {_u("a * 1000 + d", s + 30)} AS BIGINT),
+               CAST(5000 + 50000 * {_u("a * 1000 + d", s + 31)} AS BIGINT),
+               CAST(50 * {_u("a * 1000 + d", s + 32)} AS BIGINT),
+               CAST(300 * {_u("a * 1000 + d", s + 33)} AS BIGINT),
+               CAST(40 * {_u("a * 1000 + d", s + 34)} AS BIGINT)
+        FROM range({accounts}) AS t(a), range({DAYS}) AS r(d)
+        """
+    )
+
+
 def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[str, int]:
     """Write a new store at `path` (which must not exist) with at least `ad_rows` rows in
     ad_insights_daily and `posts` rows in ig_media. Returns the row count of each table."""
@@ -76,8 +151,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
     if target.exists():  # never replace a store that may hold someone's data
         raise StoreError(f"{target} exists already; pick a new path for the synthetic store.")
     campaigns = math.ceil(ad_rows / (60 * CELLS)) + 1  # enough even if all are short
-    accounts = max(1, math.ceil(posts / POSTS_PER_ACCOUNT))
-    first_day = LAST_DAY - timedelta(days=DAYS - 1)
+    first_day = FIRST_DAY
     s = seed * 1000
     cell = "days.campaign_id, days.date, cells.age, cells.gender"  # one row's identity
     with Store(target) as store, store.transaction() as cur:
@@ -116,17 +190,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
             FROM plan
             """
         )
-        cur.execute(
-            """
-            CREATE TEMP TABLE cells AS
-            SELECT age, gender, age_share * gender_share AS share, age_ctr
-            FROM (VALUES ('18-24', 0.12, 1.25), ('25-34', 0.30, 1.15), ('35-44', 0.26, 1.0),
-                         ('45-54', 0.17, 0.9), ('55-64', 0.10, 0.8), ('65+', 0.05, 0.7))
-                 AS a(age, age_share, age_ctr)
-            CROSS JOIN (VALUES ('female', 0.53), ('male', 0.44), ('unknown', 0.03))
-                 AS g(gender, gender_share)
-            """
-        )
+        create_cells(cur)
         cur.execute(
             f"""
             INSERT INTO ad_insights_daily ({_columns(cur, "ad_insights_daily")})
@@ -162,56 +226,7 @@ def generate(path: Path | str, ad_rows: int, posts: int, seed: int = 1) -> dict[
             """
         )
         store.refresh_rollups(cur)
-        cur.execute(
-            f"""
-            INSERT INTO ig_accounts ({_columns(cur, "ig_accounts")})
-            SELECT (17841500000000000 + a)::VARCHAR, 'brand_' || a, 'Brand ' || a,
-                   CAST(5000 + 500000 * {_u("a", s + 20)} AS BIGINT), {POSTS_PER_ACCOUNT}, now()
-            FROM range({accounts}) AS t(a)
-            """
-        )
-        tags = "[" + ", ".join(f"'{t}'" for t in HASHTAGS) + "]"
-        cur.execute(
-            f"""
-            INSERT INTO ig_media ({_columns(cur, "ig_media")}, hashtags)
-            WITH p AS (
-                SELECT i, i % {accounts} AS a,
-                       TIMESTAMPTZ '{first_day - timedelta(days=2 * DAYS)} 00:00:00+00'
-                         + to_seconds(CAST({_u("i", s + 21)} * {3 * DAYS * 86400} AS BIGINT))
-                         AS posted_at,
-                       ['IMAGE', 'VIDEO', 'CAROUSEL_ALBUM'][1 + CAST(floor(3 * {_u("i", s + 22)})
-                         AS INTEGER)] AS media_type,
-                       CAST(exp(ln(300) + 3.5 * {_u("i", s + 23)}) AS BIGINT) AS reach,
-                       0.02 + 0.08 * {_u("i", s + 24)} AS rate
-                FROM range({posts}) AS t(i)
-            )
-            SELECT *, hashtags_of(caption) FROM (SELECT
-                (179100000000000000 + i)::VARCHAR, (17841500000000000 + a)::VARCHAR, posted_at,
-                media_type,
-                CASE WHEN media_type = 'VIDEO' THEN 'REELS' ELSE 'FEED' END,
-                'Post ' || i || ' ' || {tags}[1 + (i % {len(HASHTAGS)})] || ' '
-                    || {tags}[1 + ((i // 7) % {len(HASHTAGS)})] AS caption,
-                'https://www.instagram.com/p/S' || i || '/',
-                CAST(reach * rate * 0.8 AS BIGINT), CAST(reach * rate * 0.05 AS BIGINT),
-                reach, CAST(reach * 1.6 AS BIGINT), CAST(reach * rate * 0.1 AS BIGINT),
-                CAST(reach * rate * 0.05 AS BIGINT), CAST(reach * rate AS BIGINT), now()
-            FROM p
-            ORDER BY posted_at)
-            """
-        )
-        cur.execute(
-            f"""
-            INSERT INTO ig_account_daily
-                (account_id, date, reach, views, follower_count, profile_views, website_clicks)
-            SELECT (17841500000000000 + a)::VARCHAR, DATE '{first_day}' + CAST(d AS INTEGER),
-                   CAST(2000 + 20000 * {_u("a * 1000 + d", s + 30)} AS BIGINT),
-                   CAST(5000 + 50000 * {_u("a * 1000 + d", s + 31)} AS BIGINT),
-                   CAST(50 * {_u("a * 1000 + d", s + 32)} AS BIGINT),
-                   CAST(300 * {_u("a * 1000 + d", s + 33)} AS BIGINT),
-                   CAST(40 * {_u("a * 1000 + d", s + 34)} AS BIGINT)
-            FROM range({accounts}) AS t(a), range({DAYS}) AS r(d)
-            """
-        )
+        write_instagram(cur, posts, seed)
         cur.execute(
             "INSERT INTO ingest_runs (source, started_at, finished_at, status, rows_written) "
             "SELECT 'scale-demo', now(), now(), 'succeeded', "
