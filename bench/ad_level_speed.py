@@ -226,7 +226,7 @@ def load_ad_level(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
         )
         for c in texts
     }
-    reader = con.execute(f"SELECT * EXCLUDE (import_id) FROM {table}").fetch_record_batch(5_000_000)
+    reader = con.sql(f"SELECT * EXCLUDE (import_id) FROM {table}").to_arrow_reader(5_000_000)
     parts = []
     for batch in reader:
         part = batch.to_pandas()

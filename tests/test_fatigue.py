@@ -264,3 +264,20 @@ def test_the_per_ad_rollup_reads_as_the_age_x_gender_detail(tmp_path):
             [VIEW.since, VIEW.until],
         ).fetchone()[0]
         assert round(ad_drill.ad_table(cur, VIEW)["spend"].sum(), 2) == float(served)
+
+
+def test_the_slopes_of_many_ads_are_each_ads_own():
+    rng = np.random.default_rng(3)
+    values = rng.uniform(0.5, 2.0, (50, 5))
+    values[rng.uniform(size=values.shape) < 0.2] = np.nan  # weeks without delivery
+    values[0] = [np.nan, np.nan, np.nan, np.nan, 1.0]  # one week only: no slope
+    values[1] = 0.0  # a mean of zero: no relative slope
+
+    def least_squares(row):
+        keep = np.isfinite(row)
+        if keep.sum() < 2 or row[keep].mean() == 0:
+            return np.nan
+        return np.polyfit(np.arange(len(row))[keep], row[keep], 1)[0] / row[keep].mean()
+
+    expected = [least_squares(row) for row in values]
+    np.testing.assert_allclose(fatigue.relative_slopes(values), expected, equal_nan=True)

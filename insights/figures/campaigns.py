@@ -218,25 +218,44 @@ def rate_differences(table: pd.DataFrame, picked: tuple[str, ...]) -> pd.DataFra
 
 
 def _difference(hits_a: float, n_a: float, hits_b: float, n_b: float) -> dict[str, object]:
-    rate_a = metrics.ratio(hits_a, n_a)
-    rate_b = metrics.ratio(hits_b, n_b)
-    result: dict[str, object] = {
+    found = differences(
+        *(np.array([value], dtype="float64") for value in (hits_a, n_a, hits_b, n_b))
+    )
+    return {key: value[0].item() for key, value in found.items()}
+
+
+def differences(
+    hits_a: np.ndarray, n_a: np.ndarray, hits_b: np.ndarray, n_b: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Rate a minus rate b for each pair of proportions (hits over trials), with its 95%
+    interval (two independent proportions, normal approximation) and a verdict: "real gap"
+    when the interval leaves out zero, "could be chance", or why there is no interval ("no
+    data", "not a proportion", "too little data": under 5 hits or misses on a side)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_a = np.where(n_a > 0, hits_a / n_a, np.nan)
+        rate_b = np.where(n_b > 0, hits_b / n_b, np.nan)
+        error = np.sqrt(rate_a * (1 - rate_a) / n_a + rate_b * (1 - rate_b) / n_b)
+    no_data = np.isnan(rate_a) | np.isnan(rate_b)
+    improper = ~no_data & ((hits_a > n_a) | (hits_b > n_b))
+    thin = (
+        ~no_data & ~improper & (np.minimum.reduce([hits_a, n_a - hits_a, hits_b, n_b - hits_b]) < 5)
+    )
+    judged = ~(no_data | improper | thin)
+    low = np.where(judged, rate_a - rate_b - Z_95 * error, np.nan)
+    high = np.where(judged, rate_a - rate_b + Z_95 * error, np.nan)
+    verdict = np.select(
+        [no_data, improper, thin, (low > 0) | (high < 0)],
+        ["no data", "not a proportion", "too little data", "real gap"],
+        "could be chance",
+    )
+    return {
         "rate_a": rate_a,
         "rate_b": rate_b,
         "difference": rate_a - rate_b,
-        "ci_low": math.nan,
-        "ci_high": math.nan,
+        "ci_low": low,
+        "ci_high": high,
+        "verdict": verdict,
     }
-    if math.isnan(rate_a) or math.isnan(rate_b):
-        return {**result, "verdict": "no data"}
-    if hits_a > n_a or hits_b > n_b:
-        return {**result, "verdict": "not a proportion"}
-    if min(hits_a, n_a - hits_a, hits_b, n_b - hits_b) < 5:
-        return {**result, "verdict": "too little data"}
-    error = math.sqrt(rate_a * (1 - rate_a) / n_a + rate_b * (1 - rate_b) / n_b)
-    low, high = rate_a - rate_b - Z_95 * error, rate_a - rate_b + Z_95 * error
-    verdict = "real gap" if low > 0 or high < 0 else "could be chance"
-    return {**result, "ci_low": low, "ci_high": high, "verdict": verdict}
 
 
 def default_pick(table: pd.DataFrame, count: int = 3) -> tuple[str, ...]:

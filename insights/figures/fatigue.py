@@ -11,7 +11,6 @@ be read from daily rows). Its CTR is clicks / impressions (metrics.py).
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
 import duckdb
@@ -92,8 +91,7 @@ def ad_fatigue(cur: duckdb.DuckDBPyConnection, filters: Filters, weeks: int = 4)
         return pd.DataFrame(columns=COLUMNS)
     for column in ("spend", "impressions", "clicks", "reached_impressions", "daily_reach"):
         found[column] = pd.to_numeric(found[column], errors="coerce").astype("float64")
-    rows = [_judged(group, n) for _, group in found.groupby("ad_id", sort=True)]
-    out = pd.DataFrame(rows)
+    out = _judged(found, n)
     currency = out["currency"].fillna("")
     total = out.groupby(currency)["spend"].transform("sum")
     out["spend_share"] = (out["spend"] / total.where(total > 0)).astype("float64")
@@ -102,75 +100,90 @@ def ad_fatigue(cur: duckdb.DuckDBPyConnection, filters: Filters, weeks: int = 4)
     return out[COLUMNS]
 
 
-def _judged(weeks: pd.DataFrame, n: int) -> dict[str, object]:
-    """One ad's row from its weekly rows (weeks_back 0 .. n-1)."""
-    by_week = weeks.set_index("weeks_back").reindex(range(n - 1, -1, -1))  # oldest first
-    impressions = by_week["impressions"].fillna(0).to_numpy()
-    clicks = by_week["clicks"].fillna(0).to_numpy()
-    reached = by_week["reached_impressions"].fillna(0).to_numpy()
-    reach = by_week["daily_reach"].fillna(0).to_numpy()
+def _judged(found: pd.DataFrame, n: int) -> pd.DataFrame:
+    """One row per ad (in id order) from the weekly rows of every ad (weeks_back 0 .. n-1),
+    judged all at once: each figure an array of ads x weeks, oldest week first."""
+    ids = pd.Index(sorted(found["ad_id"].unique()))
+    at = (ids.get_indexer(found["ad_id"]), n - 1 - found["weeks_back"].to_numpy(dtype="int64"))
+
+    def weekly(column: str) -> np.ndarray:
+        grid = np.zeros((len(ids), n))
+        grid[at] = found[column].fillna(0).to_numpy(dtype="float64")
+        return grid
+
+    impressions, clicks = weekly("impressions"), weekly("clicks")
+    reached, reach, spend = weekly("reached_impressions"), weekly("daily_reach"), weekly("spend")
     with np.errstate(divide="ignore", invalid="ignore"):
         frequency = np.where(reach > 0, reached / reach, np.nan)
         ctr = np.where(impressions > 0, clicks / impressions, np.nan)
-    frequency_slope, ctr_slope = relative_slope(frequency), relative_slope(ctr)
-    first = weeks.iloc[0]
-    row: dict[str, object] = {
-        "ad_id": first["ad_id"],
-        "ad_name": first["ad_name"],
-        "adset_id": first["adset_id"],
-        "campaign_id": first["campaign_id"],
-        "campaign_name": first["campaign_name"],
-        "currency": first["currency"] if isinstance(first["currency"], str) else None,
-        "spend": float(weeks["spend"].sum()),
-        "impressions": float(impressions.sum()),
-        "clicks": float(clicks.sum()),
-        "weeks": n,
-        "weeks_with_delivery": int((impressions > 0).sum()),
-        "impressions_first": float(impressions[0]),
-        "impressions_last": float(impressions[-1]),
-        "clicks_first": float(clicks[0]),
-        "clicks_last": float(clicks[-1]),
-        "frequency_first": float(frequency[0]),
-        "frequency_last": float(frequency[-1]),
-        "ctr_first": float(ctr[0]),
-        "ctr_last": float(ctr[-1]),
-        "frequency_slope": frequency_slope,
-        "ctr_slope": ctr_slope,
-        "sample": int(impressions.sum()),
-    }
+    # what names the ad: its first row's (the latest week it delivered in)
+    first = found.drop_duplicates("ad_id").set_index("ad_id").reindex(ids)
+    out = pd.DataFrame(
+        {
+            "ad_id": ids,
+            **{c: first[c].to_numpy() for c in ("ad_name", "adset_id", "campaign_id")},
+            "campaign_name": first["campaign_name"].to_numpy(),
+            "currency": [c if isinstance(c, str) else None for c in first["currency"]],
+            "spend": spend.sum(axis=1),
+            "impressions": impressions.sum(axis=1),
+            "clicks": clicks.sum(axis=1),
+            "weeks": n,
+            "weeks_with_delivery": (impressions > 0).sum(axis=1),
+            "impressions_first": impressions[:, 0],
+            "impressions_last": impressions[:, -1],
+            "clicks_first": clicks[:, 0],
+            "clicks_last": clicks[:, -1],
+            "frequency_first": frequency[:, 0],
+            "frequency_last": frequency[:, -1],
+            "ctr_first": ctr[:, 0],
+            "ctr_last": ctr[:, -1],
+            "frequency_slope": relative_slopes(frequency),
+            "ctr_slope": relative_slopes(ctr),
+            "sample": impressions.sum(axis=1).astype("int64"),
+        }
+    )
     # the first week's CTR minus the last's, with its 95% interval (two independent
     # proportions, as the Campaigns page compares two campaigns' rates)
-    gap = campaigns._difference(clicks[0], impressions[0], clicks[-1], impressions[-1])
-    row["ctr_fall_ci_low"] = ci_low = float(gap["ci_low"])  # type: ignore[arg-type]
-    known = np.isfinite([frequency[0], frequency[-1], ctr[0], ctr[-1]]).all()
-    row["tiring"] = bool(
-        known
-        and row["weeks_with_delivery"] == n
-        and min(impressions[0], impressions[-1]) >= MIN_WEEK_IMPRESSIONS
-        and frequency[-1] >= (1 + MIN_FREQUENCY_RISE) * frequency[0]
-        and frequency_slope > 0
-        and ctr[-1] <= (1 - MIN_CTR_FALL) * ctr[0]
-        and ctr_slope < 0
-        and gap["verdict"] == "real gap"
-        and ci_low > 0  # the fall, not a rise, is larger than chance
+    gap = campaigns.differences(clicks[:, 0], impressions[:, 0], clicks[:, -1], impressions[:, -1])
+    out["ctr_fall_ci_low"] = gap["ci_low"]
+    known = np.isfinite(frequency[:, [0, -1]]).all(axis=1) & np.isfinite(ctr[:, [0, -1]]).all(
+        axis=1
     )
-    return row
+    with np.errstate(invalid="ignore"):
+        out["tiring"] = (
+            known
+            & (out["weeks_with_delivery"].to_numpy() == n)
+            & (np.minimum(impressions[:, 0], impressions[:, -1]) >= MIN_WEEK_IMPRESSIONS)
+            & (frequency[:, -1] >= (1 + MIN_FREQUENCY_RISE) * frequency[:, 0])
+            & (out["frequency_slope"].to_numpy() > 0)
+            & (ctr[:, -1] <= (1 - MIN_CTR_FALL) * ctr[:, 0])
+            & (out["ctr_slope"].to_numpy() < 0)
+            & (gap["verdict"] == "real gap")
+            & (gap["ci_low"] > 0)  # the fall, not a rise, is larger than chance
+        )
+    return out
+
+
+def relative_slopes(values: np.ndarray) -> np.ndarray:
+    """`relative_slope` of each row of `values` (ads x weeks)."""
+    x = np.broadcast_to(np.arange(values.shape[1], dtype="float64"), values.shape)
+    keep = np.isfinite(values)
+    count = keep.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_mean = np.where(keep, x, 0).sum(axis=1) / count
+        y_mean = np.where(keep, values, 0).sum(axis=1) / count
+        dx = np.where(keep, x - x_mean[:, None], 0)
+        dy = np.where(keep, values - y_mean[:, None], 0)
+        slope = (dx * dy).sum(axis=1) / (dx**2).sum(axis=1)
+        out = slope / y_mean
+    return np.where((count >= 2) & (y_mean != 0), out, np.nan)
 
 
 def relative_slope(values: np.ndarray) -> float:
     """The least-squares slope of `values` over their weeks (equally spaced, oldest first),
     per week, relative to their mean: 0.1 is a rise of a tenth of the mean a week. Empty
     weeks are left out; NaN with fewer than two values or a mean of zero."""
-    x = np.arange(len(values), dtype="float64")
-    keep = np.isfinite(values)
-    if keep.sum() < 2:
-        return math.nan
-    x, y = x[keep], values[keep]
-    mean = float(y.mean())
-    if mean == 0:
-        return math.nan
-    slope = float(((x - x.mean()) * (y - mean)).sum() / ((x - x.mean()) ** 2).sum())
-    return slope / mean
+    return float(relative_slopes(np.asarray(values, dtype="float64")[None, :])[0])
 
 
 def tiring_ads(table: pd.DataFrame) -> pd.DataFrame:
