@@ -101,10 +101,13 @@ def ad_fatigue(cur: duckdb.DuckDBPyConnection, filters: Filters, weeks: int = 4)
 
 
 def _judged(found: pd.DataFrame, n: int) -> pd.DataFrame:
-    """One row per ad (in id order) from the weekly rows of every ad (weeks_back 0 .. n-1),
+    """One row per ad (in the rows' order) from the weekly rows of every ad (weeks_back 0 .. n-1),
     judged all at once: each figure an array of ads x weeks, oldest week first."""
-    ids = pd.Index(sorted(found["ad_id"].unique()))
-    at = (ids.get_indexer(found["ad_id"]), n - 1 - found["weeks_back"].to_numpy(dtype="int64"))
+    # the rows come by ad (ORDER BY ad_id, weeks_back): an ad's first row starts its block
+    starts = found["ad_id"].ne(found["ad_id"].shift()).to_numpy()
+    first = found[starts].set_index("ad_id")  # what names the ad: its latest week's row
+    ids = first.index
+    at = (np.cumsum(starts) - 1, n - 1 - found["weeks_back"].to_numpy(dtype="int64"))
 
     def weekly(column: str) -> np.ndarray:
         grid = np.zeros((len(ids), n))
@@ -116,14 +119,17 @@ def _judged(found: pd.DataFrame, n: int) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         frequency = np.where(reach > 0, reached / reach, np.nan)
         ctr = np.where(impressions > 0, clicks / impressions, np.nan)
-    # what names the ad: its first row's (the latest week it delivered in)
-    first = found.drop_duplicates("ad_id").set_index("ad_id").reindex(ids)
     out = pd.DataFrame(
         {
             "ad_id": ids,
-            **{c: first[c].to_numpy() for c in ("ad_name", "adset_id", "campaign_id")},
-            "campaign_name": first["campaign_name"].to_numpy(),
-            "currency": [c if isinstance(c, str) else None for c in first["currency"]],
+            **{
+                c: first[c].to_numpy()
+                for c in ("ad_name", "adset_id", "campaign_id", "campaign_name")
+            },
+            "currency": first["currency"]
+            .astype(object)
+            .where(first["currency"].notna(), None)
+            .to_numpy(),
             "spend": spend.sum(axis=1),
             "impressions": impressions.sum(axis=1),
             "clicks": clicks.sum(axis=1),

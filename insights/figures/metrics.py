@@ -308,7 +308,9 @@ def totals(frame: pd.DataFrame, columns: list[str]) -> dict[str, float]:
     """Column sums of the given sum-columns (missing columns are skipped)."""
     return {
         c: float(
-            pd.to_numeric(frame[c], errors="coerce").sum(min_count=1 if c in NULLABLE_SUMS else 0)
+            pd.to_numeric(frame[c], errors="coerce")
+            .astype("float64")  # a nullable column's missing values as NaN, never pd.NA
+            .sum(min_count=1 if c in NULLABLE_SUMS else 0)
         )
         for c in columns
         if c in frame
