@@ -17,6 +17,13 @@ _SUMS = (
 # beside them), written out here rather than taken from the store, so a wrong definition there
 # shows
 _AD_LEVEL = ("results", "reach", "reached_impressions")
+_PLACEMENT = (
+    "campaign_id",
+    "publisher_platform",
+    "platform_position",
+    "impression_device",
+    "date",
+)
 FRESH: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
     "ad_campaign_daily": ("ad_insights_daily", ("campaign_id", "date"), "campaign_id, date", ()),
     "ad_campaign_gender_daily": (
@@ -37,6 +44,12 @@ FRESH: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
         ("ad_id", "date"),
         "ad_id, date",
         _AD_LEVEL,
+    ),
+    "ad_placement_campaign_daily": (
+        "ad_level_placement_daily",
+        _PLACEMENT,
+        ", ".join(_PLACEMENT),
+        ("results",),
     ),
 }
 _FRESH_SUMS = {

@@ -184,6 +184,30 @@ def test_the_ads_page_shows_the_ad_sets_spend_of_the_last_28_days(ad_store):
     assert shown.sort_index().tolist() == pytest.approx(expected.sort_index().tolist(), abs=0.005)
 
 
+def test_the_placements_read_from_their_rollup_equal_the_rows_by_ad(ad_store):
+    # with no ad set or ad picked the page reads the per-campaign rollup of the placement
+    # rows; the same figures summed here from the rows by ad, for all ads and for one campaign
+    path, _ = ad_store
+    rows = _frame(path, "SELECT * FROM ad_level_placement_daily")
+    until = rows["date"].max()
+    since = until - pd.Timedelta(days=27)
+    keys = ["publisher_platform", "platform_position", "impression_device"]
+    campaign = str(rows["campaign_id"].min())
+    with Store(path, read_only=True) as store, store.cursor() as cur:
+        for picked in (None, campaign):
+            recent = rows[
+                (rows["date"] >= since) & ((picked is None) | (rows["campaign_id"] == picked))
+            ]
+            expected = recent.groupby(keys)[["spend", "impressions", "clicks"]].sum()
+            shown = ad_drill.placements(cur, Filters(since.date(), until.date()), picked)
+            got = shown.set_index(keys)[["spend", "impressions", "clicks"]].sort_index()
+            assert got.index.equals(expected.sort_index().index)
+            assert got["impressions"].tolist() == expected.sort_index()["impressions"].tolist()
+            assert got["spend"].tolist() == pytest.approx(
+                expected.sort_index()["spend"].tolist(), abs=0.005
+            )
+
+
 def test_the_ad_level_store_never_replaces_an_existing_file(tmp_path):
     path = tmp_path / "mine.duckdb"
     path.write_bytes(b"precious")

@@ -504,8 +504,8 @@ def generate(path: Path | str, ad_level_rows: int, posts: int, seed: int = 1) ->
         _write_ad_sets(cur, s)
         _write_creatives(cur, seed)
         anchor = _write_detail(cur, s)
-        store.refresh_rollups(cur)
         _write_placements(cur, s)
+        store.refresh_rollups(cur)  # of the campaign level, the ad level and the placements
         _write_period_reach(cur, s, anchor)
         write_instagram(cur, posts, seed)
         cur.execute(

@@ -180,6 +180,10 @@ def placements(
     params = _params(filters, campaign=campaign, adset=adset, ad=ad)
     for name in ("ages", "genders", "ad_source"):  # the placement rows are a table of their own
         del params[name]
+    by_ad = adset is not None or ad is not None
+    params["placement_source"] = (
+        "ad_level_placement_daily_all" if by_ad else "ad_placement_campaign_daily_all"
+    )
     frame = _numeric(queries.run(cur, "ad_placements", **params))
     keys = ["publisher_platform", "platform_position", "impression_device"]
     frame = money.one_currency(frame, keys)

@@ -72,6 +72,17 @@ ROLLUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "day",
         ("ad_account_id", "campaign_id", "adset_id", "ad_id"),
     ),
+    "ad_placement_campaign_daily": (
+        "ad_level_placement_daily",
+        "day",
+        (
+            "ad_account_id",
+            "campaign_id",
+            "publisher_platform",
+            "platform_position",
+            "impression_device",
+        ),
+    ),
 }
 # period -> (its column in a rollup, the period of a day {} as SQL, its length in days)
 _PERIODS: dict[str, tuple[str, str, int]] = {
@@ -98,6 +109,7 @@ _REACH_SUMS = (
 _SUMS_OF = {
     "ad_insights_daily": _ROLLUP_SUMS,
     "ad_level_daily": f"{_ROLLUP_SUMS}, {_REACH_SUMS}",
+    "ad_level_placement_daily": _ROLLUP_SUMS,
 }
 DATA_TABLES = (
     "ig_accounts",
@@ -232,7 +244,7 @@ class Store:
     def refresh_rollups(
         self, cur: duckdb.DuckDBPyConnection, since: date | None = None, until: date | None = None
     ) -> None:
-        """Recompute the rollups (ROLLUPS) of ad_insights_daily and ad_level_daily for the days
+        """Recompute the rollups (ROLLUPS) of the campaign and ad-level rows for the days
         [since, until] (every day when both are None), widened to whole weeks for a weekly
         rollup. Call it inside the write transaction that changed those days, so no rollup ever
         disagrees with its detail."""

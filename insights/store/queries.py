@@ -36,6 +36,10 @@ IDENTIFIERS: dict[str, frozenset[str]] = {
     ),
     # daily ad-level figures: the age x gender detail, or a per-ad rollup of it (migration 0036)
     "ad_source": frozenset({"ad_level_daily_all", "ad_level_ad_daily_all"}),
+    # daily placement figures: by ad, or per campaign when no ad set or ad is picked (0037)
+    "placement_source": frozenset(
+        {"ad_level_placement_daily_all", "ad_placement_campaign_daily_all"}
+    ),
     # the measure top posts are ranked by
     "post_rank": frozenset({"engagement_rate", "reach", "engagement", "views"}),
 }

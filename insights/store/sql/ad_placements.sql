@@ -2,7 +2,8 @@
 -- Sums per placement (publisher_platform x platform_position x impression_device) of the ads
 -- of one campaign, ad set or ad (or of all where each is NULL), from the placement query's
 -- rows, which Meta serves apart from age and gender (so no age or gender filter applies);
--- one row per placement and currency (money is never added across currencies).
+-- one row per placement and currency (money is never added across currencies). Without an ad
+-- set or ad picked it reads the per-campaign rollup of the placement rows.
 SELECT
     p.publisher_platform,
     p.platform_position,
@@ -17,7 +18,7 @@ SELECT
     sales_sum(p.spend, v.sells)::DECIMAL(18, 2)            AS sales_spend,
     sales_sum(p.conversions, v.sells)::BIGINT              AS sales_conversions,
     sales_sum(p.conversion_value, v.sells)::DECIMAL(18, 2) AS sales_value
-FROM ad_level_placement_daily AS p
+FROM {{placement_source}} AS p
 LEFT JOIN ad_campaign_values AS v ON v.campaign_id = p.campaign_id
 WHERE p.date BETWEEN $since AND $until
   AND ($campaign IS NULL OR p.campaign_id = $campaign)
