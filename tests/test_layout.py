@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "render": {"errors", "figures"},
     "ingest": {"errors", "settings", "api", "store", "demo"} | DEFINITIONS,
     "csv_import": {"errors", "store", "ingest"},
-    "demo": {"errors", "api", "store"},
+    "demo": {"errors", "api", "store"} | DEFINITIONS,
     "ui": {"errors", "settings", "store", "figures", "render", "ingest", "csv_import"},
 }
 
