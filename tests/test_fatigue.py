@@ -281,3 +281,24 @@ def test_the_slopes_of_many_ads_are_each_ads_own():
 
     expected = [least_squares(row) for row in values]
     np.testing.assert_allclose(fatigue.relative_slopes(values), expected, equal_nan=True)
+
+
+def test_an_ad_without_a_first_week_says_so_rather_than_nan():
+    from insights.figures import ad_drill
+
+    row = pd.Series(
+        {
+            "weeks": 4,
+            "weeks_with_delivery": 3,
+            "frequency_first": np.nan,
+            "frequency_last": 1.31,
+            "ctr_first": np.nan,
+            "ctr_last": 0.0175,
+            "sample": 37701.0,
+        }
+    )
+    line = ad_drill.fatigue_line(row)
+    assert "nan" not in line.lower() and "no fatigue judged" in line
+    assert "3 of the 4 weeks" in line and "37,701 impressions" in line
+    judged = ad_drill.fatigue_line(row.copy().replace({np.nan: 1.2}))
+    assert judged.startswith("Last 4 weeks: seen 1.20 → 1.31 times a day per person")

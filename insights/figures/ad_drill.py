@@ -314,8 +314,16 @@ def creative_grid(
 def fatigue_line(row: pd.Series) -> str:
     """An ad's fatigue figures in one line, with the sample they rest on: 'Last 4 weeks:
     seen 1.52 → 2.09 times a day per person, CTR 1.08% → 0.66% (76,586 impressions)'."""
+    weeks, delivered = int(row["weeks"]), int(row["weeks_with_delivery"])
+    known = [row[c] for c in ("frequency_first", "frequency_last", "ctr_first", "ctr_last")]
+    if not all(math.isfinite(float(v)) for v in known):  # a first or last week without a figure
+        return (
+            f"Last {weeks} weeks: no frequency or CTR for the first or the last of them, so no "
+            f"fatigue judged (delivered in {delivered} of the {weeks} weeks, "
+            f"{int(row['sample']):,} impressions)"
+        )
     return (
-        f"Last {int(row['weeks'])} weeks: seen {row['frequency_first']:.2f} → "
+        f"Last {weeks} weeks: seen {row['frequency_first']:.2f} → "
         f"{row['frequency_last']:.2f} times a day per person, CTR "
         f"{formatting.value(row['ctr_first'], 'percent')} → "
         f"{formatting.value(row['ctr_last'], 'percent')} "
