@@ -284,17 +284,7 @@ def table(rows: int, runs: int) -> list[str]:
         "|" + " --- |" * 7,
     ]
     for page in {**page_speed.PAGES, **AD_PAGES}:
-        mine, floor = ours[f"{page}.page"], ours[f"{page}.floor"]
-        peer = naive.get(f"{page}.naive")
-        peer_ms, ratio = (
-            (f"{peer:,.{1 if peer >= 1 else 3}f}", f"{peer / mine:,.{1 if peer >= 1 else 3}f}x")
-            if peer is not None
-            else ("– (no peer)", "–")
-        )
-        lines.append(
-            f"| {page} | {ours[f'{page}.first']:,.0f} | {mine:,.1f} | {floor:,.1f} "
-            f"| {peer_ms} | {ratio} | {mine / floor:,.2f}x |"
-        )
+        lines.append(f"| {page} | {page_speed.page_cells(ours, naive, page)} |")
     lines.append(f"| (naive: load the tables into pandas) | {naive['naive load']:,.0f} | | | | | |")
     lines.append("")
     lines.append(f"peak RSS: ours {ours['rss_mb']:,.0f} MB, naive {naive['naive_rss_mb']:,.0f} MB")

@@ -483,16 +483,8 @@ def main() -> None:
         ours = _child("ours", rows, args.runs)
         naive = _child("naive", rows, args.runs)
         for page in PAGES:
-            mine, floor = ours[f"{page}.page"], ours[f"{page}.floor"]
-            peer = naive.get(f"{page}.naive")
-            peer_ms, ratio = (
-                (f"{peer:,.{1 if peer >= 1 else 3}f}", f"{peer / mine:,.{1 if peer >= 1 else 3}f}x")
-                if peer is not None
-                else ("– (no peer)", "–")
-            )
             lines.append(
-                f"| {rows:,} | {page} | {ours[f'{page}.first']:,.0f} | {mine:,.1f} | {floor:,.1f} "
-                f"| {peer_ms} | {ratio} | {mine / floor:,.2f}x "
+                f"| {rows:,} | {page} | {page_cells(ours, naive, page)} "
                 f"| {ours['rss_mb']:,.0f} / {naive['naive_rss_mb']:,.0f} |"
             )
         lines.append(
@@ -501,6 +493,22 @@ def main() -> None:
         )
     print(f"runs per figure: {args.runs}; machine: {_machine()}")
     print("\n".join(lines))
+
+
+def page_cells(ours: dict[str, Any], naive: dict[str, Any], page: str) -> str:
+    """A page's table cells: first load, median change, floor, naive, naive / ours, ours /
+    floor (a page without a naive peer says so)."""
+    mine, floor = ours[f"{page}.page"], ours[f"{page}.floor"]
+    peer = naive.get(f"{page}.naive")
+    peer_ms, ratio = (
+        (f"{peer:,.{1 if peer >= 1 else 3}f}", f"{peer / mine:,.{1 if peer >= 1 else 3}f}x")
+        if peer is not None
+        else ("– (no peer)", "–")
+    )
+    return (
+        f"{ours[f'{page}.first']:,.0f} | {mine:,.1f} | {floor:,.1f} | {peer_ms} | {ratio} "
+        f"| {mine / floor:,.2f}x"
+    )
 
 
 def _machine() -> str:
