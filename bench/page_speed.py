@@ -43,6 +43,7 @@ from insights.figures import anomalies, campaigns, content, metrics, narratives
 from insights.figures import overview as overview_figures
 from insights.figures.filters import Filters
 from insights.figures.frames import Frames
+from insights.settings import Settings
 from insights.store import queries
 from insights.store.database import DERIVED, Store
 
@@ -178,8 +179,10 @@ def measure_pages(
     path: Path, pages: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], None]], runs: int
 ) -> dict[str, Any]:
     """Each page's first computation, its median over `runs` filter changes and the median of
-    its SQL alone (the floor), in this process; with its peak memory."""
+    its SQL alone (the floor), in this process; with its peak memory. The store is opened
+    as the dashboard opens it: locked down, within its memory budget."""
     store = Store(path, read_only=True)
+    store.lock_down(read_memory_mb=Settings().read_memory_mb)
     result: dict[str, Any] = {}
     with store.cursor() as cur:
         ids = list(queries.run(cur, "campaign_options")["campaign_id"])

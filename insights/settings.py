@@ -271,6 +271,15 @@ SPECS: tuple[SettingSpec, ...] = (
         flag="--max-response-mb",
         metavar="MB",
     ),
+    SettingSpec(
+        "read_memory_mb",
+        "INSIGHTS_READ_MEMORY_MB",
+        300,
+        "Most memory, in MB, the dashboard's store keeps between writes, mostly blocks it "
+        "has read (queries spill to disk beyond it; a refresh or import may use more while "
+        "it writes).",
+        _positive_whole_number,
+    ),
 )
 
 
@@ -324,6 +333,7 @@ class Settings:
     ig_history_days: int = _default("ig_history_days")
     run_deadline_s: float = _default("run_deadline_s")
     max_response_mb: int = _default("max_response_mb")
+    read_memory_mb: int = _default("read_memory_mb")
     access_token: str | None = field(default=None, repr=False)
     app_secret: str | None = field(default=None, repr=False)
 

@@ -17,6 +17,7 @@ import requests
 from streamlit.testing.v1 import AppTest
 
 from insights.demo.server import DEMO_TOKEN, DemoApi
+from insights.settings import Settings
 from tests.conftest import campaigns_in, currency_of
 from tests.grid import grid_tables
 
@@ -290,7 +291,7 @@ def test_first_start_on_an_empty_store_loads_the_demo(monkeypatch, tmp_path, raw
     assert any("store is empty" in i.value for i in at.info)
     from insights.ui.context import _open
 
-    _, job = _open(str(db))
+    _, job = _open(str(db), Settings().read_memory_mb)  # the app's own, from its cache
     snap = job.wait(timeout=120)
     assert snap.error is None and snap.result is not None
     at = _app()
@@ -305,7 +306,7 @@ def test_refresh_button_runs_an_ingest_in_the_background(app_env):
     assert not at.exception
     from insights.ui.context import _open
 
-    _, job = _open(str(app_env))
+    _, job = _open(str(app_env), Settings().read_memory_mb)  # the app's own
     deadline = time.monotonic() + 120
     while job.snapshot().running and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -385,6 +385,38 @@ def test_lock_down_blocks_file_access_and_cannot_be_undone(tmp_path):
             store.upsert(cur, "ad_campaigns", _campaign_rows(("c1", "A", "1.00")))
 
 
+def test_lock_down_keeps_a_memory_budget_that_a_write_lifts_while_it_runs(tmp_path):
+    """The dashboard's store keeps at most its read budget between writes; a write whose key
+    index is bigger than that budget still commits (it fails if the budget stays in force)."""
+    with duckdb.connect() as other:  # how DuckDB itself shows such a budget
+        other.execute("SET memory_limit = '16MB'")
+        budget = other.execute("SELECT current_setting('memory_limit')").fetchone()
+        other.execute("RESET memory_limit")
+        default = other.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert budget != default
+    rows = "INSERT INTO t SELECT 'key-number-' || i FROM range(1000000) r(i)"
+    with Store(tmp_path / "s.duckdb") as store:
+        store.lock_down(read_memory_mb=16)
+        limit = "SELECT current_setting('memory_limit')"
+        with store.cursor() as cur:
+            assert cur.execute(limit).fetchone() == budget
+            cur.execute("CREATE TABLE t (k VARCHAR PRIMARY KEY)")
+            cur.execute("BEGIN TRANSACTION")
+            with pytest.raises(duckdb.OutOfMemoryException):
+                cur.execute(rows)  # within the budget, this write cannot be held
+            cur.execute("ROLLBACK")
+        with store.transaction() as cur:
+            assert cur.execute(limit).fetchone() == default
+            cur.execute(rows)
+        with pytest.raises(RuntimeError), store.transaction() as cur:
+            raise RuntimeError("a write that fails")
+        with store.cursor() as cur:
+            assert cur.execute(limit).fetchone() == budget  # set again after each write
+            assert cur.execute("SELECT count(*) FROM t").fetchone() == (1_000_000,)
+            with pytest.raises(duckdb.Error):
+                cur.execute("SET enable_external_access = true")
+
+
 def test_data_tables_are_known():
     assert set(DATA_TABLES) <= set(CONTRACT)
 

@@ -161,6 +161,7 @@ class Store:
             self.migrate()
             self._mark_interrupted_runs()
         self._columns = self._read_columns()
+        self._read_memory: str | None = None  # the budget between writes (lock_down sets it)
 
     # -- connections -----------------------------------------------------------------------
 
@@ -173,16 +174,27 @@ class Store:
         finally:
             cur.close()
 
-    def lock_down(self) -> None:
-        """Forbid file access, extension loading and settings changes for the rest of the life
-        of this connection, so no query built from the page can reach other files."""
+    def lock_down(self, *, read_memory_mb: int | None = None) -> None:
+        """Forbid file access and extension loading for the rest of the life of this
+        connection, so no query built from the page can reach other files. DuckDB refuses to
+        turn external access back on, or to widen the allowed paths, while the database runs,
+        so this holds without locking the whole configuration; the configuration stays open
+        so that a write can lift the memory budget below.
+
+        With `read_memory_mb`, DuckDB keeps at most that much memory between writes: mostly
+        its cache of the blocks it has read, which otherwise grows to the size of what the
+        pages ever scanned (queries spill to the store's temporary directory beyond it). A
+        write transaction runs with DuckDB's default limit, then the budget is set again: a
+        transaction's new rows and their key index must fit in memory."""
         for statement in (
             "SET enable_external_access = false",
             "SET autoinstall_known_extensions = false",
             "SET autoload_known_extensions = false",
-            "SET lock_configuration = true",
         ):
             self._con.execute(statement)
+        if read_memory_mb is not None:
+            self._read_memory = f"{int(read_memory_mb)}MB"
+            self._con.execute(f"SET memory_limit = '{self._read_memory}'")
 
     def close(self) -> None:
         self._con.close()
@@ -273,14 +285,20 @@ class Store:
         if self.read_only:
             raise StoreError("the store was opened read-only")
         with self._write_lock, self.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
+            if self._read_memory is not None:
+                cur.execute("RESET memory_limit")  # DuckDB's default, for the write
             try:
-                yield cur
-                cur.execute("UPDATE store_version SET version = version + 1")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                    cur.execute("UPDATE store_version SET version = version + 1")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
+            finally:
+                if self._read_memory is not None:
+                    cur.execute(f"SET memory_limit = '{self._read_memory}'")
 
     def upsert(self, cur: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:
         """Insert or update `data` (an Arrow table whose columns are a subset of the table's)

@@ -42,17 +42,19 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _open(db_path: str) -> tuple[Store, IngestJob]:
+def _open(db_path: str, read_memory_mb: int) -> tuple[Store, IngestJob]:
     store = Store(db_path)
-    store.lock_down()
+    store.lock_down(read_memory_mb=read_memory_mb)
     return store, IngestJob(store)
 
 
 def store_and_job() -> tuple[Store, IngestJob]:
-    """The process-wide store (opened once, locked down) and its refresh job."""
-    path = str(settings().db_path)
+    """The process-wide store (opened once, locked down, within its memory budget) and its
+    refresh job."""
+    current = settings()
+    path = str(current.db_path)
     try:
-        return _open(path)
+        return _open(path, current.read_memory_mb)
     except StoreBusyError as exc:  # said from the dashboard's side: the other program is not it
         holder = f" (process {exc.holder})" if exc.holder else ""
         st.error(
