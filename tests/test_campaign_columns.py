@@ -86,3 +86,43 @@ def test_the_table_is_shown_rounded_as_on_the_screen():
     assert fmt_table.cell_text("impressions", row["impressions"], "USD") == "120,345"
     assert fmt_table.cell_text("cpa", None, "USD") == "–"
     assert Decimal(str(row["cpa"])) == Decimal("11.99")  # 1234.567 / 103
+
+
+def test_the_grid_writes_each_cell_as_the_one_cell_writer_does():
+    """The grid writes thousands of cells a column at a time; each must be the text and
+    number that the one-cell writers give (cell_text, budget_label, money.rounded), for
+    empty, negative and half-way values, in currencies with and without decimals."""
+    import numpy as np
+
+    from insights.figures import money
+
+    rng = np.random.default_rng(7)
+    n = 400
+    table = pd.concat([_table()] * (n // 3 + 1), ignore_index=True).head(n)
+    table["currency"] = rng.choice(["USD", "JPY", "CHF", "EUR", None], n)
+    for column in ("spend", "conversion_value", "sales_spend", "sales_value"):
+        drawn = rng.integers(-5, 2_000_000, n) / 1000  # 2.675-like amounts: half-way cases
+        drawn[rng.random(n) < 0.15] = np.nan
+        table[column] = drawn
+    for column in ("daily_budget", "lifetime_budget"):
+        table[column] = np.where(rng.random(n) < 0.5, rng.integers(0, 99_999, n) / 100, np.nan)
+    table.loc[:, "results"] = rng.integers(0, 300, n).astype(float)
+    shown = campaigns.with_results(metrics.add_ratios(table, metrics.PAID_METRICS))
+    values = fmt_table.campaign_values(shown, budgets=True)
+    codes = list(shown["currency"])
+    for row, (daily, lifetime, code) in enumerate(
+        zip(shown["daily_budget"], shown["lifetime_budget"], codes, strict=True)
+    ):
+        assert values["budget"][row] == fmt_table.budget_label(daily, lifetime, code)
+    for column in fmt_table.MONEY_COLUMNS:
+        if column not in values:
+            continue
+        for row, (raw, code) in enumerate(zip(shown[column], codes, strict=True)):
+            got = values[column][row]
+            assert (np.isnan(got) and pd.isna(raw)) or got == money.rounded(raw, code), column
+    rows, _ = campaign_grid.grid_options(shown, campaigns.totals(shown), budgets=True)
+    for key in values.columns:
+        texts = list(rows[f"{key}{campaign_grid.TEXT_SUFFIX}"])
+        assert texts == [
+            fmt_table.cell_text(key, v, c) for v, c in zip(values[key], codes, strict=True)
+        ], key

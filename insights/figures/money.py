@@ -179,7 +179,10 @@ def currencies(frame: pd.DataFrame) -> list[str | None]:
     """The currencies of a frame with a `currency` column, in order (None: not known)."""
     if "currency" not in frame or frame.empty:
         return []
-    found = {None if pd.isna(c) else str(c) for c in frame["currency"]}
+    column = frame["currency"]
+    found: set[str | None] = {str(c) for c in column.dropna().unique()}
+    if column.isna().any():
+        found.add(None)
     return sorted(found, key=lambda c: (c is None, c or ""))
 
 

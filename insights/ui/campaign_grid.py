@@ -72,11 +72,12 @@ def _cells(values: pd.DataFrame, currencies: pd.Series) -> dict[str, list[Any]]:
     for key in values.columns:
         key = str(key)
         unit = fmt_table.UNITS.get(key, "text")
-        column = values[key].tolist()
         if unit == "text":
+            column = values[key].tolist()
             out[key] = ["" if _empty(v) else str(v) for v in column]
-        else:
-            out[key] = [None if _empty(v) else float(v) for v in column]
+        else:  # numbers: NaN where empty, then None (a JSON null)
+            column = values[key].astype("float64").tolist()
+            out[key] = [None if v != v else v for v in column]
         out[f"{key}{TEXT_SUFFIX}"] = fmt_table.cell_texts(key, column, codes)
     return out
 

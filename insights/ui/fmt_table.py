@@ -6,6 +6,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from insights.figures import formatting, metrics, money
@@ -78,6 +79,30 @@ def metric_columns(frame: pd.DataFrame, currency: object = None) -> pd.DataFrame
     return out.rename(columns=names)
 
 
+def _each_once(column: pd.Series, label: Any) -> pd.Series:
+    """`label` of every value of a column, called once per distinct value (a column of
+    thousands of rows holds a few statuses, goals or currencies); an empty value is None."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    labels = np.array([*(label(u) for u in uniques), label(None)], dtype=object)
+    return pd.Series(labels[codes], index=column.index, dtype=object)
+
+
+def _floats(column: pd.Series) -> list[float]:
+    """A column as Python floats, NaN where empty (None, NaN or pd.NA)."""
+    return pd.to_numeric(column, errors="coerce").astype("float64").tolist()  # type: ignore[no-any-return]
+
+
+def budget_labels(table: pd.DataFrame, codes: list[Any]) -> list[str]:
+    """`budget_label` of every row of a table with daily_budget and lifetime_budget."""
+    daily, lifetime = _floats(table["daily_budget"]), _floats(table["lifetime_budget"])
+    daily_texts = money.amounts(daily, codes)
+    lifetime_texts = money.amounts(lifetime, codes)
+    return [
+        f"{d} daily" if dv == dv else f"{lt} lifetime" if lv == lv else ""
+        for d, dv, lt, lv in zip(daily_texts, daily, lifetime_texts, lifetime, strict=True)
+    ]
+
+
 def budget_label(daily: object, lifetime: object, currency: object = None) -> str:
     """'$150.00 daily', '¥6,000 lifetime' or '' (as Ads Manager writes a budget)."""
     for amount, kind in ((daily, "daily"), (lifetime, "lifetime")):
@@ -132,36 +157,36 @@ def campaign_values(
     its currency's decimals, ROAS to two decimals, counts as whole numbers, readable names.
     `columns`: another level's table (ad sets, ads) and its columns."""
     columns = campaign_columns(budgets, columns)
+    codes = table["currency"].tolist()
     if budgets:
-        table = table.assign(
-            budget=[
-                budget_label(d, lt, c)
-                for d, lt, c in zip(
-                    table["daily_budget"], table["lifetime_budget"], table["currency"], strict=True
-                )
-            ]
-        )
+        table = table.assign(budget=budget_labels(table, codes))
     shown = table[list(columns)].copy()
     for column in _present(PERCENT_COLUMNS, shown):
         shown[column] = (shown[column].astype("float64") * 100).round(2)
-    for column in _present(MONEY_COLUMNS, shown):
-        shown[column] = [
-            v if pd.isna(v) else money.rounded(v, c)
-            for v, c in zip(shown[column], table["currency"], strict=True)
-        ]
-        shown[column] = shown[column].astype("float64")
+    present = _present(MONEY_COLUMNS, shown)
+    if present:  # each row's decimals looked up once: thousands of rows on every rerun
+        rules: dict[object, int] = {}
+        places = [rules[c] if c in rules else rules.setdefault(c, money.decimals(c)) for c in codes]
+        for column in present:
+            amounts = _floats(shown[column])
+            shown[column] = pd.Series(
+                [v if v != v else round(v, p) for v, p in zip(amounts, places, strict=True)],
+                index=shown.index,
+                dtype="float64",
+            )
     for column in _present((*RATIO_COLUMNS, *DECIMAL_COLUMNS), shown):
         shown[column] = shown[column].astype("float64").round(2)
     for column in _present(COUNT_COLUMNS, shown):  # 103, never 103.0
         shown[column] = shown[column].astype("float64").round().astype("Int64")
-    shown["currency"] = [money.label(c) for c in table["currency"]]
+    shown["currency"] = _each_once(table["currency"], money.label)
     shown["result_label"] = shown["result_label"].fillna("")
-    shown["objective"] = shown["objective"].map(objective_label).fillna("")
+    shown["objective"] = _each_once(shown["objective"], objective_label)
+    shown["objective"] = shown["objective"].fillna("")
     for column in ("status", "optimization_goal"):
         if column in shown:
-            shown[column] = shown[column].map(_readable)
+            shown[column] = _each_once(shown[column], _readable)
     if "attribution_setting" in shown:
-        shown["attribution_setting"] = shown["attribution_setting"].map(attribution_label)
+        shown["attribution_setting"] = _each_once(shown["attribution_setting"], attribution_label)
     for column in ("adset_name", "campaign_name", "ad_name", "targeting_summary"):
         if column in shown:
             shown[column] = shown[column].fillna("")
@@ -255,13 +280,12 @@ def cell_texts(key: str, values: list[Any], currencies: list[str | None]) -> lis
     """`cell_text` of a whole column (`currencies`: each row's ISO code or None)."""
     unit = UNITS.get(key, "text")
     if unit == "text":
-        return [cell_text(key, v, None) for v in values]
+        return ["" if v is None or v is pd.NA or v != v else str(v) for v in values]
     per = 100.0 if unit == "percent" else 1.0  # percents are held as numbers of percent
-    numbers = [
-        None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else float(v)
+    shown = [
+        None if v is None or v is pd.NA or v != v else float(v) / per  # type: ignore[arg-type]
         for v in values
     ]
-    shown = [None if n is None else n / per for n in numbers]
     if unit == "decimal":
         return ["–" if n is None else f"{n:,.2f}" for n in shown]
     return formatting.values(shown, unit, currencies)
