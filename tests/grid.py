@@ -20,7 +20,9 @@ def grid_tables(at: AppTest, written: bool = False) -> list[tuple[pd.DataFrame, 
         rows = options["rowData"]
         rows = json.loads(rows) if isinstance(rows, str) else rows
         headings = {c["field"]: c["headerName"] for c in options["columnDefs"]}
-        fields = [f"{k}__text" if written else k for k in headings]
+        # a metric's written text stands beside its number; a text column is shown as it is
+        texts = {f for record in rows[:1] for f in record if f.endswith("__text")}
+        fields = [f"{k}__text" if written and f"{k}__text" in texts else k for k in headings]
 
         shown = list(headings.values())
         out.append(

@@ -65,19 +65,19 @@ _WRITTEN = JsCode(
 
 
 def _cells(values: pd.DataFrame, currencies: pd.Series) -> dict[str, list[Any]]:
-    """The grid's columns: each column's numbers (or texts), and beside each the texts shown,
-    written a column at a time (a table of thousands of campaigns is built on every rerun)."""
+    """The grid's columns: each metric's numbers and beside them the texts shown; each text
+    column as it is shown. Written a column at a time (a table of thousands of campaigns is
+    built on every rerun)."""
     codes = [None if _empty(c) else str(c) for c in currencies]
     out: dict[str, list[Any]] = {}
     for key in values.columns:
         key = str(key)
         unit = fmt_table.UNITS.get(key, "text")
-        if unit == "text":
-            column = values[key].tolist()
-            out[key] = ["" if _empty(v) else str(v) for v in column]
-        else:  # numbers: NaN where empty, then None (a JSON null)
-            column = values[key].astype("float64").tolist()
-            out[key] = [None if v != v else v for v in column]
+        if unit == "text":  # shown as it is: no written text beside it
+            out[key] = ["" if _empty(v) else str(v) for v in values[key].tolist()]
+            continue
+        column = values[key].astype("float64").tolist()  # NaN where empty, then a JSON null
+        out[key] = [None if v != v else v for v in column]
         out[f"{key}{TEXT_SUFFIX}"] = fmt_table.cell_texts(key, column, codes)
     return out
 
@@ -100,16 +100,16 @@ def _column(
         "field": key,
         "headerName": fmt_table.heading(key, found, budgets, columns),
         "width": WIDTHS.get(key, 100),
-        "valueFormatter": _WRITTEN,
         "cellDataType": False,
     }
     if key in metrics.ALL_METRICS and metrics.ALL_METRICS[key].help:
         column["headerTooltip"] = metrics.ALL_METRICS[key].help
     if unit == "text":
         column["sortingOrder"] = ["asc", "desc", None]
-    else:  # a metric: highest first on the first click
+    else:  # a metric: highest first on the first click, its written text shown
         column["sortingOrder"] = ["desc", "asc", None]
         column["type"] = "rightAligned"
+        column["valueFormatter"] = _WRITTEN
     if unit == "text":
         column["tooltipField"] = key  # a long name or targeting, whole on hover
     if first:  # the row's name
