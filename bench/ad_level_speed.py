@@ -16,9 +16,12 @@ process, as bench/page_speed.py measures them:
   with their ids as categories, or 50M rows would not fit in memory as Python strings), then
   each change filtered and grouped in pandas;
 - rss: the peak resident memory of each process;
-- rerun (--reruns): the whole Ads page script through Streamlit's AppTest.
+- rerun (--reruns): the whole Ads page script through Streamlit's AppTest;
+- memory (--memory): the peak memory of one query over every column of the big tables, in a
+  store opened as the dashboard opens it, with DuckDB's default limit and within the
+  dashboard's memory budget (INSIGHTS_READ_MEMORY_MB).
 
-Run: .venv/bin/python bench/ad_level_speed.py [--rows 50000000] [--runs 7] [--reruns]
+Run: .venv/bin/python bench/ad_level_speed.py [--rows 50000000] [--runs 7] [--reruns | --memory]
 Prints one table.
 """
 
@@ -42,6 +45,7 @@ from insights.demo import ad_scale
 from insights.figures import ad_drill, metrics
 from insights.figures.filters import Filters
 from insights.figures.frames import Frames
+from insights.settings import Settings
 from insights.store.database import Store
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -304,14 +308,51 @@ def reruns(rows: int, runs: int) -> list[str]:
     return lines
 
 
+BIG_TABLES = ("ad_level_daily", "ad_level_placement_daily", "ad_insights_daily")
+
+
+def measure_budget(rows: int, budget_mb: int | None) -> dict[str, Any]:
+    """One query over every column of each big table (what a long-lived dashboard's cache
+    can come to hold), in a store opened as the dashboard opens it, within `budget_mb` (None:
+    DuckDB's default limit); the process's peak memory and the time it took."""
+    store = Store(store_for(rows), read_only=True)
+    store.lock_down(read_memory_mb=budget_mb)
+    started = time.perf_counter()
+    with store.cursor() as cur:
+        for name in BIG_TABLES:
+            cur.execute(f"SELECT count(DISTINCT COLUMNS(*)) FROM {name}").fetchall()
+    seconds = time.perf_counter() - started
+    return {"budget": budget_mb, "seconds": seconds, "rss_mb": page_speed.peak_rss_mb()}
+
+
+def budgets(rows: int) -> list[str]:
+    lines = ["| memory budget | peak RSS MB | seconds |", "| --- | --- | --- |"]
+    for budget in (None, Settings().read_memory_mb):
+        command = [sys.executable, __file__, "--child", "budget", "--rows", str(rows)]
+        if budget is not None:
+            command += ["--budget", str(budget)]
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        shown = "DuckDB's default" if budget is None else f"{budget} MB (the dashboard's)"
+        lines.append(f"| {shown} | {found['rss_mb']:,.0f} | {found['seconds']:.1f} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--reruns", action="store_true", help="measure whole page reruns")
-    parser.add_argument("--child", choices=["ours", "naive", "reruns"], help=argparse.SUPPRESS)
+    parser.add_argument("--budget", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--memory", action="store_true", help="measure the memory budget")
+    parser.add_argument(
+        "--child", choices=["ours", "naive", "reruns", "budget"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--page", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "budget":
+        print(json.dumps(measure_budget(args.rows, args.budget)))
+        return
     if args.child == "reruns":
         found = page_speed.measure_reruns_at(store_for(args.rows), args.runs, args.page)
         print(json.dumps({**found, "rss_mb": page_speed.peak_rss_mb()}))
@@ -329,7 +370,12 @@ def main() -> None:
         posts = con.execute("SELECT count(*) FROM ig_media").fetchone()[0]  # type: ignore[index]
     print(f"runs per figure: {args.runs}; machine: {page_speed._machine()}")
     print(", ".join(f"{t} {n:,}" for t, n in counts.items()) + f", ig_media {posts:,}")
-    print("\n".join(reruns(args.rows, args.runs) if args.reruns else table(args.rows, args.runs)))
+    if args.memory:
+        print("\n".join(budgets(args.rows)))
+    elif args.reruns:
+        print("\n".join(reruns(args.rows, args.runs)))
+    else:
+        print("\n".join(table(args.rows, args.runs)))
 
 
 if __name__ == "__main__":
