@@ -48,6 +48,16 @@ def _positive_whole_number(raw: str) -> int:
     return value
 
 
+MIN_READ_MEMORY_MB = 100  # below a few tens of MB, DuckDB cannot hold a page's queries
+
+
+def _memory_budget(raw: str) -> int:
+    value = _whole_number(raw)
+    if value < MIN_READ_MEMORY_MB:
+        raise ValueError(f"{value} MB, where the pages' queries need at least {MIN_READ_MEMORY_MB}")
+    return value
+
+
 def _seconds(raw: str) -> float:
     try:
         value = float(raw.strip())
@@ -277,8 +287,8 @@ SPECS: tuple[SettingSpec, ...] = (
         300,
         "Most memory, in MB, the dashboard's store keeps between writes, mostly blocks it "
         "has read (queries spill to disk beyond it; a refresh or import may use more while "
-        "it writes).",
-        _positive_whole_number,
+        "it writes; at least 100).",
+        _memory_budget,
     ),
 )
 

@@ -92,6 +92,7 @@ def test_every_flag_comes_from_the_table_and_overrides_the_environment():
         ("INSIGHTS_HTTP_TIMEOUT", "soon"),
         ("INSIGHTS_MAX_WORKERS", "0"),
         ("INSIGHTS_GRAPH_URL", "graph.facebook.com"),
+        ("INSIGHTS_READ_MEMORY_MB", "16"),  # the pages' queries would run out of memory
     ],
 )
 def test_a_bad_setting_is_one_sentence_at_start_and_exit_2(tmp_path, variable, value):
