@@ -93,7 +93,8 @@ def _floats(column: pd.Series) -> list[float]:
 
 
 def budget_labels(table: pd.DataFrame, codes: list[Any]) -> list[str]:
-    """`budget_label` of every row of a table with daily_budget and lifetime_budget."""
+    """Each row's budget as Ads Manager writes it: '$150.00 daily', '¥6,000 lifetime' or ''
+    (`codes`: each row's currency), a column at a time."""
     daily, lifetime = _floats(table["daily_budget"]), _floats(table["lifetime_budget"])
     daily_texts = money.amounts(daily, codes)
     lifetime_texts = money.amounts(lifetime, codes)
@@ -101,14 +102,6 @@ def budget_labels(table: pd.DataFrame, codes: list[Any]) -> list[str]:
         f"{d} daily" if dv == dv else f"{lt} lifetime" if lv == lv else ""
         for d, dv, lt, lv in zip(daily_texts, daily, lifetime_texts, lifetime, strict=True)
     ]
-
-
-def budget_label(daily: object, lifetime: object, currency: object = None) -> str:
-    """'$150.00 daily', '¥6,000 lifetime' or '' (as Ads Manager writes a budget)."""
-    for amount, kind in ((daily, "daily"), (lifetime, "lifetime")):
-        if amount is not None and not pd.isna(amount):  # type: ignore[call-overload]
-            return f"{money.amount(amount, currency)} {kind}"
-    return ""
 
 
 def table_currencies(table: pd.DataFrame) -> list[str | None]:
