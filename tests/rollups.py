@@ -45,6 +45,12 @@ FRESH: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
         "ad_id, date",
         _AD_LEVEL,
     ),
+    "ad_level_ad_gender_daily": (
+        "ad_level_daily",
+        ("ad_id", "date", "gender"),
+        "ad_id, date, gender",
+        _AD_LEVEL,
+    ),
     "ad_placement_campaign_daily": (
         "ad_level_placement_daily",
         _PLACEMENT,

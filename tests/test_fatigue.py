@@ -244,26 +244,39 @@ def test_the_relative_slope_is_least_squares_over_the_mean():
     assert np.isnan(fatigue.relative_slope(np.array([np.nan, 2.0])))
 
 
-def test_the_per_ad_rollup_reads_as_the_age_x_gender_detail(tmp_path):
-    # without an age or gender filter the ad level is read from its per-ad daily rollup; a
-    # filter that names every gender reads the detail: the same judgement and the same sums
+def test_the_per_ad_rollups_read_as_the_age_x_gender_detail(tmp_path):
+    # without an age or gender filter the ad level is read from its per-ad daily rollup, with
+    # a gender filter alone from the per-ad and gender rollup; a filter that names every age
+    # group reads the detail: the same judgement and the same sums from all three
     from insights.figures import ad_drill
 
     path = _store(tmp_path / "s.duckdb", 5, {"tired": (5000.0, 10.0)})
-    every = tuple(sorted({gender for _, gender in SEGMENTS}))
-    detail = Filters(VIEW.since, VIEW.until, genders=every)
-    assert VIEW.ad_source != detail.ad_source
+    genders = Filters(VIEW.since, VIEW.until, genders=tuple(sorted({g for _, g in SEGMENTS})))
+    detail = Filters(VIEW.since, VIEW.until, ages=tuple(sorted({a for a, _ in SEGMENTS})))
+    assert len({VIEW.ad_source, genders.ad_source, detail.ad_source}) == 3
     with Store(path, read_only=True) as store, store.cursor() as cur:
-        pd.testing.assert_frame_equal(
-            fatigue.ad_fatigue(cur, VIEW), fatigue.ad_fatigue(cur, detail)
-        )
-        for table in (ad_drill.ad_table, ad_drill.ad_set_table):
-            pd.testing.assert_frame_equal(table(cur, VIEW), table(cur, detail))
+        for other in (genders, detail):
+            pd.testing.assert_frame_equal(
+                fatigue.ad_fatigue(cur, VIEW), fatigue.ad_fatigue(cur, other)
+            )
+            for table in (ad_drill.ad_table, ad_drill.ad_set_table):
+                pd.testing.assert_frame_equal(table(cur, VIEW), table(cur, other))
         served = cur.execute(
             "SELECT sum(spend) FROM ad_level_daily WHERE date BETWEEN ? AND ?",
             [VIEW.since, VIEW.until],
         ).fetchone()[0]
         assert round(ad_drill.ad_table(cur, VIEW)["spend"].sum(), 2) == float(served)
+        # one gender alone: the detail's sums of that gender, ad by ad
+        one = Filters(VIEW.since, VIEW.until, genders=(SEGMENTS[0][1],))
+        mine = cur.execute(
+            "SELECT ad_id, sum(spend) AS spend, sum(clicks) AS clicks FROM ad_level_daily "
+            "WHERE date BETWEEN ? AND ? AND gender = ? GROUP BY ad_id ORDER BY ad_id",
+            [VIEW.since, VIEW.until, SEGMENTS[0][1]],
+        ).df()
+        found = ad_drill.ad_table(cur, one).sort_values("ad_id")
+        assert list(found["ad_id"]) == list(mine["ad_id"])
+        assert [round(x, 2) for x in found["spend"]] == [float(x) for x in mine["spend"]]
+        assert list(found["clicks"]) == list(mine["clicks"])
 
 
 def test_the_slopes_of_many_ads_are_each_ads_own():

@@ -280,12 +280,13 @@ def test_the_rollups_are_built_for_an_existing_store_and_kept_in_step(demo_store
         for table in ROLLUPS:
             assert cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
         # as a store from before the rollups: their migrations undone
-        cur.execute("DELETE FROM schema_migrations WHERE version IN (3, 6, 36, 37)")
+        cur.execute("DELETE FROM schema_migrations WHERE version IN (3, 6, 36, 37, 38)")
         for view in (
             "ad_campaign_daily_all",
             "ad_campaign_gender_daily_all",
             "ad_level_daily_all",
             "ad_level_ad_daily_all",
+            "ad_level_ad_gender_daily_all",
             "ad_level_placement_daily_all",
             "ad_placement_campaign_daily_all",
         ):

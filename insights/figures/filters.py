@@ -85,9 +85,11 @@ class Filters:
 
     @property
     def ad_source(self) -> str:
-        """The table the ad-level queries read: the per-ad daily rollup unless an age or
-        gender filter needs the age x gender detail."""
-        return "ad_level_daily_all" if self.ages or self.genders else "ad_level_ad_daily_all"
+        """The table the ad-level queries read, as paid_source: the smallest that still has
+        the columns the filters need (the age x gender detail only for an age filter)."""
+        if self.ages:
+            return "ad_level_daily_all"
+        return "ad_level_ad_gender_daily_all" if self.genders else "ad_level_ad_daily_all"
 
     def ad_params(self) -> dict[str, object]:
         """Parameters of the ad-level queries: the paid filters, read from the ad level."""

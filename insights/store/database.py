@@ -72,6 +72,11 @@ ROLLUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "day",
         ("ad_account_id", "campaign_id", "adset_id", "ad_id"),
     ),
+    "ad_level_ad_gender_daily": (
+        "ad_level_daily",
+        "day",
+        ("ad_account_id", "campaign_id", "adset_id", "ad_id", "gender"),
+    ),
     "ad_placement_campaign_daily": (
         "ad_level_placement_daily",
         "day",

@@ -34,8 +34,11 @@ IDENTIFIERS: dict[str, frozenset[str]] = {
     "paid_source": frozenset(
         {"ad_insights_daily", "ad_campaign_gender_daily_all", "ad_campaign_daily_all"}
     ),
-    # daily ad-level figures: the age x gender detail, or a per-ad rollup of it (migration 0036)
-    "ad_source": frozenset({"ad_level_daily_all", "ad_level_ad_daily_all"}),
+    # daily ad-level figures: the age x gender detail, or a per-ad (0036) or per-ad and gender
+    # (0038) rollup of it
+    "ad_source": frozenset(
+        {"ad_level_daily_all", "ad_level_ad_daily_all", "ad_level_ad_gender_daily_all"}
+    ),
     # daily placement figures: by ad, or per campaign when no ad set or ad is picked (0037)
     "placement_source": frozenset(
         {"ad_level_placement_daily_all", "ad_placement_campaign_daily_all"}
