@@ -36,8 +36,9 @@ def totals(table: pd.DataFrame) -> pd.DataFrame:
             else table[table["currency"] == currency]
         )
         sums = metrics.totals(part, PAID_SUMS)
-        kinds = {k for k in part["result_type"] if isinstance(k, str)}
-        one_kind = len(kinds) == 1 and len(part["result_type"].dropna()) == len(part)
+        given = part["result_type"].dropna()
+        kinds = {k for k in given.unique() if isinstance(k, str)}
+        one_kind = len(kinds) == 1 and len(given) == len(part)
         kind = next(iter(kinds)) if one_kind else None
         reach = kind == "reach"  # a sum of campaigns' reach is not the reach of them all
         name = "Total" if len(found) == 1 else f"Total {money.label(currency)}"
@@ -279,15 +280,19 @@ def with_results(frame: pd.DataFrame) -> pd.DataFrame:
     """Add each row's cost per result (spend / results; per 1,000 people for reach, as Ads
     Manager writes it) and what its result is called, from `result_type` and `results`."""
     out = frame.copy()
-    kinds = [RESULT_TYPES.get(k) if isinstance(k, str) else None for k in out["result_type"]]
-    scale = np.array([1000.0 if k is not None and k.key == "reach" else 1.0 for k in kinds])
+    # each result type looked up once: a table of thousands of ads has a handful of them
+    codes, types = pd.factorize(out["result_type"].astype(object))
+    kinds = [RESULT_TYPES.get(k) if isinstance(k, str) else None for k in types]
+    scales = np.array([1000.0 if k is not None and k.key == "reach" else 1.0 for k in kinds])
+    labels = np.array([k.label if k is not None else None for k in kinds] + [None], dtype=object)
+    scale = np.append(scales, 1.0)[codes]  # code -1: no result type
     spend = out["spend"].to_numpy(dtype="float64", na_value=np.nan)
     results = pd.to_numeric(out["results"], errors="coerce").to_numpy(
         dtype="float64", na_value=np.nan
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         out["cost_per_result"] = np.where(results > 0, spend / results * scale, np.nan)
-    out["result_label"] = [k.label if k is not None else None for k in kinds]
+    out["result_label"] = labels[codes]
     return out
 
 
