@@ -301,10 +301,10 @@ def _mix_driver(
     if den_n.sum() <= 0 or den_b.sum() <= 0:
         return None
     share_n, share_b = den_n / den_n.sum(), den_b / den_b.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        own = np.where(den_n > 0, num_n / den_n, num_b / den_b) * metric.scale
     before_total = metric.scale * num_b.sum() / den_b.sum()
-    parts = np.where(np.isfinite(own), (share_n - share_b) * (own - before_total), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # both branches are computed
+        own = np.where(den_n > 0, num_n / den_n, num_b / den_b) * metric.scale
+        parts = np.where(np.isfinite(own), (share_n - share_b) * (own - before_total), 0.0)
     sign = math.copysign(1, total)
     mix = float(parts.sum())
     if mix * sign < MIX_SHARE * abs(total):
