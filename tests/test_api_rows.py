@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from insights.errors import IngestError
-from insights.ingest import rows as api_rows
+from insights.ingest import campaign_rows, instagram_rows, values
 
 ROW = {
     "campaign_id": "120200000000000001",
@@ -38,18 +38,18 @@ ROW = {
 
 
 def test_ad_insight_row_counts_one_action_type_only():
-    row = api_rows.ad_insight_row(ROW, "123", "purchase")
+    row = campaign_rows.ad_insight_row(ROW, "123", "purchase")
     assert row["conversions"] == 3  # not 9: overlapping purchase types are never summed
     assert row["conversion_value"] == Decimal("89.70")
     assert row["spend"] == Decimal("12.34")
     assert row["link_clicks"] == 31 and row["clicks"] == 40 and row["impressions"] == 1234
     assert row["date"] == date(2025, 5, 1)
-    other = api_rows.ad_insight_row(ROW, "123", "offsite_conversion.fb_pixel_purchase")
+    other = campaign_rows.ad_insight_row(ROW, "123", "offsite_conversion.fb_pixel_purchase")
     assert other["conversions"] == 3
 
 
 def test_absent_actions_and_fields_are_zero():
-    row = api_rows.ad_insight_row(
+    row = campaign_rows.ad_insight_row(
         {"campaign_id": "1", "date_start": "2025-05-02", "spend": "0.5"}, "123", "purchase"
     )
     assert row["conversions"] == 0 and row["conversion_value"] == Decimal("0.00")
@@ -59,24 +59,24 @@ def test_absent_actions_and_fields_are_zero():
 
 
 def test_money_is_exact_and_never_float():
-    total = sum(api_rows.parse_money("0.10", "x") for _ in range(10))
+    total = sum(values.parse_money("0.10", "x") for _ in range(10))
     assert total == Decimal("1.00")
-    assert api_rows.parse_minor_units("5000", "budget") == Decimal("50.00")
-    assert api_rows.parse_minor_units("199", "budget") == Decimal("1.99")
+    assert values.parse_minor_units("5000", "budget") == Decimal("50.00")
+    assert values.parse_minor_units("199", "budget") == Decimal("1.99")
 
 
 @pytest.mark.parametrize("bad", ["12,3", "abc", "NaN", "1e400x"])
 def test_bad_money_names_the_field(bad):
     with pytest.raises(IngestError, match="spend"):
-        api_rows.parse_money(bad, "spend")
+        values.parse_money(bad, "spend")
 
 
 def test_bad_counts_name_the_field():
     with pytest.raises(IngestError, match="impressions"):
-        api_rows.parse_int("12.5", "impressions")
+        values.parse_int("12.5", "impressions")
     with pytest.raises(IngestError, match="clicks"):
-        api_rows.parse_int(True, "clicks")
-    assert api_rows.parse_int("42", "x") == 42 and api_rows.parse_int(None, "x") is None
+        values.parse_int(True, "clicks")
+    assert values.parse_int("42", "x") == 42 and values.parse_int(None, "x") is None
 
 
 def test_daily_values_map_end_time_to_the_day_before():
@@ -101,7 +101,7 @@ def test_daily_values_map_end_time_to_the_day_before():
             },
         ]
     }
-    rows = api_rows.daily_metric_rows("17841", body)
+    rows = instagram_rows.daily_metric_rows("17841", body)
     assert rows[date(2025, 5, 1)] == {
         "account_id": "17841",
         "date": date(2025, 5, 1),
@@ -112,10 +112,10 @@ def test_daily_values_map_end_time_to_the_day_before():
 
 
 def test_times_and_ids():
-    when = api_rows.parse_time("2025-05-01T18:22:05+0000", "t")
+    when = values.parse_time("2025-05-01T18:22:05+0000", "t")
     assert when is not None and when.isoformat() == "2025-05-01T18:22:05+00:00"
-    assert api_rows.parse_time("2025-05-01T20:22:05+0200", "t") == when
-    assert api_rows.strip_act("act_123") == "123" and api_rows.strip_act("123") == "123"
+    assert values.parse_time("2025-05-01T20:22:05+0200", "t") == when
+    assert values.strip_act("act_123") == "123" and values.strip_act("123") == "123"
 
 
 def test_lifetime_metrics_accept_total_value_shape():
@@ -125,7 +125,7 @@ def test_lifetime_metrics_accept_total_value_shape():
             {"name": "views", "total_value": {"value": 7}},
         ]
     }
-    assert api_rows.lifetime_metrics(body) == {"reach": 5, "views": 7}
+    assert instagram_rows.lifetime_metrics(body) == {"reach": 5, "views": 7}
 
 
 def _random_insight(rng: random.Random, i: int) -> dict[str, object]:
@@ -168,15 +168,15 @@ def test_a_page_converted_by_columns_equals_the_rows_parsed_one_by_one(seed):
     rng = random.Random(seed)
     page = [_random_insight(rng, i) for i in range(rng.choice([1, 5, 40]))]
     try:
-        expected = api_rows.to_table(
-            [api_rows.ad_insight_row(obj, "77", "purchase") for obj in page],
-            api_rows.AD_INSIGHTS_SCHEMA,
+        expected = values.to_table(
+            [campaign_rows.ad_insight_row(obj, "77", "purchase") for obj in page],
+            campaign_rows.AD_INSIGHTS_SCHEMA,
         )
     except IngestError as exc:
         with pytest.raises(IngestError, match=re.escape(str(exc))):
-            api_rows.ad_insights_table(page, "77", "purchase")
+            campaign_rows.ad_insights_table(page, "77", "purchase")
         return
-    assert api_rows.ad_insights_table(page, "77", "purchase").equals(expected)
+    assert campaign_rows.ad_insights_table(page, "77", "purchase").equals(expected)
 
 
 def test_usual_pages_take_the_columnar_path():
@@ -192,6 +192,6 @@ def test_usual_pages_take_the_columnar_path():
         obj.pop("actions", None)
         obj.pop("action_values", None)
         page.append(obj)
-    table = api_rows._ad_insights_columns(page, "77", "purchase", {})
+    table = campaign_rows._ad_insights_columns(page, "77", "purchase", {})
     assert table.num_rows == 50
     assert table["spend"].to_pylist() == [Decimal(o["spend"]) for o in page]

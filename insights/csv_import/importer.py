@@ -30,7 +30,8 @@ from insights.csv_import import ad_level
 from insights.csv_import.formats import KINDS
 from insights.csv_import.reader import ReadState, read_batches
 from insights.errors import ImportFileError, ImportNeedsInputError
-from insights.ingest.rows import AD_INSIGHTS_SCHEMA, IG_MEDIA_SCHEMA
+from insights.ingest.campaign_rows import AD_INSIGHTS_SCHEMA
+from insights.ingest.instagram_rows import IG_MEDIA_SCHEMA
 from insights.store.database import Store
 
 __all__ = [

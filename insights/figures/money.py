@@ -16,7 +16,7 @@ import pandas as pd
 from insights.figures.metrics import MONEY_SUMS, PAID_SUMS
 
 # ISO 4217 minor units of the currencies Meta ad accounts can use that do not have two.
-# (Meta's budget offset is another matter: insights.ingest.rows.OFFSET_ONE_CURRENCIES.)
+# (Meta's budget offset is another matter: insights.ingest.values.OFFSET_ONE_CURRENCIES.)
 _DECIMALS = {
     "BIF": 0,
     "CLP": 0,

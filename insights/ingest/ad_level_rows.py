@@ -1,6 +1,6 @@
 """Ad sets, ads, creatives and ad-level insight rows as typed Arrow tables of the data model
-(migration 0034). Insight rows are parsed exactly as the campaign level's (rows.py): the same
-money, counts, purchase type and results; only their keys differ."""
+(migration 0034). Insight rows are parsed exactly as the campaign level's (campaign_rows.py):
+the same money, counts, purchase type and results; only their keys differ."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.errors import IngestError
-from insights.ingest import rows as rows_
+from insights.ingest.campaign_rows import (
+    AD_INSIGHTS_SCHEMA,
+    ResultTypes,
+    ad_insight_row,
+    ad_insights_table,
+)
+from insights.ingest.values import MONEY, parse_minor_units, parse_time
 
 TIME = pa.timestamp("us", tz="UTC")
 AD_SET_SCHEMA = pa.schema(
@@ -26,8 +32,8 @@ AD_SET_SCHEMA = pa.schema(
         ("effective_status", pa.string()),
         ("optimization_goal", pa.string()),
         ("billing_event", pa.string()),
-        ("daily_budget", rows_.MONEY),
-        ("lifetime_budget", rows_.MONEY),
+        ("daily_budget", MONEY),
+        ("lifetime_budget", MONEY),
         ("targeting_summary", pa.string()),
         ("targeting_json", pa.string()),
         ("attribution_setting", pa.string()),
@@ -74,7 +80,7 @@ PICTURE_SCHEMA = pa.schema(
 )
 PLACEMENT_KEYS = ("publisher_platform", "platform_position", "impression_device")
 AGE_GENDER = ("age", "gender")
-_BASE = rows_.AD_INSIGHTS_SCHEMA
+_BASE = AD_INSIGHTS_SCHEMA
 _IDS = [pa.field("adset_id", pa.string()), pa.field("ad_id", pa.string())]
 
 
@@ -107,7 +113,7 @@ def _text(value: Any) -> str | None:
 
 def _budget(value: Any, what: str, offset: int) -> Any:
     """An ad set budget; Meta sends "0" for the kind of budget the ad set does not use."""
-    amount = rows_.parse_minor_units(value, what, offset)
+    amount = parse_minor_units(value, what, offset)
     return None if amount is None or amount == 0 else amount
 
 
@@ -185,8 +191,8 @@ def ad_set_row(
         "targeting_summary": targeting_summary(targeting),
         "targeting_json": json.dumps(targeting, sort_keys=True) if targeting else None,
         "attribution_setting": attribution_setting(obj.get("attribution_spec")),
-        "start_time": rows_.parse_time(obj.get("start_time"), "ad set start_time"),
-        "end_time": rows_.parse_time(obj.get("end_time"), "ad set end_time"),
+        "start_time": parse_time(obj.get("start_time"), "ad set start_time"),
+        "end_time": parse_time(obj.get("end_time"), "ad set end_time"),
         "updated_at": now,
     }
 
@@ -242,7 +248,7 @@ def ad_level_table(
     objs: Sequence[Mapping[str, Any]],
     ad_account_id: str,
     action_type: str,
-    result_types: rows_.ResultTypes,
+    result_types: ResultTypes,
     kind: str,
     on_bad: Callable[[str], None],
 ) -> pa.Table:
@@ -258,17 +264,17 @@ def ad_level_table(
                 f"({obj.get('date_start')})"
             )
     try:
-        base = rows_.ad_insights_table(kept, ad_account_id, action_type, result_types)
+        base = ad_insights_table(kept, ad_account_id, action_type, result_types)
     except IngestError:  # some row is impossible: find it, say so, keep the others
         good = []
         for obj in kept:
             try:
-                rows_.ad_insight_row(obj, ad_account_id, action_type, result_types)
+                ad_insight_row(obj, ad_account_id, action_type, result_types)
                 good.append(obj)
             except IngestError as exc:
                 on_bad(str(exc))
         kept = good
-        base = rows_.ad_insights_table(kept, ad_account_id, action_type, result_types)
+        base = ad_insights_table(kept, ad_account_id, action_type, result_types)
     schema = LEVEL_SCHEMAS[kind]
     extra = {
         "adset_id": pa.array([str(o["adset_id"]) for o in kept], pa.string()),

@@ -12,7 +12,6 @@ import pyarrow.compute as pc
 from insights.api import versions
 from insights.api.client import GraphClient
 from insights.errors import ApiError
-from insights.ingest import rows as rows_
 from insights.ingest.fetch_ads import AdsFetcher
 from insights.ingest.model import (
     TOKEN_WARN_DAYS,
@@ -22,6 +21,7 @@ from insights.ingest.model import (
     Source,
     token_expiry_sentence,
 )
+from insights.ingest.values import parse_int
 from insights.settings import Settings
 from insights.store.database import Store
 
@@ -94,7 +94,7 @@ class Fetcher:
         data = body.get("data")
         if not isinstance(data, dict):
             data = {}
-        expires = rows_.parse_int(data.get("expires_at"), "debug_token expires_at")
+        expires = parse_int(data.get("expires_at"), "debug_token expires_at")
         value = (
             datetime.fromtimestamp(expires, UTC).isoformat() if expires else "never"
         )  # 0: a token that does not expire (system users)

@@ -26,8 +26,8 @@ from insights.api import downloads
 from insights.api.client import GraphClient
 from insights.errors import ApiError, IngestError
 from insights.ingest import ad_level_rows as level_rows
+from insights.ingest.campaign_rows import AD_INSIGHTS_SCHEMA
 from insights.ingest.model import AdLevel, Fetched, Reporter
-from insights.ingest.rows import AD_INSIGHTS_SCHEMA
 from insights.settings import Settings
 
 # effective_status values of ad sets and ads (Ad Set and Ad references): all of them, so the

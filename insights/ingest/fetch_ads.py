@@ -34,11 +34,17 @@ from insights.api.client import GraphClient, gc_paused
 from insights.errors import IngestError, TooMuchDataError
 from insights.figures.objectives import RESULT_TYPES, ResultType
 from insights.ingest import ad_level_rows as level_rows
-from insights.ingest import rows as rows_
+from insights.ingest.campaign_rows import (
+    AD_INSIGHTS_SCHEMA,
+    ad_account_row,
+    ad_insights_table,
+    campaign_row,
+)
 from insights.ingest.fetch_ad_level import AdLevelFetching, Query
 from insights.ingest.model import AdInsights, Fetched, Reporter, date_windows
 from insights.ingest.period_reach import PeriodReachFetching
 from insights.ingest.reports import AsyncReports, ReportJob
+from insights.ingest.values import currency_offset, parse_time
 from insights.settings import Settings
 
 ACCOUNT_FIELDS = "name,currency,timezone_name,account_status"
@@ -118,16 +124,14 @@ class AdsFetcher(AdLevelFetching, PeriodReachFetching, AsyncReports):
         act = f"act_{ad_account_id}"
         account = self.client.get(act, {"fields": ACCOUNT_FIELDS})
         purchase_type = self.settings.purchase_action_type(ad_account_id)
-        self.out.ad_accounts.append(
-            rows_.ad_account_row(account, ad_account_id, purchase_type, self.now)
-        )
-        offset = rows_.currency_offset(account.get("currency"))
+        self.out.ad_accounts.append(ad_account_row(account, ad_account_id, purchase_type, self.now))
+        offset = currency_offset(account.get("currency"))
         listed: list[tuple[dict[str, Any], Mapping[str, Any]]] = []
         params = {"fields": CAMPAIGN_FIELDS, "effective_status": json.dumps(EVERY_STATUS)}
         for page in self.client.pages(f"{act}/campaigns", {**params, "limit": 100}):
             for obj in page:
                 try:
-                    listed.append((rows_.campaign_row(obj, ad_account_id, self.now, offset), obj))
+                    listed.append((campaign_row(obj, ad_account_id, self.now, offset), obj))
                 except IngestError as exc:
                     self.out.note("ads", ad_account_id, "incomplete", f"{exc} It was left out.")
         campaigns = [row for row, _ in listed]
@@ -318,7 +322,7 @@ class AdsFetcher(AdLevelFetching, PeriodReachFetching, AsyncReports):
         for row, obj in listed:
             if row["status"] != "DELETED":
                 continue
-            changed = rows_.parse_time(obj.get("updated_time"), "campaign updated_time")
+            changed = parse_time(obj.get("updated_time"), "campaign updated_time")
             if changed is not None and changed.date() < since:
                 continue  # deleted before the window: nothing of it to re-read
             # only the days it could have delivered on (a day's margin: the times are UTC,
@@ -418,7 +422,7 @@ class _Account:
         with gc_paused():
             for page in pages:
                 if query is None:
-                    table = rows_.ad_insights_table(
+                    table = ad_insights_table(
                         page, self.id, self.purchase_type, self.result_types, self.bad.append
                     )
                 else:
@@ -463,7 +467,7 @@ def _replace_actions(
         [*_KEYS, *replaced]
     )
     joined = mine.drop_columns(replaced).join(sums, _KEYS, join_type="left outer")
-    schema = rows_.AD_INSIGHTS_SCHEMA
+    schema = AD_INSIGHTS_SCHEMA
     columns = []
     for name in schema.names:
         column = joined[name].cast(schema.field(name).type)
@@ -498,4 +502,4 @@ def _without_repeats(table: pa.Table) -> pa.Table:
 
 
 def _concat(tables: list[pa.Table], query: Query | None = None) -> pa.Table:
-    return level_rows.concat(tables, query.schema if query else rows_.AD_INSIGHTS_SCHEMA)
+    return level_rows.concat(tables, query.schema if query else AD_INSIGHTS_SCHEMA)

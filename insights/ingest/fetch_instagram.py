@@ -33,9 +33,17 @@ from typing import Any
 
 from insights.api.client import GraphClient
 from insights.errors import ApiError, AuthError, IngestError
-from insights.ingest import rows as rows_
-from insights.ingest.instagram_rows import POST_METRIC_COLUMNS, InstagramRows, values_of
+from insights.ingest.instagram_rows import (
+    IG_DAILY_METRICS,
+    POST_METRIC_COLUMNS,
+    InstagramRows,
+    daily_metric_rows,
+    ig_account_row,
+    ig_media_row,
+    values_of,
+)
 from insights.ingest.model import Fetched, IngestOptions, Reporter, date_windows
+from insights.ingest.values import parse_int, parse_time
 from insights.settings import Settings
 from insights.store.database import Store
 
@@ -139,7 +147,7 @@ class InstagramFetcher:
         today = today or self.now.date()
         now = self.now if today == self.now.date() else datetime.combine(today, time(12), UTC)
         profile = self.client.get(account_id, {"fields": IG_ACCOUNT_FIELDS})
-        account = rows_.ig_account_row({**profile, "id": profile.get("id", account_id)}, now)
+        account = ig_account_row({**profile, "id": profile.get("id", account_id)}, now)
         label = f"@{account['username']}" if account.get("username") else account_id
         self.out.ig_accounts.append(account)
         if account.get("followers_count") is not None:
@@ -193,7 +201,7 @@ class InstagramFetcher:
             )
             self._refused_note(account_id, refusals, f"{start} to {end}")
             bad: list[str] = []
-            answered = rows_.daily_metric_rows(account_id, body, bad)
+            answered = daily_metric_rows(account_id, body, bad)
             for reason in bad:
                 self.note(account_id, "incomplete", f"{reason} It was left out.")
             for day, values in answered.items():
@@ -304,7 +312,7 @@ class InstagramFetcher:
         ):
             for obj in page:
                 try:
-                    post = rows_.ig_media_row(obj, account_id, now)
+                    post = ig_media_row(obj, account_id, now)
                 except IngestError as exc:  # no id, no time, an impossible count
                     self.note(account_id, "incomplete", f"{exc} That post was left out.")
                     continue
@@ -352,7 +360,7 @@ class InstagramFetcher:
         the actual count (IG Media reference, like_count)."""
         if post.get("like_count") is None:
             direct = self.client.get(post["media_id"], {"fields": "like_count"})
-            post["like_count"] = rows_.parse_int(direct.get("like_count"), "like_count")
+            post["like_count"] = parse_int(direct.get("like_count"), "like_count")
 
     def _post_insights(self, post: dict[str, Any], now: datetime) -> str | None:
         """Read one post's lifetime insights into it; says why some are missing, if any."""
@@ -389,7 +397,7 @@ class InstagramFetcher:
         ):
             for obj in page:
                 count += 1
-                posted = rows_.parse_time(obj.get("timestamp"), "story timestamp")
+                posted = parse_time(obj.get("timestamp"), "story timestamp")
                 story: dict[str, Any] = {
                     "story_id": str(obj["id"]),
                     "account_id": account_id,
@@ -433,13 +441,13 @@ class InstagramFetcher:
         for entry in nav.get("data") or []:
             if not isinstance(entry, Mapping) or entry.get("name") != "navigation":
                 continue
-            story["navigation"] = rows_.parse_int(values_of(entry), "story navigation")
+            story["navigation"] = parse_int(values_of(entry), "story navigation")
             total = entry.get("total_value") or {}
             for breakdown in total.get("breakdowns") or []:
                 for result in breakdown.get("results") or []:
                     key = (result.get("dimension_values") or [None])[0]
                     if key in NAVIGATION_COLUMNS:
-                        story[NAVIGATION_COLUMNS[key]] = rows_.parse_int(
+                        story[NAVIGATION_COLUMNS[key]] = parse_int(
                             result.get("value"), f"story {key}"
                         )
         if refusals:
@@ -475,7 +483,7 @@ class InstagramFetcher:
                 for part in (total or {}).get("breakdowns") or []:
                     for result in part.get("results") or []:
                         key = (result.get("dimension_values") or [None])[0]
-                        value = rows_.parse_int(result.get("value"), "follower demographics")
+                        value = parse_int(result.get("value"), "follower demographics")
                         if key is None or value is None:
                             continue
                         self.rows.audience.append(
@@ -541,7 +549,7 @@ class InstagramFetcher:
 
 # figures that are counts of people, views or actions: never below zero (total_interactions
 # is net of unlikes and deletions, so a day's may be)
-NEVER_NEGATIVE = frozenset({*rows_.IG_DAILY_METRICS, *POST_METRICS, *REELS_METRICS, "replies"})
+NEVER_NEGATIVE = frozenset({*IG_DAILY_METRICS, *POST_METRICS, *REELS_METRICS, "replies"})
 
 
 def _totals(body: Mapping[str, Any], bad: list[str] | None = None) -> dict[str, int | None]:
@@ -553,7 +561,7 @@ def _totals(body: Mapping[str, Any], bad: list[str] | None = None) -> dict[str, 
         if isinstance(entry, Mapping) and "name" in entry:
             name = str(entry["name"])
             try:
-                value = rows_.parse_int(values_of(entry), f"insights {name}")
+                value = parse_int(values_of(entry), f"insights {name}")
                 if value is not None and value < 0 and name in NEVER_NEGATIVE:
                     raise IngestError(f"The API sent insights {name} = {value}, a negative count.")
             except IngestError as exc:

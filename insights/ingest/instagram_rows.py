@@ -1,18 +1,144 @@
-"""The Instagram rows of one run as the store holds them: the Arrow schemas of the tables the
-Instagram fetch fills, and their write inside the run's transaction (insights.ingest.run)."""
+"""The Instagram rows of one run as the store holds them: accounts, posts and daily account
+figures from the Graph API's JSON, the Arrow schemas of the tables the Instagram fetch fills,
+and their write inside the run's transaction (insights.ingest.run)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from insights.ingest import rows as rows_
+from insights.errors import IngestError
+from insights.ingest.values import parse_count, parse_int, parse_time, to_table
 from insights.store.database import Store
+
+IG_ACCOUNT_SCHEMA = pa.schema(
+    [
+        ("account_id", pa.string()),
+        ("username", pa.string()),
+        ("name", pa.string()),
+        ("followers_count", pa.int64()),
+        ("media_count", pa.int64()),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+IG_MEDIA_SCHEMA = pa.schema(
+    [
+        ("media_id", pa.string()),
+        ("account_id", pa.string()),
+        ("posted_at", pa.timestamp("us", tz="UTC")),
+        ("media_type", pa.string()),
+        ("media_product_type", pa.string()),
+        ("caption", pa.string()),
+        ("permalink", pa.string()),
+        ("like_count", pa.int64()),
+        ("comments_count", pa.int64()),
+        ("reach", pa.int64()),
+        ("views", pa.int64()),
+        ("saved", pa.int64()),
+        ("shares", pa.int64()),
+        ("total_interactions", pa.int64()),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+IG_DAILY_SCHEMA = pa.schema(
+    [
+        ("account_id", pa.string()),
+        ("date", pa.date32()),
+        ("reach", pa.int64()),
+        ("views", pa.int64()),
+        ("follower_count", pa.int64()),
+        ("profile_views", pa.int64()),
+        ("website_clicks", pa.int64()),
+    ]
+)
+IG_MEDIA_METRICS = ("reach", "saved", "shares", "views", "total_interactions")
+IG_DAILY_METRICS = ("reach", "views", "follower_count", "profile_views", "website_clicks")
+
+
+def ig_account_row(obj: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "account_id": str(obj["id"]),
+        "username": obj.get("username"),
+        "name": obj.get("name"),
+        "followers_count": parse_int(obj.get("followers_count"), "followers_count"),
+        "media_count": parse_int(obj.get("media_count"), "media_count"),
+        "updated_at": now,
+    }
+
+
+def ig_media_row(obj: Mapping[str, Any], account_id: str, now: datetime) -> dict[str, Any]:
+    if not obj.get("id"):
+        raise IngestError("The API sent a post without an id.")
+    posted_at = parse_time(obj.get("timestamp"), "media timestamp")
+    if posted_at is None:
+        raise IngestError(f"The API sent post {obj.get('id')} without a timestamp.")
+    return {
+        "media_id": str(obj["id"]),
+        "account_id": account_id,
+        "posted_at": posted_at,
+        "media_type": obj.get("media_type"),
+        "media_product_type": obj.get("media_product_type"),
+        "caption": obj.get("caption"),
+        "permalink": obj.get("permalink"),
+        "like_count": parse_count(obj.get("like_count"), "like_count"),
+        "comments_count": parse_count(obj.get("comments_count"), "comments_count"),
+        "updated_at": now,
+    }
+
+
+def insight_values(body: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    """{metric name: its values list} from an insights response; the newer `total_value`
+    shape is folded into the same form."""
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in body.get("data") or []:
+        if not isinstance(entry, Mapping) or "name" not in entry:
+            continue
+        values = entry.get("values")
+        if values is None and isinstance(entry.get("total_value"), Mapping):
+            values = [entry["total_value"]]
+        out[str(entry["name"])] = list(values or [])
+    return out
+
+
+def lifetime_metrics(body: Mapping[str, Any]) -> dict[str, int | None]:
+    """Lifetime media insights: {metric: value}."""
+    return {
+        name: parse_int(values[0].get("value") if values else None, f"media {name}")
+        for name, values in insight_values(body).items()
+    }
+
+
+def daily_metric_rows(
+    account_id: str, body: Mapping[str, Any], bad: list[str] | None = None
+) -> dict[date, dict[str, Any]]:
+    """Account insights with period=day as {date: row}. A value's end_time is the END of its
+    day (e.g. 2025-05-02T07:00:00+0000 closes 1 May in Pacific time), so the day is the date
+    of end_time minus one. A count that cannot be right is left out (None) and its reason
+    added to `bad`; without `bad`, it is an error."""
+    rows: dict[date, dict[str, Any]] = {}
+    for name, values in insight_values(body).items():
+        if name not in IG_DAILY_METRICS:
+            continue
+        for item in values:
+            end = parse_time(item.get("end_time"), f"{name} end_time")
+            if end is None:
+                continue
+            day = end.date() - timedelta(days=1)
+            row = rows.setdefault(day, {"account_id": account_id, "date": day})
+            try:
+                row[name] = parse_count(item.get("value"), f"account {name} of {day}")
+            except IngestError as exc:  # an impossible figure: left out, said by the caller
+                if bad is None:
+                    raise
+                bad.append(str(exc))
+                row[name] = None
+    return rows
+
 
 TS = pa.timestamp("us", tz="UTC")
 # What the /media listing gives of a post (written for every listed post).
@@ -61,7 +187,7 @@ POST_METRIC_COLUMNS = {
 }
 DAILY_SCHEMA = pa.schema(
     [
-        *rows_.IG_DAILY_SCHEMA,
+        *IG_DAILY_SCHEMA,
         ("accounts_engaged", pa.int64()),
         ("total_interactions", pa.int64()),
     ]
@@ -138,13 +264,11 @@ def write(
     Stories are upserted, never deleted: the API forgets them after a day, the store keeps
     them. A story first seen keeps its first_seen_at."""
     counts = {
-        "ig_accounts": store.upsert(
-            cur, "ig_accounts", rows_.to_table(accounts, rows_.IG_ACCOUNT_SCHEMA)
-        )
+        "ig_accounts": store.upsert(cur, "ig_accounts", to_table(accounts, IG_ACCOUNT_SCHEMA))
     }
     counts["ig_media"] = store.upsert(
-        cur, "ig_media", rows_.to_table(rows.listed_posts, POST_LISTING_SCHEMA)
-    ) + store.upsert(cur, "ig_media", rows_.to_table(rows.posts, POST_SCHEMA))
+        cur, "ig_media", to_table(rows.listed_posts, POST_LISTING_SCHEMA)
+    ) + store.upsert(cur, "ig_media", to_table(rows.posts, POST_SCHEMA))
     written = 0
     for account_id, (since, until, days) in rows.daily.items():
         cur.execute(
@@ -152,21 +276,19 @@ def write(
             "AND date BETWEEN $since AND $until",
             {"key": account_id, "since": since, "until": until},
         )
-        written += store.upsert(cur, "ig_account_daily", rows_.to_table(days, DAILY_SCHEMA))
+        written += store.upsert(cur, "ig_account_daily", to_table(days, DAILY_SCHEMA))
     counts["ig_account_daily"] = written
-    counts["ig_stories"] = store.upsert(
-        cur, "ig_stories", rows_.to_table(rows.stories, STORY_SCHEMA)
-    )
+    counts["ig_stories"] = store.upsert(cur, "ig_stories", to_table(rows.stories, STORY_SCHEMA))
     if rows.stories:
         cur.execute("UPDATE ig_stories SET first_seen_at = updated_at WHERE first_seen_at IS NULL")
     counts["ig_follower_snapshots"] = store.upsert(
-        cur, "ig_follower_snapshots", rows_.to_table(rows.snapshots, SNAPSHOT_SCHEMA)
+        cur, "ig_follower_snapshots", to_table(rows.snapshots, SNAPSHOT_SCHEMA)
     )
     counts["ig_audience"] = store.upsert(
-        cur, "ig_audience", rows_.to_table(rows.audience, AUDIENCE_SCHEMA)
+        cur, "ig_audience", to_table(rows.audience, AUDIENCE_SCHEMA)
     )
     counts["ig_account_reach"] = store.upsert(
-        cur, "ig_account_reach", rows_.to_table(rows.period_reach, PERIOD_REACH_SCHEMA)
+        cur, "ig_account_reach", to_table(rows.period_reach, PERIOD_REACH_SCHEMA)
     )
     return counts
 

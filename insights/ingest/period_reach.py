@@ -26,10 +26,10 @@ from insights.api.client import GraphClient
 from insights.errors import IngestError
 from insights.figures.periods import REACH_LEVELS, reach_periods
 from insights.ingest import ad_level_rows as level_rows
-from insights.ingest import rows as rows_
 from insights.ingest.fetch_ad_level import Query
 from insights.ingest.model import Fetched, Reporter
 from insights.ingest.reports import ReportJob
+from insights.ingest.values import parse_count, parse_date, to_table
 
 # each level's id with the period's figures (an ad set's and an ad's parents too)
 PERIOD_FIELDS = {
@@ -95,7 +95,7 @@ class PeriodRows:
                 row = self._row(obj, query)
                 if row is not None:
                     rows.append(row)
-        return rows_.to_table(rows, PERIOD_REACH_SCHEMA)
+        return to_table(rows, PERIOD_REACH_SCHEMA)
 
     def _row(self, obj: dict[str, Any], query: PeriodQuery) -> dict[str, Any] | None:
         key = f"{query.level}_id"
@@ -104,8 +104,8 @@ class PeriodRows:
         if not object_id:
             self.bad.append(f"A whole-period row of {query.level}s came without {key}")
             return None
-        start = rows_.parse_date(obj.get("date_start"), f"date_start of {what}")
-        stop = rows_.parse_date(obj.get("date_stop"), f"date_stop of {what}")
+        start = parse_date(obj.get("date_start"), f"date_start of {what}")
+        stop = parse_date(obj.get("date_stop"), f"date_stop of {what}")
         if (start, stop) != (query.since, query.until):
             raise IngestError(
                 f"The API answered the reach of {query.level} {object_id} for {start} to "
@@ -113,8 +113,8 @@ class PeriodRows:
                 "Try again later."
             )
         try:
-            reach = rows_.parse_count(obj.get("reach"), f"reach of {what}")
-            impressions = rows_.parse_count(obj.get("impressions"), f"impressions of {what}")
+            reach = parse_count(obj.get("reach"), f"reach of {what}")
+            impressions = parse_count(obj.get("impressions"), f"impressions of {what}")
             frequency = _frequency(obj.get("frequency"), what)
         except IngestError as exc:
             self.bad.append(str(exc).rstrip("."))

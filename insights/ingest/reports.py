@@ -20,7 +20,7 @@ import pyarrow as pa
 from insights.api.client import GraphClient
 from insights.errors import ApiError, IngestError
 from insights.ingest import ad_level_rows as level_rows
-from insights.ingest import rows as rows_
+from insights.ingest.campaign_rows import AD_INSIGHTS_SCHEMA
 from insights.ingest.fetch_ad_level import Query
 from insights.ingest.model import Fetched
 from insights.settings import Settings
@@ -173,4 +173,4 @@ class AsyncReports:
 
 
 def _concat(tables: list[pa.Table], query: Query | None = None) -> pa.Table:
-    return level_rows.concat(tables, query.schema if query else rows_.AD_INSIGHTS_SCHEMA)
+    return level_rows.concat(tables, query.schema if query else AD_INSIGHTS_SCHEMA)

@@ -27,7 +27,7 @@ from insights.errors import ApiError, IngestCancelled, IngestError, InsightsErro
 from insights.ingest import ad_level_rows as level_rows
 from insights.ingest import instagram_rows as instagram_store
 from insights.ingest import restatements
-from insights.ingest import rows as rows_
+from insights.ingest.campaign_rows import AD_ACCOUNT_SCHEMA, CAMPAIGN_SCHEMA
 from insights.ingest.fetch import Fetcher
 from insights.ingest.model import (
     AdInsights,
@@ -39,6 +39,7 @@ from insights.ingest.model import (
     Reporter,
     Source,
 )
+from insights.ingest.values import strip_act, to_table
 from insights.settings import Settings
 from insights.store.database import Store
 
@@ -111,7 +112,7 @@ def open_source(settings: Settings) -> Iterator[Source]:
         settings.base_url,
         settings.access_token,
         settings.ig_user_ids,
-        tuple(rows_.strip_act(a) for a in settings.ad_account_ids),
+        tuple(strip_act(a) for a in settings.ad_account_ids),
     )
 
 
@@ -234,10 +235,10 @@ def _write(store: Store, run_id: int, fetched: Fetched, source: Source) -> Inges
         if fetched.instagram is not None:
             counts.update(instagram_store.write(store, cur, fetched.instagram, fetched.ig_accounts))
         counts["ad_accounts"] = store.upsert(
-            cur, "ad_accounts", rows_.to_table(fetched.ad_accounts, rows_.AD_ACCOUNT_SCHEMA)
+            cur, "ad_accounts", to_table(fetched.ad_accounts, AD_ACCOUNT_SCHEMA)
         )
         counts["ad_campaigns"] = store.upsert(
-            cur, "ad_campaigns", rows_.to_table(fetched.campaigns, rows_.CAMPAIGN_SCHEMA)
+            cur, "ad_campaigns", to_table(fetched.campaigns, CAMPAIGN_SCHEMA)
         )
         listed = {row["campaign_id"] for row in fetched.campaigns}
         unlisted = [  # insights of deleted/archived campaigns: keep their names for the tables
@@ -331,14 +332,14 @@ def _write_ad_level(store: Store, cur: Any, fetched: Fetched) -> dict[str, int]:
     campaign level's are (the same campaigns, the same days)."""
     counts = {
         "ad_sets": store.upsert(
-            cur, "ad_sets", rows_.to_table(fetched.ad_sets, level_rows.AD_SET_SCHEMA)
+            cur, "ad_sets", to_table(fetched.ad_sets, level_rows.AD_SET_SCHEMA)
         ),
-        "ads": store.upsert(cur, "ads", rows_.to_table(fetched.ads, level_rows.AD_SCHEMA)),
+        "ads": store.upsert(cur, "ads", to_table(fetched.ads, level_rows.AD_SCHEMA)),
         "ad_creatives": store.upsert(
-            cur, "ad_creatives", rows_.to_table(fetched.creatives, level_rows.CREATIVE_SCHEMA)
+            cur, "ad_creatives", to_table(fetched.creatives, level_rows.CREATIVE_SCHEMA)
         ),
     }
-    store.upsert(cur, "ad_creatives", rows_.to_table(fetched.pictures, level_rows.PICTURE_SCHEMA))
+    store.upsert(cur, "ad_creatives", to_table(fetched.pictures, level_rows.PICTURE_SCHEMA))
     for table in ("ad_level_daily", "ad_level_placement_daily"):
         written = 0
         for key, ads in fetched.ad_insights.items():
@@ -387,6 +388,6 @@ def _replace_windows(
             f"DELETE FROM {table} WHERE {key_column} = $key AND date BETWEEN $since AND $until",
             {"key": key, "since": since, "until": until},
         )
-        data = rows if isinstance(rows, pa.Table) else rows_.to_table(rows, schema)
+        data = rows if isinstance(rows, pa.Table) else to_table(rows, schema)
         written += store.upsert(cur, table, data)
     return written
