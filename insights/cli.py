@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from insights import __version__
-from insights.api.client import mask_secrets
+from insights.api.masking import mask_secrets
 from insights.errors import InsightsError
 from insights.settings import SPECS, Settings, SettingsError, SettingSpec, spec
 

@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from insights.api.client import GraphClient, RetryPolicy, mask_secrets
+from insights.api.client import GraphClient, RetryPolicy
+from insights.api.masking import mask_secrets
 from insights.errors import ApiError, AuthError
 from tests.scripted_server import ScriptedServer, error
 

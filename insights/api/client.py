@@ -2,16 +2,15 @@
 
 Generic on purpose: endpoints are described by the ingest module; this module only knows the
 transport rules of GRAPH_API.md (error bodies, retryable codes, rate-limit headers, cursors).
-The token travels in the Authorization header; every text that leaves this module is masked.
+The token travels in the Authorization header; every text that leaves this module is masked
+(masking.py); the usage headers of each answer pace the requests (usage.py).
 """
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import hmac
-import json
 import logging
 import os
 import random
@@ -31,6 +30,8 @@ import urllib3
 
 from insights.api import limits as http_limits
 from insights.api import versions
+from insights.api.masking import mask_secrets
+from insights.api.usage import read_usage
 from insights.errors import (
     ApiError,
     AuthError,
@@ -55,37 +56,7 @@ USAGE_PAUSE_PERCENT = 95.0  # over this, pause as long as the headers say
 TOKEN_CODES = frozenset({190})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
 
-_TOKEN_IN_URL = re.compile(r"((?:access_token|appsecret_proof)=)[^&\s\"']+", re.IGNORECASE)
-_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._\-|%]+", re.IGNORECASE)
 _PERMISSION_NAME = re.compile(r"\b((?:ads|instagram|pages|business|read|manage)_[a-z_]+)\b")
-
-
-ECHO_CHARS = 12  # this many characters of a secret, echoed anywhere, are masked too
-_WORD = re.compile(r"[A-Za-z0-9_\-.|%]{" + str(ECHO_CHARS) + ",}")
-
-
-def mask_secrets(text: str, *secrets: str | None) -> str:
-    """`text` with every given secret, any run of 12 or more of its characters (an error
-    message may echo part of a token), and every access_token=... value replaced by '***'."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-            if len(secret) >= ECHO_CHARS:
-                text = _WORD.sub(functools.partial(_mask_match, secret=secret), text)
-    text = _TOKEN_IN_URL.sub(r"\1***", text)
-    return _BEARER.sub(r"\1***", text)
-
-
-def _mask_match(match: re.Match[str], secret: str) -> str:
-    return _mask_part(match.group(0), secret)
-
-
-def _mask_part(word: str, secret: str) -> str:
-    """The word, or '***' when 12 characters of it in a row are part of the secret."""
-    for start in range(len(word) - ECHO_CHARS + 1):
-        if word[start : start + ECHO_CHARS] in secret:
-            return "***"
-    return word
 
 
 _gc_lock = threading.Lock()
@@ -129,19 +100,6 @@ def _session_for(base_url: str) -> requests.Session:
     return session
 
 
-class _MaskTokens(logging.Filter):
-    """Rewrites log records so no access_token=... leaves through urllib3's debug lines
-    (it logs each request line, and the API's next-page links carry the token)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_secrets(record.getMessage())
-        record.args = None
-        return True
-
-
-logging.getLogger("urllib3.connectionpool").addFilter(_MaskTokens())
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to try: every wait is a setting so tests can run with tiny ones."""
@@ -158,57 +116,6 @@ class RetryPolicy:
     backoff_base_s: float = 1.0
     backoff_max_s: float = 60.0
     rate_limit_max_wait_s: float = 600.0
-
-
-@dataclass(frozen=True)
-class Usage:
-    """What the usage headers of one answer say (GRAPH_API.md, usage headers)."""
-
-    highest: float = 0.0  # the highest percent of any limit
-    regain_s: float = 0.0  # X-Business-Use-Case-Usage estimated_time_to_regain_access
-    reset_s: float = 0.0  # X-Ad-Account-Usage reset_time_duration
-
-
-_PERCENT_KEYS = frozenset(
-    {"call_count", "total_cputime", "total_time", "app_id_util_pct", "acc_id_util_pct"}
-)
-
-
-def read_usage(headers: Mapping[str, str]) -> Usage:
-    """The usage headers of an answer (errors included); malformed JSON is ignored."""
-    highest, regain_s, reset_s = 0.0, 0.0, 0.0
-    for name in (
-        "X-App-Usage",
-        "X-Ad-Account-Usage",
-        "X-FB-Ads-Insights-Throttle",
-        "X-Business-Use-Case-Usage",
-    ):
-        raw = headers.get(name)
-        if not raw:
-            continue
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            continue
-        entries: list[Any] = []
-        if name == "X-Business-Use-Case-Usage" and isinstance(value, dict):
-            for items in value.values():
-                entries.extend(items if isinstance(items, list) else [items])
-        else:
-            entries.append(value)
-        for entry in entries:
-            if not isinstance(entry, dict):
-                continue
-            for key, number in entry.items():
-                if not isinstance(number, int | float) or isinstance(number, bool):
-                    continue
-                if key == "estimated_time_to_regain_access":  # minutes
-                    regain_s = max(regain_s, float(number) * 60.0)
-                elif key == "reset_time_duration":  # seconds
-                    reset_s = max(reset_s, float(number))
-                elif key in _PERCENT_KEYS:
-                    highest = max(highest, float(number))
-    return Usage(highest, regain_s, reset_s)
 
 
 def appsecret_proof(access_token: str, app_secret: str) -> str:

@@ -22,7 +22,8 @@ from typing import Any
 import pyarrow as pa
 
 from insights.api import versions
-from insights.api.client import GraphClient, RetryPolicy, mask_secrets
+from insights.api.client import GraphClient, RetryPolicy
+from insights.api.masking import mask_secrets
 from insights.errors import ApiError, IngestCancelled, IngestError, InsightsError
 from insights.ingest import ad_level_rows as level_rows
 from insights.ingest import instagram_rows as instagram_store
