@@ -13,19 +13,30 @@ a campaign whose figures are not the totals of the other rows."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from insights.csv_import import ad_level
 from insights.csv_import.ad_level import derived_id as _derived_id
+from insights.csv_import.cells import (
+    FIRST_AD_DAY,
+    FIRST_POST_DAY,
+    Numbers,
+    OutOfRange,
+    check_day,
+    decimal_comma,
+    delimiter_of,
+    parse_day,
+    parse_time,
+    text_stream,
+)
 from insights.csv_import.formats import (
     COLUMN_LABEL,
     FIELDS,
@@ -39,16 +50,9 @@ from insights.errors import ImportFileError, ImportNeedsInputError
 
 BATCH_ROWS = 20_000
 IMPORTED_ACCOUNT = "imported"
-CENT = Decimal("0.01")
-MAX_COUNT = Decimal(10) ** 15
-MAX_MONEY = Decimal(10) ** 13
-FIRST_AD_DAY = date(2007, 11, 6)  # Facebook Ads launched
-FIRST_POST_DAY = date(2010, 10, 6)  # Instagram launched
-LATEST_ZONE = timedelta(hours=14)  # UTC+14: where today ends last
 # the figures a totals row must equal the sum of (where it holds them)
 TOTAL_FIGURES = ("spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value")
 _TOTALS = re.compile(r"^(totals?|results? from \d+ .*|all campaigns)$", re.IGNORECASE)
-_CURRENCY = re.compile(r"[$€£¥]|\b[A-Z]{3}\b")
 _POST_TYPES = (  # (words in the export's post type, media_type, media_product_type)
     ("reel", "VIDEO", "REELS"),
     ("carousel", "CAROUSEL_ALBUM", "FEED"),
@@ -58,119 +62,6 @@ _POST_TYPES = (  # (words in the export's post type, media_type, media_product_t
     ("photo", "IMAGE", "FEED"),
 )
 _GENDERS = {"m": "male", "male": "male", "f": "female", "female": "female"}
-_TIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%Y-%m-%dT%H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%Y-%m-%d",
-)
-
-
-def _text_stream(raw: BinaryIO) -> io.TextIOBase:
-    head = raw.read(4)
-    raw.seek(0)
-    if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif len(head) >= 2 and (head[1:2] == b"\x00" or head[0:1] == b"\x00"):
-        encoding = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-    else:
-        encoding = "utf-8"
-    return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
-
-
-def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-@dataclass
-class _Numbers:
-    """How this file writes numbers: decided once from the delimiter and the first values."""
-
-    decimal_comma: bool
-
-    def clean(self, text: str) -> str:
-        text = _CURRENCY.sub("", text.replace("\xa0", "").replace(" ", "").replace("'", ""))
-        if self.decimal_comma:
-            return text.replace(".", "").replace(",", ".")
-        return text.replace(",", "")
-
-    def integer(self, text: str) -> int:
-        number = _in_range(Decimal(self.clean(text)), MAX_COUNT)
-        if number != number.to_integral_value():
-            raise InvalidOperation
-        return int(number)
-
-    def money(self, text: str) -> Decimal:
-        return _in_range(Decimal(self.clean(text)), MAX_MONEY).quantize(CENT, ROUND_HALF_UP)
-
-
-class _OutOfRange(ValueError):
-    """A value that is a number or a date, but not one an export can hold."""
-
-
-def _in_range(number: Decimal, biggest: Decimal) -> Decimal:
-    if not number.is_finite():
-        raise InvalidOperation
-    if number < 0:
-        raise _OutOfRange("is negative: an export's figures are never below zero")
-    if number >= biggest:
-        raise _OutOfRange("is too large to be a real figure")
-    return number
-
-
-def _check_day(day: date, earliest: date, what: str) -> date:
-    today = (datetime.now(UTC) + LATEST_ZONE).date()
-    if day > today:
-        raise _OutOfRange(f"is in the future (today is {today:%Y-%m-%d} at the latest)")
-    if day < earliest:
-        raise _OutOfRange(f"is before {what} (on {earliest:%d %b %Y})")
-    return day
-
-
-def _decimal_comma(delimiter: str, sample_rows: list[list[str]]) -> bool:
-    """A file uses decimal commas if a value looks like 12,5 / 1.234,56 (or, when nothing
-    says otherwise, if it is semicolon-separated, as European Excel writes it)."""
-    comma = re.compile(r"^-?[\d.]*\d,\d{1,2}$|^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-    dot = re.compile(r"^-?[\d,]*\d\.\d{1,2}$|^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-    votes = {True: 0, False: 0}
-    for row in sample_rows:
-        for cell in row:
-            cell = cell.strip()
-            if comma.match(cell) and not dot.match(cell):
-                votes[True] += 1
-            elif dot.match(cell) and not comma.match(cell):
-                votes[False] += 1
-    if votes[True] != votes[False]:
-        return votes[True] > votes[False]
-    return delimiter == ";"
-
-
-def _parse_day(text: str) -> date:
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError
-
-
-def _parse_time(text: str) -> datetime:
-    text = text.strip().replace("+0000", "+00:00")
-    for fmt in _TIME_FORMATS:
-        try:
-            parsed = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-    raise ValueError
 
 
 @dataclass
@@ -231,12 +122,12 @@ def read_batches(
     under 'imported'."""
     name = file_name or path.name
     with open(path, "rb") as raw:
-        text = _text_stream(raw)
+        text = text_stream(raw)
         try:
             first = text.readline()
             if not first.strip():
                 raise ImportFileError(f"{name} is empty: there is no header line.")
-            delimiter = _delimiter(first)
+            delimiter = delimiter_of(first)
             reader = csv.reader(_chain(first, text), delimiter=delimiter)
             header = next(reader)
             _unique_header(name, header)
@@ -272,7 +163,7 @@ def read_batches(
                 sample.append(row)
                 if len(sample) >= 200:
                     break
-            numbers = _Numbers(_decimal_comma(delimiter, sample))
+            numbers = Numbers(decimal_comma(delimiter, sample))
             convert = _converter(chosen, columns, header, numbers, name, on_day, account)
             batch: list[dict[str, Any]] = []
             pending: list[tuple[int, list[str]]] = []
@@ -411,7 +302,7 @@ def _converter(
     kind: str,
     columns: dict[str, int],
     header: Sequence[str],
-    numbers: _Numbers,
+    numbers: Numbers,
     name: str,
     on_day: date | None,
     account: str | None,
@@ -432,12 +323,12 @@ def _converter(
             if spec.kind == "money":
                 return numbers.money(text)
             if spec.kind == "day":
-                return _check_day(_parse_day(text), FIRST_AD_DAY, "Facebook Ads existed")
+                return check_day(parse_day(text), FIRST_AD_DAY, "Facebook Ads existed")
             if spec.kind == "time":
-                posted = _parse_time(text)
-                _check_day(posted.date(), FIRST_POST_DAY, "Instagram existed")
+                posted = parse_time(text)
+                check_day(posted.date(), FIRST_POST_DAY, "Instagram existed")
                 return posted
-        except _OutOfRange as exc:
+        except OutOfRange as exc:
             raise ImportFileError(
                 f"{name}, line {line}, column '{header[index].strip()}': {text[:40]!r} {exc}. "
                 "Nothing was imported."
