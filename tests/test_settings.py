@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights import cli
+from insights import cli, commands
 from insights.settings import SPECS, Settings, SettingsError
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -71,7 +71,7 @@ def test_every_flag_comes_from_the_table_and_overrides_the_environment():
         old = dict(os.environ)
         os.environ.update(env)
         try:
-            settings = cli._settings(args)
+            settings = commands.settings_of(args)
         finally:
             os.environ.clear()
             os.environ.update(old)
