@@ -157,9 +157,8 @@ def campaign_values(
     for column in _present(PERCENT_COLUMNS, shown):
         shown[column] = (shown[column].astype("float64") * 100).round(2)
     present = _present(MONEY_COLUMNS, shown)
-    if present:  # each row's decimals looked up once: thousands of rows on every rerun
-        rules: dict[object, int] = {}
-        places = [rules[c] if c in rules else rules.setdefault(c, money.decimals(c)) for c in codes]
+    if present:  # each currency's decimals looked up once: thousands of rows on every rerun
+        places = _each_once(table["currency"], money.decimals).tolist()
         for column in present:
             amounts = _floats(shown[column])
             shown[column] = pd.Series(
